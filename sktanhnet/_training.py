@@ -1,0 +1,292 @@
+"""The training loops: mini-batch epochs for SGD and Adam, and full-batch L-BFGS through scipy.
+
+They work on one flat parameter vector (see ``_network``), in place, and on a plain ``history``
+dict that carries the counters and curves between calls (``fit`` with ``warm_start``,
+``partial_fit``). The estimator builds both, and commits them only when training succeeds.
+"""
+
+import warnings
+
+import numpy as np
+import scipy.optimize
+import scipy.sparse as sp
+from sklearn.exceptions import ConvergenceWarning
+
+from ._network import Workspace, loss_and_gradient
+
+# Rows per chunk where a whole data set passes through the network (L-BFGS, validation):
+# bounds the activations held at once, whatever the number of rows.
+CHUNK_BYTES = 16 * 2**20
+
+
+def chunk_rows(layout, dtype, n_rows):
+    """Rows per chunk so that one chunk's activations and deltas stay within CHUNK_BYTES."""
+    row_bytes = 2 * sum(layout.layer_units[1:]) * np.dtype(dtype).itemsize
+    return int(max(1, min(n_rows, CHUNK_BYTES // row_bytes)))
+
+
+class DivergenceError(ValueError):
+    """Training produced a non-finite loss or non-finite weights."""
+
+
+def _check_finite(loss, params):
+    if not (np.isfinite(loss) and np.isfinite(params).all()):
+        raise DivergenceError(
+            "Training diverged: the loss or the weights became non-finite (inf or NaN). "
+            "Scale the data (for instance with StandardScaler) or lower learning_rate_init."
+        )
+
+
+def new_history():
+    """Counters and curves of a model that has not been trained yet."""
+    return {
+        "n_iter": 0,
+        "t": 0,
+        "loss": None,
+        "loss_curve": [],
+        "best_loss": np.inf,
+        "no_improvement_count": 0,
+        "validation_scores": [],
+        "validation_loss_curve": [],
+        "best_validation_score": -np.inf,
+    }
+
+
+def _take_rows(X, index, buffer):
+    """The rows ``index`` of X: gathered into ``buffer`` for dense X, a small CSR for sparse X."""
+    if isinstance(index, slice):
+        return X[index]
+    if sp.issparse(X):
+        return X[index]
+    return np.take(X, index, axis=0, out=buffer[: len(index)])
+
+
+def run_stochastic(
+    layout,
+    params,
+    X,
+    target,
+    sample_weight,
+    *,
+    rows,
+    optimizer,
+    history,
+    alpha,
+    out_activation,
+    batch_size,
+    shuffle,
+    random_state,
+    max_iter,
+    tol,
+    n_iter_no_change,
+    early_stopping,
+    validate,
+    incremental,
+    verbose,
+    on_epoch=None,
+):
+    """Mini-batch epochs with the no-improvement rule, as scikit-learn's ``_fit_stochastic``.
+
+    ``validate(params)``, when given, returns (score, loss) on the validation data after each
+    epoch; with ``early_stopping`` the score drives the stopping rule and the best epoch's weights
+    are restored at the end. Without it, the training loss drives the rule. ``rows`` are the
+    training rows of X (None: all of them); X itself is never copied.
+    """
+    sample_index = np.arange(X.shape[0]) if rows is None else np.array(rows)
+    n_samples = len(sample_index)
+    contiguous = rows is None and not shuffle
+    dtype = params.dtype
+    workspace = Workspace(layout, batch_size, dtype)
+    grad = np.empty_like(params)
+    batch_buffer = None if sp.issparse(X) else np.empty((batch_size, X.shape[1]), dtype=X.dtype)
+    best_params = params.copy() if early_stopping else None
+    history["n_iter"] = 0
+
+    for _ in range(max_iter):
+        if shuffle:
+            random_state.shuffle(sample_index)
+        accumulated_loss = 0.0
+        for start in range(0, n_samples, batch_size):
+            stop = min(start + batch_size, n_samples)
+            index = slice(start, stop) if contiguous else sample_index[start:stop]
+            row_weights = None if sample_weight is None else sample_weight[index]
+            normalizer = float(stop - start) if row_weights is None else float(row_weights.sum())
+            if normalizer <= 0:
+                continue  # every row of this batch has weight 0: nothing to learn from it
+            batch_loss = loss_and_gradient(
+                layout,
+                params,
+                _take_rows(X, index, batch_buffer),
+                target[index],
+                row_weights,
+                normalizer,
+                alpha,
+                out_activation,
+                workspace,
+                grad,
+            )
+            accumulated_loss += batch_loss * (stop - start)
+            optimizer.step(params, grad)
+
+        history["n_iter"] += 1
+        history["t"] += n_samples
+        loss = accumulated_loss / n_samples
+        _check_finite(loss, params)
+        history["loss"] = loss
+        history["loss_curve"].append(loss)
+        if verbose:
+            print("Iteration %d, loss = %.8f" % (history["n_iter"], loss))
+
+        if validate is not None:
+            score, validation_loss = validate(params)
+            history["validation_scores"].append(score)
+            history["validation_loss_curve"].append(validation_loss)
+            if verbose:
+                print("Validation score: %f" % score)
+            improved = score > history["best_validation_score"]
+
+        if early_stopping:
+            if score < history["best_validation_score"] + tol:
+                history["no_improvement_count"] += 1
+            else:
+                history["no_improvement_count"] = 0
+            if improved:
+                best_params[...] = params
+        else:
+            if loss > history["best_loss"] - tol:
+                history["no_improvement_count"] += 1
+            else:
+                history["no_improvement_count"] = 0
+            if loss < history["best_loss"]:
+                history["best_loss"] = loss
+        if validate is not None and improved:
+            history["best_validation_score"] = score
+
+        optimizer.epoch_ends(history["t"])
+        if on_epoch is not None:
+            on_epoch(history)
+
+        if history["no_improvement_count"] > n_iter_no_change:
+            what = "Validation score" if early_stopping else "Training loss"
+            message = "%s did not improve more than tol=%f for %d consecutive epochs." % (
+                what,
+                tol,
+                n_iter_no_change,
+            )
+            if optimizer.no_improvement():
+                if verbose:
+                    print(message + " Stopping.")
+                break
+            history["no_improvement_count"] = 0
+            if verbose:
+                print(message + " Setting learning rate to %f" % optimizer.learning_rate)
+
+        if incremental:
+            break
+        if history["n_iter"] == max_iter:
+            warnings.warn(
+                "Stochastic Optimizer: Maximum iterations (%d) reached and the optimization "
+                "hasn't converged yet." % max_iter,
+                ConvergenceWarning,
+            )
+
+    if early_stopping:
+        params[...] = best_params
+    return history
+
+
+def full_loss_and_gradient(layout, params, X, target, sample_weight, alpha, out_activation):
+    """Returns f(params) -> (loss, gradient) over all rows, computed in bounded-size chunks."""
+    n_samples = X.shape[0]
+    rows = chunk_rows(layout, params.dtype, n_samples)
+    workspace = Workspace(layout, rows, params.dtype)
+    grad = np.empty_like(params)
+    chunk_grad = np.empty_like(params) if rows < n_samples else grad
+    normalizer = float(n_samples) if sample_weight is None else float(sample_weight.sum())
+
+    def loss_and_grad(flat):
+        params[...] = flat
+        loss = 0.0
+        for start in range(0, n_samples, rows):
+            chunk = slice(start, min(start + rows, n_samples))
+            loss += loss_and_gradient(
+                layout,
+                params,
+                X[chunk],
+                target[chunk],
+                None if sample_weight is None else sample_weight[chunk],
+                normalizer,
+                alpha,
+                out_activation,
+                workspace,
+                grad if start == 0 else chunk_grad,
+                add_penalty=start == 0,
+            )
+            if start > 0:
+                np.add(grad, chunk_grad, out=grad)
+        return loss, grad
+
+    return loss_and_grad
+
+
+def run_lbfgs(
+    layout,
+    params,
+    X,
+    target,
+    sample_weight,
+    *,
+    history,
+    alpha,
+    out_activation,
+    max_iter,
+    max_fun,
+    tol,
+    verbose,
+    on_epoch=None,
+):
+    """Full-batch L-BFGS-B (scipy.optimize.minimize, jac=True), honouring max_iter, max_fun, tol.
+
+    Works in float64 as scipy does; ``params`` keeps its own dtype (float32 stays float32).
+    ``loss_curve`` records the loss after each L-BFGS iteration.
+    """
+    loss_and_grad = full_loss_and_gradient(
+        layout, params, X, target, sample_weight, alpha, out_activation
+    )
+
+    def objective(flat):
+        loss, grad = loss_and_grad(flat)
+        return loss, grad.astype(np.float64)
+
+    history["n_iter"] = 0
+
+    def iteration_ends(intermediate_result):
+        history["n_iter"] += 1
+        loss = float(intermediate_result.fun)
+        history["loss_curve"].append(loss)
+        history["best_loss"] = min(history["best_loss"], loss)
+        if verbose:
+            print("Iteration %d, loss = %.8f" % (history["n_iter"], loss))
+        if on_epoch is not None:
+            on_epoch(history)
+
+    result = scipy.optimize.minimize(
+        objective,
+        params.astype(np.float64),
+        method="L-BFGS-B",
+        jac=True,
+        callback=iteration_ends,
+        options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+    )
+    params[...] = result.x
+    _check_finite(result.fun, params)
+    if result.status != 0:
+        warnings.warn(
+            "lbfgs failed to converge after %d iterations (status=%d): %s\n"
+            "Increase the number of iterations (max_iter, max_fun) or scale the data."
+            % (result.nit, result.status, result.message),
+            ConvergenceWarning,
+        )
+    history["n_iter"] = min(int(result.nit), max_iter)
+    history["loss"] = float(result.fun)
+    return history
