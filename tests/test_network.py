@@ -1,0 +1,194 @@
+"""The math core pinned by formulas and finite differences."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from sktanhnet._network import (
+    LOGISTIC,
+    SOFTMAX,
+    ParameterLayout,
+    Workspace,
+    forward,
+    init_params,
+    log_proba,
+    loss_and_gradient,
+)
+
+
+def _problem(layer_units, n_rows, out_activation, seed, weighted):
+    rng = np.random.RandomState(seed)
+    layout = ParameterLayout(layer_units)
+    params = init_params(layout, rng, np.float64)
+    X = rng.normal(size=(n_rows, layer_units[0]))
+    n_outputs = layer_units[-1]
+    if out_activation == SOFTMAX:
+        target = rng.randint(n_outputs, size=n_rows)
+    else:
+        target = (rng.uniform(size=(n_rows, n_outputs)) < 0.5).astype(np.float64)
+    weights = rng.uniform(0.1, 3.0, size=n_rows) if weighted else None
+    return layout, params, X, target, weights
+
+
+def _loss(layout, params, X, target, weights, alpha, out_activation, grad=None):
+    normalizer = X.shape[0] if weights is None else weights.sum()
+    grad = np.empty_like(params) if grad is None else grad
+    workspace = Workspace(layout, X.shape[0], params.dtype)
+    loss = loss_and_gradient(
+        layout, params, X, target, weights, normalizer, alpha, out_activation, workspace, grad
+    )
+    return loss, grad
+
+
+def _reference_loss(layout, params, X, target, weights, alpha, out_activation):
+    """Eq 1-3 plus the L2 term, written out plainly (no buffers, no tricks)."""
+    coefs, intercepts = layout.views(params)
+    activation = X
+    for coef, intercept in zip(coefs[:-1], intercepts[:-1]):
+        activation = np.tanh(activation @ coef + intercept)
+    logits = activation @ coefs[-1] + intercepts[-1]
+    if out_activation == SOFTMAX:
+        proba = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+        row_losses = -np.log(proba[np.arange(len(target)), target])
+    else:
+        proba = 1 / (1 + np.exp(-logits))
+        row_losses = -(target * np.log(proba) + (1 - target) * np.log(1 - proba)).sum(axis=1)
+    weights = np.ones(len(X)) if weights is None else weights
+    penalty = 0.5 * alpha * sum((coef**2).sum() for coef in coefs)
+    return (row_losses @ weights + penalty) / weights.sum()
+
+
+@pytest.mark.parametrize("out_activation", [SOFTMAX, LOGISTIC])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("alpha", [0.0, 1e-4, 0.5])
+@pytest.mark.parametrize(
+    "layer_units", [(4, 3), (5, 7, 3), (3, 6, 4, 2), (6, 2, 9, 3, 4), (8, 10, 10, 10, 5)]
+)
+def test_gradient_matches_finite_differences(layer_units, alpha, weighted, out_activation):
+    layout, params, X, target, weights = _problem(layer_units, 13, out_activation, 0, weighted)
+    loss, grad = _loss(layout, params, X, target, weights, alpha, out_activation)
+    reference = _reference_loss(layout, params, X, target, weights, alpha, out_activation)
+    assert loss == pytest.approx(reference, rel=1e-12)
+
+    step = 1e-6
+    numeric = np.empty_like(params)
+    for i in range(layout.size):
+        shifted = params.copy()
+        shifted[i] += step
+        up = _reference_loss(layout, shifted, X, target, weights, alpha, out_activation)
+        shifted[i] -= 2 * step
+        down = _reference_loss(layout, shifted, X, target, weights, alpha, out_activation)
+        numeric[i] = (up - down) / (2 * step)
+    relative_error = np.linalg.norm(grad - numeric) / np.linalg.norm(grad + numeric)
+    assert relative_error < 1e-7
+
+
+def test_gradient_of_chunks_sums_to_gradient_of_batch():
+    layout, params, X, target, _ = _problem((5, 7, 3), 20, SOFTMAX, 1, False)
+    loss, grad = _loss(layout, params, X, target, None, 0.1, SOFTMAX)
+    workspace = Workspace(layout, 20, np.float64)
+    total, chunk_grad = 0.0, np.empty_like(params)
+    summed = np.zeros_like(params)
+    for start, add_penalty in [(0, True), (8, False)]:
+        chunk = slice(start, start + 8 if start == 0 else 20)
+        total += loss_and_gradient(
+            layout,
+            params,
+            X[chunk],
+            target[chunk],
+            None,
+            20.0,
+            0.1,
+            SOFTMAX,
+            workspace,
+            chunk_grad,
+            add_penalty=add_penalty,
+        )
+        summed += chunk_grad
+    assert total == pytest.approx(loss, rel=1e-13)
+    np.testing.assert_allclose(summed, grad, rtol=1e-12, atol=1e-15)
+
+
+def test_sparse_input_gives_the_dense_loss_and_gradient():
+    layout, params, X, target, weights = _problem((6, 5, 3), 11, SOFTMAX, 2, True)
+    X[X < 0.3] = 0.0
+    dense_loss, dense_grad = _loss(layout, params, X, target, weights, 0.01, SOFTMAX)
+    sparse_loss, sparse_grad = _loss(
+        layout, params, sp.csr_matrix(X), target, weights, 0.01, SOFTMAX
+    )
+    assert sparse_loss == pytest.approx(dense_loss, rel=1e-13)
+    np.testing.assert_allclose(sparse_grad, dense_grad, rtol=1e-12, atol=1e-15)
+
+
+def test_softmax_never_overflows_and_log_proba_never_takes_log_zero():
+    layout = ParameterLayout((2, 3))
+    params = np.zeros(layout.size)
+    coefs, _ = layout.views(params)
+    coefs[0][...] = [[1000.0, -1000.0, 0.0], [800.0, 0.0, -900.0]]
+    X = np.array([[1.0, 1.0], [-1.0, 2.0]])
+    workspace = Workspace(layout, 2, np.float64)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        activations, _ = workspace.rows(2)
+        log_p = log_proba(*layout.views(params), X, activations, SOFTMAX).copy()
+        proba = forward(*layout.views(params), X, activations, SOFTMAX)
+    assert np.isfinite(proba).all() and np.allclose(proba.sum(axis=1), 1.0)
+    assert np.isfinite(log_p).all()
+    assert log_p[0, 1] == pytest.approx(-2800.0)  # the exact log-softmax, far below log(tiny)
+
+
+def test_sigmoid_output_is_stable_for_huge_logits():
+    layout = ParameterLayout((1, 2))
+    params = np.array([800.0, -800.0, 0.0, 0.0])
+    workspace = Workspace(layout, 1, np.float64)
+    activations, _ = workspace.rows(1)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        proba = forward(*layout.views(params), np.ones((1, 1)), activations, LOGISTIC)
+    np.testing.assert_allclose(proba, [[1.0, 0.0]])
+
+
+def test_one_plain_sgd_step_worked_by_hand():
+    # One hidden unit, two classes, one row: every quantity computed by hand.
+    layout = ParameterLayout((1, 1, 2))
+    params = np.empty(layout.size)
+    (w1, w2), (b1, b2) = layout.views(params)
+    w1[...] = [[0.5]]
+    b1[...] = [0.1]
+    w2[...] = [[1.0, -1.0]]
+    b2[...] = [0.0, 0.2]
+    x, label = 2.0, 1
+    a1 = np.tanh(0.5 * x + 0.1)  # eq 1
+    z = np.array([a1, -a1 + 0.2])
+    p = np.exp(z) / np.exp(z).sum()  # eq 2
+    delta2 = p - np.array([0.0, 1.0])  # eq 7, n = 1
+    delta1 = (delta2 @ np.array([1.0, -1.0])) * (1 - a1**2)  # eq 10, 11
+    expected_grad = {
+        "w1": delta1 * x,  # eq 8 at layer 1
+        "b1": delta1,  # eq 9
+        "w2": a1 * delta2,  # eq 8, 12
+        "b2": delta2,
+    }
+    loss, grad = _loss(layout, params, np.array([[x]]), np.array([label]), None, 0.0, SOFTMAX)
+    assert loss == pytest.approx(-np.log(p[1]), rel=1e-14)
+    (g1, g2), (gb1, gb2) = layout.views(grad)
+    assert g1[0, 0] == pytest.approx(expected_grad["w1"], rel=1e-14)
+    assert gb1[0] == pytest.approx(expected_grad["b1"], rel=1e-14)
+    np.testing.assert_allclose(g2[0], expected_grad["w2"], rtol=1e-14)
+    np.testing.assert_allclose(gb2, expected_grad["b2"], rtol=1e-14)
+
+    learning_rate = 0.1
+    stepped = params - learning_rate * grad  # plain SGD: W <- W - lr dL/dW
+    (w1_new, _), _ = layout.views(stepped)
+    assert w1_new[0, 0] == pytest.approx(0.5 - learning_rate * delta1 * x, rel=1e-14)
+
+
+def test_glorot_uniform_initialisation_bounds_and_layout():
+    layout = ParameterLayout((30, 20, 4))
+    params = init_params(layout, np.random.RandomState(0), np.float32)
+    assert params.dtype == np.float32 and params.shape == (30 * 20 + 20 + 20 * 4 + 4,)
+    coefs, intercepts = layout.views(params)
+    assert [c.shape for c in coefs] == [(30, 20), (20, 4)]
+    assert [b.shape for b in intercepts] == [(20,), (4,)]
+    for (fan_in, fan_out), coef in zip(layout.shapes, coefs):
+        assert np.abs(coef).max() <= np.sqrt(6 / (fan_in + fan_out))
+    coefs[0][0, 0] = 123.0  # views share the flat vector's memory
+    assert params[0] == 123.0
