@@ -1,6 +1,7 @@
 """sktanhnet: a fast, scikit-learn compatible tanh multi-layer perceptron classifier."""
 
 from ._classifier import TanhMLPClassifier
+from ._plot import TrainingCurveDisplay
 
-__all__ = ["TanhMLPClassifier", "__version__"]
+__all__ = ["TanhMLPClassifier", "TrainingCurveDisplay", "__version__"]
 __version__ = "0.1.0"

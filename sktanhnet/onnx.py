@@ -1,0 +1,270 @@
+"""ONNX export of TanhMLPClassifier through skl2onnx.
+
+Importing this module registers a converter with skl2onnx, so that ``skl2onnx.to_onnx`` converts
+a fitted :class:`~sktanhnet.TanhMLPClassifier`, alone or as the last step of a ``Pipeline``::
+
+    import skl2onnx
+    import sktanhnet.onnx  # noqa: F401  (registers the converter)
+
+    onx = skl2onnx.to_onnx(model, X[:1].astype(np.float32))
+    onx = skl2onnx.to_onnx(model, X[:1].astype(np.float32), options={"zipmap": False})
+
+The graph is the network of the estimator, layer by layer: ``MatMul`` and ``Add`` for
+Z_l = A_{l-1} W_l + b_l, ``Tanh`` for the hidden layers, ``Softmax`` (or ``Sigmoid`` for multilabel
+targets) for the output. The label is ``ArgMax`` of the probabilities looked up in ``classes_``
+with ``Gather``; for multilabel targets it is ``probability > 0.5`` as an int64 indicator matrix.
+
+The graph computes in the type of its input: a float32 input gives float32 weights and
+probabilities, a float64 (double) input gives double weights and probabilities, so that the
+probabilities match ``predict_proba`` to rounding. Other input types are cast to float32.
+
+Options are those of scikit-learn classifiers in skl2onnx: ``zipmap`` (True, the default: the
+probabilities as a list of dicts; False: as a tensor; "columns": one output per class) and
+``output_class_labels`` and ``nocl``.
+
+Needs the ``onnx`` extra: ``pip install sktanhnet[onnx]`` (skl2onnx and onnxruntime).
+"""
+
+import numbers
+
+import numpy as np
+
+try:
+    from onnx import TensorProto
+    from skl2onnx import update_registered_converter
+    from skl2onnx.common.data_types import (
+        DictionaryType,
+        DoubleTensorType,
+        FloatTensorType,
+        Int64TensorType,
+        SequenceType,
+        StringTensorType,
+    )
+except ImportError as error:  # pragma: no cover - exercised only without the extra
+    raise ImportError(
+        "sktanhnet.onnx needs skl2onnx and onnx: pip install 'sktanhnet[onnx]'"
+    ) from error
+
+from ._classifier import TanhMLPClassifier
+from ._network import LOGISTIC
+
+__all__ = [
+    "ALIAS",
+    "convert_tanh_mlp_classifier",
+    "parse_tanh_mlp_classifier",
+    "tanh_mlp_classifier_shape_calculator",
+]
+
+#: The name under which skl2onnx knows TanhMLPClassifier.
+ALIAS = "SktanhnetTanhMLPClassifier"
+
+
+def _label_values(classes):
+    """``classes_`` as the values of the label tensor: (int64 array, True) or (bytes, False)."""
+    classes = np.asarray(classes)
+    if classes.dtype == np.bool_ or np.issubdtype(classes.dtype, np.integer):
+        return classes.astype(np.int64), True
+    if np.issubdtype(classes.dtype, np.floating):
+        as_int = classes.astype(np.int64)
+        if not np.array_equal(as_int, classes):
+            raise NotImplementedError(
+                "ONNX labels are int64 or strings; classes_ holds non-integral floats "
+                f"{classes.tolist()}. Encode the labels as integers or strings before fitting."
+            )
+        return as_int, True
+    if all(isinstance(label, str) for label in classes):
+        return np.array([label.encode("utf-8") for label in classes], dtype=object), False
+    if all(isinstance(label, numbers.Integral) for label in classes):
+        return classes.astype(np.int64), True
+    raise NotImplementedError(
+        f"ONNX labels are int64 or strings; classes_ has dtype {classes.dtype} with values "
+        f"{classes.tolist()[:5]}."
+    )
+
+
+def _n_rows(variable):
+    shape = variable.type.shape
+    return shape[0] if shape else None
+
+
+def _label_type(model, n_rows):
+    """Type of the label output: int64 or string per row, an int64 matrix for multilabel."""
+    if model.out_activation_ == LOGISTIC:
+        return Int64TensorType([n_rows, int(model.n_outputs_)])
+    _, is_int = _label_values(model.classes_)
+    return (Int64TensorType if is_int else StringTensorType)([n_rows])
+
+
+def parse_tanh_mlp_classifier(scope, model, inputs, custom_parsers=None):
+    """Declare the operator and its two outputs: label, then probabilities.
+
+    With the ``zipmap`` option (default True) the outputs are named ``output_label`` and
+    ``output_probability``, the probabilities being a sequence of ``{class: probability}`` maps;
+    with ``zipmap=False`` they are ``label`` and ``probabilities``, an (n, n_outputs) tensor.
+
+    Parameters
+    ----------
+    scope : skl2onnx Scope
+        Where the operator and its variables are declared.
+    model : TanhMLPClassifier
+        The fitted estimator.
+    inputs : list of skl2onnx Variable
+        The one input, a 2-D tensor of features.
+    custom_parsers : dict, default=None
+        Unused; part of skl2onnx's parser signature.
+
+    Returns
+    -------
+    outputs : list of skl2onnx Variable
+        The label and the probabilities.
+    """
+    options = scope.get_options(model, {"zipmap": True})
+    operator = scope.declare_local_operator(ALIAS, model)
+    operator.inputs = inputs
+    n_rows = _n_rows(inputs[0])
+    label_type = _label_type(model, n_rows)
+    if options["zipmap"]:
+        # ONNX's ZipMap takes and gives float32 only: a double graph casts before it.
+        key_type = (
+            StringTensorType([])
+            if isinstance(label_type, StringTensorType)
+            else Int64TensorType([])
+        )
+        label = scope.declare_local_variable("output_label", label_type)
+        proba = scope.declare_local_variable(
+            "output_probability", SequenceType(DictionaryType(key_type, FloatTensorType([])))
+        )
+    else:
+        proba_type = (
+            DoubleTensorType if isinstance(inputs[0].type, DoubleTensorType) else FloatTensorType
+        )
+        label = scope.declare_local_variable("label", label_type)
+        proba = scope.declare_local_variable(
+            "probabilities", proba_type([n_rows, int(model.n_outputs_)])
+        )
+    operator.outputs.extend([label, proba])
+    return list(operator.outputs)
+
+
+def tanh_mlp_classifier_shape_calculator(operator):
+    """Check the operator's inputs and outputs; their types are set by the parser.
+
+    Parameters
+    ----------
+    operator : skl2onnx operator
+        The operator holding the fitted estimator as ``raw_operator``.
+    """
+    if len(operator.inputs) != 1 or len(operator.outputs) != 2:
+        raise RuntimeError(
+            f"{ALIAS} takes one input and gives two outputs (label, probabilities); got "
+            f"{len(operator.inputs)} and {len(operator.outputs)}."
+        )
+    shape = operator.inputs[0].type.shape
+    if shape is not None and len(shape) != 2:
+        raise RuntimeError(f"{ALIAS} takes a 2-D input (rows, features); got shape {shape}.")
+    operator.outputs[0].type = _label_type(operator.raw_operator, _n_rows(operator.inputs[0]))
+
+
+def convert_tanh_mlp_classifier(scope, operator, container):
+    """Write the ONNX nodes of a fitted TanhMLPClassifier.
+
+    Parameters
+    ----------
+    scope : skl2onnx Scope
+        Gives unique names.
+    operator : skl2onnx operator
+        ``raw_operator`` is the estimator; one input, outputs (label, probabilities).
+    container : skl2onnx ModelComponentContainer
+        Receives the initializers and nodes.
+    """
+    model = operator.raw_operator
+    if isinstance(operator.inputs[0].type, DoubleTensorType):
+        proto_dtype, np_dtype = TensorProto.DOUBLE, np.float64
+    else:
+        proto_dtype, np_dtype = TensorProto.FLOAT, np.float32
+    label_name = operator.outputs[0].full_name
+    zipmap = isinstance(operator.outputs[1].type, SequenceType)
+
+    def unique(name):
+        return scope.get_unique_variable_name(name)
+
+    def node(op_type, inputs, output, op_domain="", **attrs):
+        container.add_node(
+            op_type,
+            inputs,
+            output,
+            op_domain=op_domain,
+            name=scope.get_unique_operator_name(op_type),
+            **attrs,
+        )
+
+    activation = operator.inputs[0].full_name
+    if not isinstance(operator.inputs[0].type, (FloatTensorType, DoubleTensorType)):
+        cast_name = unique("cast_input")
+        node("Cast", [activation], cast_name, to=proto_dtype)
+        activation = cast_name
+
+    n_layers = len(model.coefs_)
+    for layer, (coef, intercept) in enumerate(zip(model.coefs_, model.intercepts_)):
+        coef = np.asarray(coef, dtype=np_dtype)
+        intercept = np.asarray(intercept, dtype=np_dtype)
+        coef_name, intercept_name = unique("coef"), unique("intercept")
+        container.add_initializer(coef_name, proto_dtype, list(coef.shape), coef.ravel())
+        container.add_initializer(intercept_name, proto_dtype, [intercept.shape[0]], intercept)
+        product_name, logits_name = unique("matmul"), unique("logits")
+        # Z_l = A_{l-1} W_l + b_l (eq 1 before the activation)
+        node("MatMul", [activation, coef_name], product_name)
+        node("Add", [product_name, intercept_name], logits_name)
+        if layer < n_layers - 1:
+            activation = unique("tanh")
+            node("Tanh", [logits_name], activation)  # A_l = tanh(Z_l) (eq 1)
+
+    proba_name = unique("probabilities") if zipmap else operator.outputs[1].full_name
+    if model.out_activation_ == LOGISTIC:
+        # Multilabel: independent sigmoids; a label is on where its probability is > 0.5.
+        node("Sigmoid", [logits_name], proba_name)
+        half_name, above_name = unique("half"), unique("above_half")
+        container.add_initializer(half_name, proto_dtype, [], [0.5])
+        node("Greater", [proba_name, half_name], above_name)
+        node("Cast", [above_name], label_name, to=TensorProto.INT64)
+        labels, is_int = np.arange(model.n_outputs_, dtype=np.int64), True
+    else:
+        node("Softmax", [logits_name], proba_name, axis=1)  # P = softmax(Z_L) (eq 2)
+        labels, is_int = _label_values(model.classes_)
+        classes_name, index_name = unique("classes"), unique("argmax")
+        container.add_initializer(
+            classes_name,
+            TensorProto.INT64 if is_int else TensorProto.STRING,
+            [len(labels)],
+            labels.tolist(),
+        )
+        node("ArgMax", [proba_name], index_name, axis=1, keepdims=0)
+        node("Gather", [classes_name, index_name], label_name, axis=0)
+
+    if zipmap:
+        if proto_dtype != TensorProto.FLOAT:
+            float_name = unique("probabilities_float")
+            node("Cast", [proba_name], float_name, to=TensorProto.FLOAT)
+            proba_name = float_name
+        keys = (
+            {"classlabels_int64s": [int(label) for label in labels]}
+            if is_int
+            else {"classlabels_strings": [label.decode("utf-8") for label in labels]}
+        )
+        node(
+            "ZipMap",
+            [proba_name],
+            operator.outputs[1].full_name,
+            op_domain="ai.onnx.ml",
+            **keys,
+        )
+
+
+update_registered_converter(
+    TanhMLPClassifier,
+    ALIAS,
+    tanh_mlp_classifier_shape_calculator,
+    convert_tanh_mlp_classifier,
+    parser=parse_tanh_mlp_classifier,
+    options={"zipmap": [True, False]},
+)

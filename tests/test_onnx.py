@@ -1,0 +1,113 @@
+"""ONNX export: skl2onnx.to_onnx on a fitted TanhMLPClassifier, run by onnxruntime."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+skl2onnx = pytest.importorskip("skl2onnx", reason="ONNX export needs the onnx extra (skl2onnx)")
+onnxruntime = pytest.importorskip(
+    "onnxruntime", reason="ONNX export needs the onnx extra (onnxruntime)"
+)
+sktanhnet_onnx = pytest.importorskip("sktanhnet.onnx")
+
+from sktanhnet import TanhMLPClassifier  # noqa: E402
+
+TOLERANCE = {np.float32: 1e-5, np.float64: 1e-10}
+
+X, Y_INT = make_classification(
+    n_samples=120, n_features=6, n_informative=4, n_classes=3, random_state=0
+)
+X = X * 5 + 3  # off-centre and wide, so that the scaler of the pipeline matters
+TARGETS = {
+    "int": Y_INT,
+    "str": np.array(["bird", "cat", "dog"])[Y_INT],
+    "binary": np.array([-1, 7])[(Y_INT > 0).astype(int)],
+    "multilabel": np.c_[Y_INT == 0, Y_INT == 1, X[:, 0] > 3].astype(int),
+}
+
+
+def _fit(model, y):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # few epochs on purpose: ConvergenceWarning
+        return model.fit(X, y)
+
+
+def _run(model, X_test, zipmap):
+    """Labels and probabilities (as an (n, n_outputs) array) computed by onnxruntime."""
+    options = None if zipmap else {TanhMLPClassifier: {"zipmap": False}}
+    onx = skl2onnx.to_onnx(model, X_test[:1], options=options)
+    session = onnxruntime.InferenceSession(
+        onx.SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+    labels, proba = session.run(None, {session.get_inputs()[0].name: X_test})
+    if zipmap:
+        # a list of {class: probability} dicts, in the order of classes_ (indices: multilabel)
+        classes = model.classes_
+        proba = np.array([[row[label] for label in classes] for row in proba])
+    return labels, proba
+
+
+CASES = [("alone", target) for target in TARGETS] + [
+    ("pipeline", "str"),
+    ("pipeline", "multilabel"),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("zipmap", [False, True], ids=["tensor", "zipmap"])
+@pytest.mark.parametrize("in_pipeline, target", CASES, ids=["-".join(case) for case in CASES])
+def test_onnxruntime_matches_predict_and_predict_proba(in_pipeline, target, dtype, zipmap):
+    """Labels equal predict's; probabilities equal predict_proba's to the input's precision."""
+    y = TARGETS[target]
+    model = TanhMLPClassifier((7, 5), solver="lbfgs", max_iter=40, random_state=0)
+    if in_pipeline == "pipeline":
+        model = make_pipeline(StandardScaler(), model)
+    _fit(model, y)
+    X_test = X.astype(dtype)
+
+    labels, proba = _run(model, X_test, zipmap)
+
+    np.testing.assert_array_equal(labels, model.predict(X_test))
+    expected = model.predict_proba(X_test)
+    assert proba.shape == expected.shape
+    # ZipMap holds float32 by the ONNX spec, whatever the graph computes in.
+    tolerance = TOLERANCE[np.float32 if zipmap else dtype]
+    np.testing.assert_allclose(proba, expected, rtol=0, atol=tolerance)
+
+
+def test_double_input_gives_a_double_graph():
+    model = _fit(TanhMLPClassifier((4,), max_iter=5, random_state=0), Y_INT)
+    onx = skl2onnx.to_onnx(model, X[:1].astype(np.float64), options={"zipmap": False})
+    session = onnxruntime.InferenceSession(
+        onx.SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+    assert session.get_inputs()[0].type == "tensor(double)"
+    assert session.get_outputs()[1].type == "tensor(double)"
+    weights = [init for init in onx.graph.initializer if init.name.startswith("coef")]
+    assert weights and all(w.data_type == 11 for w in weights)  # 11: TensorProto.DOUBLE
+
+
+def test_binary_has_two_probability_columns_and_string_labels_keep_their_values():
+    y = np.array(["no", "yes"])[(Y_INT > 0).astype(int)]
+    model = _fit(TanhMLPClassifier((4,), solver="lbfgs", max_iter=30, random_state=0), y)
+    labels, proba = _run(model, X.astype(np.float32), zipmap=False)
+    assert proba.shape == (len(X), 2)
+    assert set(labels) <= {"no", "yes"}
+    np.testing.assert_array_equal(labels, model.predict(X.astype(np.float32)))
+
+
+def test_softmax_regression_without_hidden_layers_converts():
+    model = _fit(TanhMLPClassifier((), solver="lbfgs", max_iter=30, random_state=0), Y_INT)
+    labels, proba = _run(model, X, zipmap=False)
+    np.testing.assert_array_equal(labels, model.predict(X))
+    np.testing.assert_allclose(proba, model.predict_proba(X), rtol=0, atol=1e-10)
+
+
+def test_unsupported_zipmap_value_is_refused():
+    model = _fit(TanhMLPClassifier((3,), max_iter=3, random_state=0), Y_INT)
+    with pytest.raises(ValueError, match="zipmap"):
+        skl2onnx.to_onnx(model, X[:1].astype(np.float32), options={"zipmap": "columns"})

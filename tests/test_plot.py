@@ -1,0 +1,153 @@
+"""TrainingCurveDisplay: scikit-learn's Display convention, headless (Agg)."""
+
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification
+from sklearn.exceptions import NotFittedError
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sktanhnet import TanhMLPClassifier, TrainingCurveDisplay
+
+matplotlib = pytest.importorskip("matplotlib", reason="plots need the plot extra (matplotlib)")
+matplotlib.use("Agg")
+plt = pytest.importorskip("matplotlib.pyplot")
+
+X, Y = make_classification(n_samples=100, n_features=5, n_informative=3, random_state=0)
+X_VAL, Y_VAL = make_classification(n_samples=40, n_features=5, n_informative=3, random_state=1)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def _fit(model, *args, **kwargs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # few epochs on purpose: ConvergenceWarning
+        return model.fit(*args, **kwargs)
+
+
+def test_training_loss_only_without_validation():
+    clf = _fit(TanhMLPClassifier((4,), max_iter=7, random_state=0), X, Y)
+    display = TrainingCurveDisplay.from_estimator(clf)
+
+    assert display.ax_.figure is display.figure_
+    np.testing.assert_array_equal(display.loss_line_.get_xdata(), np.arange(1, 8))
+    np.testing.assert_array_equal(display.loss_line_.get_ydata(), clf.loss_curve_)
+    assert display.validation_loss_line_ is None
+    assert display.validation_score_line_ is None
+    assert display.score_ax_ is None
+    assert display.lines_ == [display.loss_line_]
+    assert display.ax_.get_xlabel() == "Epoch"
+    assert display.ax_.get_title() == "TanhMLPClassifier"
+
+
+def test_validation_curves_are_drawn_when_present():
+    clf = _fit(
+        TanhMLPClassifier((4,), max_iter=6, scoring="f1", random_state=0),
+        X,
+        Y,
+        X_val=X_VAL,
+        y_val=Y_VAL,
+    )
+    display = TrainingCurveDisplay.from_estimator(clf)
+
+    np.testing.assert_array_equal(
+        display.validation_loss_line_.get_ydata(), clf.validation_loss_curve_
+    )
+    np.testing.assert_array_equal(
+        display.validation_score_line_.get_ydata(), clf.validation_scores_
+    )
+    # The score lives on its own right-hand axis; the two losses share the left one.
+    assert display.validation_score_line_.axes is display.score_ax_
+    assert display.validation_loss_line_.axes is display.ax_
+    assert display.score_ax_.get_ylabel() == "Validation score (f1)"
+    legend = [text.get_text() for text in display.ax_.get_legend().get_texts()]
+    assert legend == ["Training loss", "Validation loss", "Validation score (f1)"]
+
+
+def test_early_stopping_curves_and_lbfgs_iterations():
+    clf = _fit(TanhMLPClassifier((4,), max_iter=5, early_stopping=True, random_state=0), X, Y)
+    display = TrainingCurveDisplay.from_estimator(clf)
+    assert len(display.lines_) == 3
+    assert display.score_ax_.get_ylabel() == "Validation accuracy"
+
+    lbfgs = _fit(TanhMLPClassifier((4,), solver="lbfgs", max_iter=5, random_state=0), X, Y)
+    display = TrainingCurveDisplay.from_estimator(lbfgs)
+    assert display.ax_.get_xlabel() == "Iteration"
+    np.testing.assert_array_equal(display.loss_line_.get_ydata(), lbfgs.loss_curve_)
+
+
+def test_draws_on_a_given_axes_with_line_keywords_and_returns_itself():
+    clf = _fit(TanhMLPClassifier((4,), max_iter=3, random_state=0), X, Y)
+    fig, (left, right) = plt.subplots(1, 2)
+    display = TrainingCurveDisplay.from_estimator(
+        clf, ax=right, name="my net", loss_kw={"color": "red", "label": "train"}
+    )
+    assert display.ax_ is right and display.figure_ is fig
+    assert display.loss_line_.get_color() == "red"
+    assert display.loss_line_.get_label() == "train"
+    assert right.get_title() == "my net"
+    assert not left.lines
+
+    # plot() draws the same curves again elsewhere and returns the display itself.
+    _, other = plt.subplots()
+    assert display.plot(ax=other) is display
+    assert display.ax_ is other
+
+
+def test_constructor_with_curves_held_by_hand():
+    display = TrainingCurveDisplay(
+        loss_curve=[1.0, 0.5, 0.25], validation_scores=[0.5, 0.7, 0.8]
+    ).plot()
+    np.testing.assert_array_equal(display.validation_score_line_.get_xdata(), [1, 2, 3])
+    assert display.validation_loss_line_ is None
+
+
+def test_pipeline_and_scikit_learn_mlp():
+    from sklearn.neural_network import MLPClassifier
+
+    pipe = _fit(
+        make_pipeline(StandardScaler(), TanhMLPClassifier((4,), max_iter=3, random_state=0)),
+        X,
+        Y,
+    )
+    display = TrainingCurveDisplay.from_estimator(pipe)
+    np.testing.assert_array_equal(display.loss_line_.get_ydata(), pipe[-1].loss_curve_)
+
+    mlp = _fit(MLPClassifier((4,), max_iter=3, random_state=0), X, Y)
+    display = TrainingCurveDisplay.from_estimator(mlp)
+    np.testing.assert_array_equal(display.loss_line_.get_ydata(), mlp.loss_curve_)
+
+
+def test_unfitted_estimator_raises_not_fitted_error():
+    with pytest.raises(NotFittedError):
+        TrainingCurveDisplay.from_estimator(TanhMLPClassifier())
+    with pytest.raises(NotFittedError):
+        TrainingCurveDisplay.from_estimator(make_pipeline(StandardScaler(), TanhMLPClassifier()))
+
+
+def test_estimator_without_a_loss_curve_is_refused():
+    from sklearn.linear_model import LogisticRegression
+
+    model = LogisticRegression().fit(X, Y)
+    with pytest.raises(ValueError, match="no loss_curve_"):
+        TrainingCurveDisplay.from_estimator(model)
+
+
+def test_importing_the_package_does_not_import_matplotlib():
+    code = "import sys, sktanhnet; assert 'matplotlib' not in sys.modules, 'imported'"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_writes_a_png_headless(tmp_path):
+    clf = _fit(TanhMLPClassifier((4,), max_iter=3, random_state=0), X, Y)
+    path = tmp_path / "curves.png"
+    TrainingCurveDisplay.from_estimator(clf).figure_.savefig(path)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
