@@ -1,13 +1,15 @@
 """TanhMLPClassifier: the scikit-learn estimator around the network, optimizers and loops."""
 
+import inspect
 import numbers
 import warnings
+from collections.abc import Sequence
 from contextlib import contextmanager
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.metrics import get_scorer
+from sklearn.metrics import accuracy_score, get_scorer
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.class_weight import compute_class_weight
@@ -16,6 +18,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
 from . import _network
+from ._callbacks import CallbackSupportMixin, EpochCallbacks, with_callbacks
 from ._network import LOGISTIC, SOFTMAX, ParameterLayout, Workspace
 from ._optimizers import SGD, Adam
 from ._training import chunk_rows, new_history, run_lbfgs, run_stochastic
@@ -75,7 +78,11 @@ def _boolean():
 
 def _hidden_layer_sizes_ok(value):
     sizes = [value] if _is_int(value) else value
-    if isinstance(sizes, str) or not hasattr(sizes, "__iter__"):
+    # An ordered, re-readable sequence: not a str, set, dict, iterator or 0-d/2-d array.
+    if isinstance(sizes, np.ndarray):
+        if sizes.ndim != 1:
+            return False
+    elif isinstance(sizes, str) or not isinstance(sizes, Sequence):
         return False
     return all(_is_int(size) and size >= 1 for size in sizes)
 
@@ -121,7 +128,7 @@ _PARAMETER_CHECKS = {
     ),
     "max_fun": _integer(1),
     "class_weight": (
-        lambda v: v is None or v == "balanced" if not isinstance(v, dict) else True,
+        lambda v: v is None or isinstance(v, dict) or (isinstance(v, str) and v == "balanced"),
         "None, 'balanced' or a dict mapping class labels to weights",
     ),
     "scoring": (
@@ -153,25 +160,42 @@ def _check_sample_weight(sample_weight, n_samples, name="sample_weight"):
         return None
     if _is_real(sample_weight):
         sample_weight = np.full(n_samples, float(sample_weight))
-    sample_weight = check_array(
-        sample_weight,
-        ensure_2d=False,
-        dtype=np.float64,
-        input_name=name,
-        ensure_min_samples=0,
-    )
+    try:
+        sample_weight = check_array(
+            sample_weight,
+            ensure_2d=False,
+            dtype=np.float64,
+            input_name=name,
+            ensure_min_samples=0,
+        )
+    except (TypeError, ValueError) as error:
+        if name in str(error):
+            raise
+        # numpy's own conversion errors ("could not convert string to float") name no array
+        raise type(error)(f"{name} must hold numbers: {error}") from error
     if sample_weight.ndim != 1 or sample_weight.shape[0] != n_samples:
         raise ValueError(
             f"{name}.shape == {sample_weight.shape}, expected ({n_samples},): one weight per row."
         )
     if (sample_weight < 0).any():
         raise ValueError(f"Negative values in {name}: every weight must be >= 0.")
-    if not sample_weight.any():
-        raise ValueError(f"Every value of {name} is zero: at least one row needs a weight > 0.")
+    _check_total_weight(sample_weight, name)
     return sample_weight
 
 
-class TanhMLPClassifier(ClassifierMixin, BaseEstimator):
+def _check_total_weight(row_weights, name):
+    """The weights must not all be zero, and their sum (the loss's normaliser) must be finite."""
+    if not row_weights.any():
+        raise ValueError(f"Every value of {name} is zero: at least one row needs a weight > 0.")
+    with np.errstate(over="ignore"):
+        total = row_weights.sum()
+    if not np.isfinite(total):
+        raise ValueError(
+            f"The sum of {name} overflows to inf: divide the weights by a common factor."
+        )
+
+
+class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
     """Multi-layer perceptron classifier with tanh hidden layers and a softmax output.
 
     A drop-in replacement for ``MLPClassifier(activation="tanh")``: same parameter names,
@@ -429,6 +453,11 @@ class TanhMLPClassifier(ClassifierMixin, BaseEstimator):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
+        if y.ndim == 2 and type_of_target(y) == "multiclass-multioutput":
+            raise ValueError(
+                "Multiclass-multioutput targets are not supported: y must hold class labels "
+                "(1-D) or be a 0/1 multilabel indicator matrix."
+            )
         if sp.issparse(X) and X.format == "csc":
             X = X.tocsr()  # row batches are cheap in CSR
         return X, y
@@ -488,7 +517,12 @@ class TanhMLPClassifier(ClassifierMixin, BaseEstimator):
             )
         weights = np.ones(len(self.classes_))
         for index, label in enumerate(self.classes_):
-            weights[index] = self.class_weight.get(label, 1.0)
+            value = self.class_weight.get(label, 1.0)
+            if not _is_real(value):
+                raise ValueError(
+                    f"class_weight values must be numbers; got {value!r} for class {label!r}."
+                )
+            weights[index] = value
         if not np.isfinite(weights).all() or (weights < 0).any():
             raise ValueError("class_weight values must be finite and >= 0.")
         return weights[target]
@@ -557,12 +591,14 @@ class TanhMLPClassifier(ClassifierMixin, BaseEstimator):
         with _restore_on_error(self):
             return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
+    @with_callbacks
     def _fit(self, X, y, sample_weight, incremental, classes=None, validation=(None,) * 3):
         self._validate_params()
         first_pass = not hasattr(self, "coefs_") or (not self.warm_start and not incremental)
         X, y = self._validate_X_y(X, y, reset=first_pass)
         n_samples = X.shape[0]
         sample_weight = _check_sample_weight(sample_weight, n_samples)
+        callbacks = EpochCallbacks(self, X, y, sample_weight, 1 if incremental else self.max_iter)
 
         if first_pass:
             if incremental and classes is None and type_of_target(y) != "multilabel-indicator":
@@ -591,6 +627,7 @@ class TanhMLPClassifier(ClassifierMixin, BaseEstimator):
             sample_weight = (
                 class_weights if sample_weight is None else sample_weight * class_weights
             )
+            _check_total_weight(sample_weight, "sample_weight * class_weight")
 
         dtype = X.dtype
         n_outputs = len(self.classes_)
@@ -659,6 +696,7 @@ class TanhMLPClassifier(ClassifierMixin, BaseEstimator):
                     validate=validate,
                     incremental=incremental,
                     verbose=self.verbose,
+                    on_epoch=callbacks,
                 )
             self._optimizer_state = optimizer.state()
         else:
@@ -676,9 +714,11 @@ class TanhMLPClassifier(ClassifierMixin, BaseEstimator):
                     max_fun=self.max_fun,
                     tol=self.tol,
                     verbose=self.verbose,
+                    on_epoch=callbacks,
                 )
             self._optimizer_state = None
         self._commit_history(history, stochastic and self.early_stopping)
+        callbacks.close()
         return self
 
     def _make_optimizer(self, n_params, dtype, state):
@@ -741,15 +781,18 @@ class TanhMLPClassifier(ClassifierMixin, BaseEstimator):
         if X_val is not None:
             if y_val is None:
                 raise ValueError("X_val needs y_val: pass the validation targets too.")
-            X_val, y_val = validate_data(
-                self,
-                X_val,
-                y_val,
-                accept_sparse=["csr", "csc"],
-                multi_output=True,
-                dtype=(np.float64, np.float32),
-                reset=False,
-            )
+            try:
+                X_val, y_val = validate_data(
+                    self,
+                    X_val,
+                    y_val,
+                    accept_sparse=["csr", "csc"],
+                    multi_output=True,
+                    dtype=(np.float64, np.float32),
+                    reset=False,
+                )
+            except ValueError as error:  # its messages say "X" and "y"
+                raise ValueError(f"Invalid validation data X_val, y_val: {error}") from error
             if sp.issparse(y_val):
                 y_val = y_val.toarray()
             if y_val.ndim == 2 and y_val.shape[1] == 1:
@@ -765,6 +808,7 @@ class TanhMLPClassifier(ClassifierMixin, BaseEstimator):
                     if sample_weight_val is None
                     else sample_weight_val * class_weights
                 )
+                _check_total_weight(sample_weight_val, "sample_weight_val * class_weight")
             rows = None
         elif self.early_stopping:
             rows, validation_rows = self._split(target, random_state)
@@ -773,13 +817,23 @@ class TanhMLPClassifier(ClassifierMixin, BaseEstimator):
                 y[validation_rows],
                 target[validation_rows],
             )
-            sample_weight_val = None if sample_weight is None else sample_weight[validation_rows]
+            if sample_weight is None:
+                sample_weight_val = None
+            else:
+                sample_weight_val = sample_weight[validation_rows]
+                _check_total_weight(sample_weight[rows], "sample_weight of the training split")
+                _check_total_weight(sample_weight_val, "sample_weight of the validation split")
         else:
             return None, None
         return rows, self._validation_function(X_val, y_val, target_val, sample_weight_val, layout)
 
     def _split(self, target, random_state):
         """Training and validation rows: a stratified hold-out of validation_fraction."""
+        if self.validation_fraction == 0:
+            raise ValueError(
+                "validation_fraction=0 leaves no validation data for early_stopping=True: "
+                "set validation_fraction in (0, 1), or pass X_val and y_val."
+            )
         indices = np.arange(len(target))
         stratify = target if self.out_activation_ == SOFTMAX else None
         try:
@@ -815,7 +869,18 @@ class TanhMLPClassifier(ClassifierMixin, BaseEstimator):
             if scorer is not None:
                 with warnings.catch_warnings():
                     warnings.filterwarnings("ignore", message=".*feature names.*")
-                    score = scorer(self, X_val, y_val, sample_weight=sample_weight_val)
+                    # a callable scorer(estimator, X, y) need not take sample_weight
+                    weights = (
+                        {"sample_weight": sample_weight_val}
+                        if sample_weight_val is not None and _accepts_sample_weight(scorer)
+                        else {}
+                    )
+                    score = scorer(self, X_val, y_val, **weights)
+                if not _is_real(score) or np.isnan(score):
+                    raise ValueError(
+                        f"scoring={self.scoring!r} returned {score!r} on the validation data; "
+                        "early stopping needs a real number (not NaN)."
+                    )
                 return float(score), loss
             if self.out_activation_ == SOFTMAX:
                 correct = log_proba.argmax(axis=1) == target_val
@@ -852,7 +917,14 @@ class TanhMLPClassifier(ClassifierMixin, BaseEstimator):
             X = X.tocsr()
         sizes = [self.n_features_in_] + [len(b) for b in self.intercepts_]
         layout = ParameterLayout(sizes)
-        return self._log_proba(X, (self.coefs_, self.intercepts_), layout)
+        log_proba = self._log_proba(X, (self.coefs_, self.intercepts_), layout)
+        if np.isnan(log_proba).any():
+            raise ValueError(
+                "The network's output is NaN for some rows of X: their values are too large "
+                "for the weights (inf - inf overflowed in the network). Scale X as the "
+                "training data was scaled (for instance with StandardScaler)."
+            )
+        return log_proba
 
     def predict_log_proba(self, X):
         """Log of the probability of each class (of each label, for multilabel targets).
@@ -909,6 +981,42 @@ class TanhMLPClassifier(ClassifierMixin, BaseEstimator):
         if self.out_activation_ == LOGISTIC:
             return (proba > 0.5).astype(np.int64)
         return self.classes_[proba.argmax(axis=1)]
+
+    def score(self, X, y, sample_weight=None):
+        """Mean accuracy on the given data (subset accuracy for multilabel targets).
+
+        Unlike ``ClassifierMixin.score``, rejects the sample weights that ``fit`` rejects
+        (negative, all zero, non-finite), rather than returning a meaningless number.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Test data.
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            True labels of X.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each row.
+
+        Returns
+        -------
+        score : float
+            Accuracy of ``self.predict(X)`` with respect to ``y``.
+        """
+        y_pred = self.predict(X)
+        sample_weight = _check_sample_weight(sample_weight, y_pred.shape[0])
+        return float(accuracy_score(y, y_pred, sample_weight=sample_weight))
+
+
+def _accepts_sample_weight(function):
+    """Whether ``function`` takes a ``sample_weight`` keyword (scikit-learn scorers do)."""
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return True  # no signature to read: let the call itself say
+    return any(
+        parameter.name == "sample_weight" or parameter.kind is parameter.VAR_KEYWORD
+        for parameter in parameters
+    )
 
 
 def _log_loss(log_proba, target, sample_weight, out_activation):

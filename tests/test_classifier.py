@@ -306,10 +306,15 @@ def test_early_stopping_restores_the_best_epoch(iris):
 def test_divergence_stops_with_a_clear_error():
     X, y = make_classification(n_samples=100, random_state=0)
     clf = TanhMLPClassifier(
-        solver="sgd", learning_rate_init=1e12, momentum=0.99, max_iter=60, n_iter_no_change=np.inf
+        solver="sgd",
+        learning_rate_init=1e12,
+        momentum=0.99,
+        max_iter=60,
+        n_iter_no_change=np.inf,
+        random_state=0,
     )
     with pytest.raises(ValueError, match="diverged.*Scale the data.*learning_rate_init"):
-        clf.fit(X * 1e150, y)
+        clf.fit(X * 1e300, y)
     assert not hasattr(clf, "coefs_")
 
 
@@ -321,7 +326,9 @@ def test_unfitted_estimator_raises_not_fitted():
 def test_works_in_pipeline_cross_validate_and_grid_search():
     X, y = load_digits(return_X_y=True)
     X, y = X[:400], y[:400]
-    pipeline = make_pipeline(StandardScaler(), TanhMLPClassifier(max_iter=30, random_state=0))
+    pipeline = make_pipeline(
+        StandardScaler(), TanhMLPClassifier(max_iter=30, learning_rate_init=0.01, random_state=0)
+    )
     results = _quiet(cross_validate, pipeline, X, y, cv=3)
     assert results["test_score"].mean() > 0.8
     search = GridSearchCV(
