@@ -4,9 +4,49 @@ They update ``params`` in place from ``grad``, know nothing of networks and prin
 updates are scikit-learn's (``sklearn/neural_network/_stochastic_optimizers.py``), written with
 preallocated scratch space so that a step makes no temporary arrays. Their state is a dict of plain
 arrays and numbers (``state()``), so a fitted estimator holds no custom objects.
+
+Speed: an update is a handful of elementwise passes over every parameter. On a large vector each
+pass would stream all of its arrays through memory, so the passes run on cache-sized chunks, one
+chunk at a time. ``step`` can also add an L2 term's gradient, l2 * params, over given ranges of
+the vector (a network's weights, not its biases) inside the same chunks, while they are in cache.
+(Splitting the chunks between two threads was measured and dropped: right after the matrix
+products, BLAS's own worker thread still holds the second core, and the split ran slower.)
 """
 
 import numpy as np
+
+# Elements per chunk: the chunk of each array an update touches stays in the core's L2 cache.
+CHUNK = 32768
+
+
+class _Chunks:
+    """The chunks of [0, size) and, for each, the parts of the ``penalized`` slices inside it."""
+
+    def __init__(self, size, penalized):
+        self.key = (size, tuple((s.start, s.stop) for s in penalized))
+        self.chunks = []
+        for lo in range(0, size, CHUNK):
+            hi = min(lo + CHUNK, size)
+            parts = [
+                (max(lo, s.start), min(hi, s.stop))
+                for s in penalized
+                if s.start < hi and s.stop > lo
+            ]
+            self.chunks.append((lo, hi, parts))
+
+
+def _chunks(optimizer, size, penalized):
+    key = (size, tuple((s.start, s.stop) for s in penalized))
+    cached = optimizer._chunk_cache
+    if cached is None or cached.key != key:
+        cached = optimizer._chunk_cache = _Chunks(size, penalized)
+    return cached.chunks
+
+
+def _add_l2(params, grad, scratch, parts, l2):
+    """grad += l2 * params over the given ranges (the L2 term's gradient, eq 8 extended)."""
+    for lo, hi in parts:
+        grad[lo:hi] += np.multiply(params[lo:hi], l2, out=scratch[lo:hi])
 
 
 class SGD:
@@ -39,17 +79,23 @@ class SGD:
             self.learning_rate = float(state["learning_rate"])
             self.velocity[...] = state["velocity"]
         self._scratch = np.empty(n_params, dtype=dtype)
+        self._chunk_cache = None
 
-    def step(self, params, grad):
-        """One update of ``params`` in place."""
-        scaled_grad = np.multiply(grad, self.learning_rate, out=self._scratch)
-        self.velocity *= self.momentum
-        self.velocity -= scaled_grad  # v = momentum * v - lr * g
-        if self.nesterov:
-            params -= scaled_grad  # params += momentum * v - lr * g
-            params += np.multiply(self.velocity, self.momentum, out=self._scratch)
-        else:
-            params += self.velocity
+    def step(self, params, grad, l2=0.0, penalized=()):
+        """One update of ``params`` in place; first grad += l2 * params over ``penalized``."""
+        velocity, scratch = self.velocity, self._scratch
+        learning_rate, momentum, nesterov = self.learning_rate, self.momentum, self.nesterov
+        for lo, hi, parts in _chunks(self, params.size, penalized if l2 else ()):
+            _add_l2(params, grad, scratch, parts, l2)
+            v, s, p = velocity[lo:hi], scratch[lo:hi], params[lo:hi]
+            scaled_grad = np.multiply(grad[lo:hi], learning_rate, out=s)
+            v *= momentum
+            v -= scaled_grad  # v = momentum * v - lr * g
+            if nesterov:
+                p -= scaled_grad  # params += momentum * v - lr * g
+                p += np.multiply(v, momentum, out=s)
+            else:
+                p += v
 
     def epoch_ends(self, samples_seen):
         """Apply the "invscaling" schedule once per epoch."""
@@ -96,27 +142,31 @@ class Adam:
             self.first_moment[...] = state["first_moment"]
             self.second_moment[...] = state["second_moment"]
         self._scratch = np.empty(n_params, dtype=dtype)
+        self._chunk_cache = None
 
-    def step(self, params, grad):
-        """One update of ``params`` in place."""
+    def step(self, params, grad, l2=0.0, penalized=()):
+        """One update of ``params`` in place; first grad += l2 * params over ``penalized``."""
         self.t += 1
-        scratch = self._scratch
-        self.first_moment *= self.beta_1
-        self.first_moment += np.multiply(grad, 1.0 - self.beta_1, out=scratch)
-        self.second_moment *= self.beta_2
-        np.multiply(grad, grad, out=scratch)
-        scratch *= 1.0 - self.beta_2
-        self.second_moment += scratch
-        self.learning_rate = (
-            self.learning_rate_init
-            * np.sqrt(1.0 - self.beta_2**self.t)
-            / (1.0 - self.beta_1**self.t)
+        beta_1, beta_2, epsilon = self.beta_1, self.beta_2, self.epsilon
+        self.learning_rate = learning_rate = (
+            self.learning_rate_init * np.sqrt(1.0 - beta_2**self.t) / (1.0 - beta_1**self.t)
         )
-        np.sqrt(self.second_moment, out=scratch)
-        scratch += self.epsilon
-        np.divide(self.first_moment, scratch, out=scratch)
-        scratch *= self.learning_rate
-        params -= scratch
+        first_moment, second_moment, scratch = self.first_moment, self.second_moment, self._scratch
+
+        for lo, hi, parts in _chunks(self, params.size, penalized if l2 else ()):
+            _add_l2(params, grad, scratch, parts, l2)
+            m, v, s, g = first_moment[lo:hi], second_moment[lo:hi], scratch[lo:hi], grad[lo:hi]
+            m *= beta_1
+            m += np.multiply(g, 1.0 - beta_1, out=s)  # m = b1 m + (1 - b1) g
+            v *= beta_2
+            np.multiply(g, g, out=s)
+            s *= 1.0 - beta_2
+            v += s  # v = b2 v + (1 - b2) g^2
+            np.sqrt(v, out=s)
+            s += epsilon
+            np.divide(m, s, out=s)
+            s *= learning_rate
+            params[lo:hi] -= s
 
     def epoch_ends(self, samples_seen):
         """Adam has no schedule."""

@@ -54,11 +54,11 @@ def new_history():
 
 def _take_rows(X, index, buffer):
     """The rows ``index`` of X: gathered into ``buffer`` for dense X, a small CSR for sparse X."""
-    if isinstance(index, slice):
+    if isinstance(index, slice) or buffer is None:
         return X[index]
-    if sp.issparse(X):
-        return X[index]
-    return np.take(X, index, axis=0, out=buffer[: len(index)])
+    # mode="clip" (the indices are valid): with the default mode="raise", np.take writes into
+    # a temporary and copies it to ``out``.
+    return np.take(X, index, axis=0, out=buffer[: len(index)], mode="clip")
 
 
 def run_stochastic(
@@ -99,6 +99,8 @@ def run_stochastic(
     workspace = Workspace(layout, batch_size, dtype)
     grad = np.empty_like(params)
     batch_buffer = None if sp.issparse(X) else np.empty((batch_size, X.shape[1]), dtype=X.dtype)
+    target_buffer = np.empty((batch_size, *target.shape[1:]), dtype=target.dtype)
+    weight_buffer = None if sample_weight is None else np.empty(batch_size, sample_weight.dtype)
     best_params = params.copy() if early_stopping else None
     history["n_iter"] = 0
 
@@ -109,7 +111,9 @@ def run_stochastic(
         for start in range(0, n_samples, batch_size):
             stop = min(start + batch_size, n_samples)
             index = slice(start, stop) if contiguous else sample_index[start:stop]
-            row_weights = None if sample_weight is None else sample_weight[index]
+            row_weights = (
+                None if sample_weight is None else _take_rows(sample_weight, index, weight_buffer)
+            )
             normalizer = float(stop - start) if row_weights is None else float(row_weights.sum())
             if normalizer <= 0:
                 continue  # every row of this batch has weight 0: nothing to learn from it
@@ -117,16 +121,21 @@ def run_stochastic(
                 layout,
                 params,
                 _take_rows(X, index, batch_buffer),
-                target[index],
+                _take_rows(target, index, target_buffer),
                 row_weights,
                 normalizer,
                 alpha,
                 out_activation,
                 workspace,
                 grad,
+                add_penalty=False,
             )
+            if alpha:
+                # The L2 term: its loss here, its gradient (alpha / s) W_l added by the optimizer
+                # chunk by chunk, while each chunk of the weights is in cache (eq 8, extended).
+                batch_loss += 0.5 * alpha * layout.squared_coef_norm(params) / normalizer
             accumulated_loss += batch_loss * (stop - start)
-            optimizer.step(params, grad)
+            optimizer.step(params, grad, alpha / normalizer, layout.coef_slices)
 
         history["n_iter"] += 1
         history["t"] += n_samples
