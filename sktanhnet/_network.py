@@ -126,11 +126,11 @@ def tanh_inplace(values):
 
     The same function as ``np.tanh``, within one unit of roundoff of 1, and two to three times
     faster in float64, where NumPy's exp is vectorised and its tanh is not. exp(-2z) overflows to
-    inf for z < -354 and gives -1 exactly, as it should.
+    inf for z < -354 and gives -1 exactly, as it should: callers run it under
+    ``np.errstate(over="ignore")`` (the estimator's fit does; ``forward`` and ``log_proba`` do).
     """
-    with np.errstate(over="ignore"):
-        np.multiply(values, -2.0, out=values)
-        np.exp(values, out=values)
+    np.multiply(values, -2.0, out=values)
+    np.exp(values, out=values)
     values += 1.0
     np.divide(2.0, values, out=values)
     values -= 1.0
@@ -205,7 +205,8 @@ class Workspace:
 
 def forward(coefs, intercepts, X, activations, out_activation):
     """Forward pass: fills ``activations`` (a workspace's) and returns P, (n, k) (eq 1, 2)."""
-    output = forward_logits(coefs, intercepts, X, activations)
+    with np.errstate(over="ignore"):  # exp(-2z) in tanh_inplace
+        output = forward_logits(coefs, intercepts, X, activations)
     if out_activation == SOFTMAX:
         return _softmax_inplace(output).T
     return _sigmoid_inplace(output).T
@@ -234,7 +235,8 @@ def _sigmoid_inplace(logits):
 
 def log_proba(coefs, intercepts, X, activations, out_activation):
     """log P, (n, k), through log-softmax (Z - logsumexp Z) or log-sigmoid: never log(0)."""
-    logits = forward_logits(coefs, intercepts, X, activations)
+    with np.errstate(over="ignore"):  # exp(-2z) in tanh_inplace
+        logits = forward_logits(coefs, intercepts, X, activations)
     if out_activation == SOFTMAX:
         # Clip +-inf logits (huge inputs, no hidden layer): inf - inf would be NaN. Half the
         # largest float keeps Z - max Z finite, and P is unchanged (exp(-huge) is 0 either way).
@@ -374,7 +376,7 @@ def backward(coefs, X, activations, deltas, coef_grads, intercept_grads, grad_bl
                 coef_grads[0][...] = X.T @ delta.T
             else:
                 np.matmul(X.T, delta.T, out=coef_grads[0])
-            np.sum(delta, axis=1, out=intercept_grads[0])
+            delta.sum(axis=1, out=intercept_grads[0])
             break
         below = activations[layer - 1]  # [A_{l-1} | 1]^T
         if grad_blocks is not None:
@@ -384,7 +386,7 @@ def backward(coefs, X, activations, deltas, coef_grads, intercept_grads, grad_bl
         else:
             below = below[:-1]
             np.matmul(below, delta.T, out=coef_grads[layer])  # eq 8, 12
-            np.sum(delta, axis=1, out=intercept_grads[layer])  # eq 9: column sums
+            delta.sum(axis=1, out=intercept_grads[layer])  # eq 9: column sums
         # eq 10, 11: delta_{l-1} = (delta_l W_l^T) * (1 - A_{l-1}^2), tanh' from the stored A
         below_delta = np.matmul(coefs[layer], delta, out=deltas[layer - 1])
         np.multiply(below, below, out=below)

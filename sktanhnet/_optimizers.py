@@ -17,13 +17,14 @@ import numpy as np
 
 # Elements per chunk: the chunk of each array an update touches stays in the core's L2 cache.
 CHUNK = 32768
+_NONE = ()
 
 
 class _Chunks:
     """The chunks of [0, size) and, for each, the parts of the ``penalized`` slices inside it."""
 
     def __init__(self, size, penalized):
-        self.key = (size, tuple((s.start, s.stop) for s in penalized))
+        self.size, self.penalized = size, penalized
         self.chunks = []
         for lo in range(0, size, CHUNK):
             hi = min(lo + CHUNK, size)
@@ -36,9 +37,9 @@ class _Chunks:
 
 
 def _chunks(optimizer, size, penalized):
-    key = (size, tuple((s.start, s.stop) for s in penalized))
+    """The chunks, remade only when the size or the ``penalized`` object changes."""
     cached = optimizer._chunk_cache
-    if cached is None or cached.key != key:
+    if cached is None or cached.size != size or cached.penalized is not penalized:
         cached = optimizer._chunk_cache = _Chunks(size, penalized)
     return cached.chunks
 
@@ -85,7 +86,7 @@ class SGD:
         """One update of ``params`` in place; first grad += l2 * params over ``penalized``."""
         velocity, scratch = self.velocity, self._scratch
         learning_rate, momentum, nesterov = self.learning_rate, self.momentum, self.nesterov
-        for lo, hi, parts in _chunks(self, params.size, penalized if l2 else ()):
+        for lo, hi, parts in _chunks(self, params.size, penalized if l2 else _NONE):
             _add_l2(params, grad, scratch, parts, l2)
             v, s, p = velocity[lo:hi], scratch[lo:hi], params[lo:hi]
             scaled_grad = np.multiply(grad[lo:hi], learning_rate, out=s)
@@ -153,7 +154,7 @@ class Adam:
         )
         first_moment, second_moment, scratch = self.first_moment, self.second_moment, self._scratch
 
-        for lo, hi, parts in _chunks(self, params.size, penalized if l2 else ()):
+        for lo, hi, parts in _chunks(self, params.size, penalized if l2 else _NONE):
             _add_l2(params, grad, scratch, parts, l2)
             m, v, s, g = first_moment[lo:hi], second_moment[lo:hi], scratch[lo:hi], grad[lo:hi]
             m *= beta_1

@@ -16,7 +16,7 @@ from ._network import Workspace, loss_and_gradient
 
 # Rows per chunk where a whole data set passes through the network (L-BFGS, validation):
 # bounds the activations held at once, whatever the number of rows.
-CHUNK_BYTES = 16 * 2**20
+CHUNK_BYTES = 4 * 2**20
 
 
 def chunk_rows(layout, dtype, n_rows):
@@ -58,7 +58,7 @@ def _take_rows(X, index, buffer):
         return X[index]
     # mode="clip" (the indices are valid): with the default mode="raise", np.take writes into
     # a temporary and copies it to ``out``.
-    return np.take(X, index, axis=0, out=buffer[: len(index)], mode="clip")
+    return X.take(index, axis=0, out=buffer[: len(index)], mode="clip")
 
 
 def run_stochastic(
