@@ -19,13 +19,17 @@ the per-round ratios.
 
 Workloads (batch size, hidden layers):
 
-- small: digits, 1,797 x 64, 10 classes, (100,), batch 200, 20 epochs per fit;
-- medium: make_classification 20,000 x 100, 10 classes, (256, 256), batch 256, 2 epochs;
-- large: make_classification 60,000 x 784, 10 classes, (512, 512), batch 256, 1 epoch.
+- small: digits, 1,797 x 64, 10 classes, (100,), batch 200, 20 epochs per fit, 9 rounds,
+  predict_proba on 1,000,000 rows;
+- medium: make_classification 20,000 x 100, 10 classes, (256, 256), batch 256, 2 epochs,
+  3 rounds, predict_proba on 1,000,000 rows;
+- large: make_classification 60,000 x 784, 10 classes, (512, 512), batch 256, 1 epoch,
+  2 rounds, predict_proba on 100,000 rows (a million would take minutes; the memory bound does
+  not depend on the number of rows).
 
 Usage::
 
-    python benchmarks/bench.py                  # everything, about 8 minutes on 2 cores
+    python benchmarks/bench.py                  # everything, about 10 minutes on 2 cores
     python benchmarks/bench.py --quick          # small and medium, one round, a minute
     python benchmarks/bench.py --workloads small --dtypes float32 --solvers adam --repeat 5
     python benchmarks/bench.py --torch          # add PyTorch (pip install ".[bench]")
@@ -64,10 +68,10 @@ from sktanhnet import TanhMLPClassifier
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 WORKLOADS = {
-    # name: (hidden layers, batch size, epochs per timed fit, rows for predict_proba)
-    "small": ((100,), 200, 20, 1_000_000),
-    "medium": ((256, 256), 256, 2, 1_000_000),
-    "large": ((512, 512), 256, 1, 100_000),
+    # name: (hidden layers, batch size, epochs per timed fit, rows for predict_proba, rounds)
+    "small": ((100,), 200, 20, 1_000_000, 9),
+    "medium": ((256, 256), 256, 2, 1_000_000, 3),
+    "large": ((512, 512), 256, 1, 100_000, 2),
 }
 
 TARGETS = {
@@ -96,7 +100,7 @@ def load_workload(name, dtype):
 
 
 def settings(name, solver, max_iter):
-    hidden, batch_size, _, _ = WORKLOADS[name]
+    hidden, batch_size = WORKLOADS[name][:2]
     return {
         "hidden_layer_sizes": hidden,
         "solver": solver,
@@ -462,7 +466,12 @@ def main(argv=None):
     )
     parser.add_argument("--dtypes", default="float64,float32")
     parser.add_argument("--solvers", default="adam,sgd")
-    parser.add_argument("--repeat", type=int, default=3, help="alternated rounds per contender")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=None,
+        help="alternated rounds per contender (default: small 9, medium 3, large 2)",
+    )
     parser.add_argument("--torch", action="store_true", help="add PyTorch (CPU), if installed")
     parser.add_argument(
         "--predict-rows",
@@ -500,7 +509,8 @@ def main(argv=None):
     for name in workloads:
         for dtype in dtypes:
             for solver in solvers:
-                row = time_training(name, dtype, solver, args.repeat, use_torch)
+                rounds = args.repeat or WORKLOADS[name][4]
+                row = time_training(name, dtype, solver, rounds, use_torch)
                 training.append(row)
                 print(training_table([row], use_torch).splitlines()[-1], flush=True)
             if not args.no_predict:
