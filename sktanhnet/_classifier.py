@@ -918,7 +918,7 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
         sizes = [self.n_features_in_] + [len(b) for b in self.intercepts_]
         layout = ParameterLayout(sizes)
         log_proba = self._log_proba(X, (self.coefs_, self.intercepts_), layout)
-        if np.isnan(log_proba).any():
+        if np.isnan(log_proba.sum()):  # NaN anywhere makes the sum NaN; no rows x k temporary
             raise ValueError(
                 "The network's output is NaN for some rows of X: their values are too large "
                 "for the weights (inf - inf overflowed in the network). Scale X as the "
