@@ -21,6 +21,7 @@ from . import _network
 from ._callbacks import CallbackSupportMixin, EpochCallbacks, with_callbacks
 from ._network import LOGISTIC, SOFTMAX, ParameterLayout, Workspace
 from ._optimizers import SGD, Adam
+from ._threads import map_chunks
 from ._training import chunk_rows, new_history, run_lbfgs, run_stochastic
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
@@ -892,23 +893,29 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ prediction
 
-    def _log_proba(self, X, weights, layout):
-        """log P for validated X, chunk by chunk, with buffers of this call only."""
+    def _log_proba(self, X, weights, layout, log=True):
+        """log P (P with ``log=False``) for validated X, chunk by chunk, on one or more threads.
+
+        Each thread has buffers of its own, made in this call (see ``_threads``).
+        """
         coefs, intercepts = weights
         dtype = np.result_type(X.dtype, coefs[0].dtype) if coefs else X.dtype
         n_rows = X.shape[0]
         rows = chunk_rows(layout, dtype, n_rows)
-        workspace = Workspace(layout, rows, dtype)
         out = np.empty((n_rows, layout.layer_units[-1]), dtype=dtype)
-        for start in range(0, n_rows, rows):
-            chunk = slice(start, min(start + rows, n_rows))
+
+        def work(workspace, i):
+            chunk = slice(i * rows, min((i + 1) * rows, n_rows))
             activations, _ = workspace.rows(chunk.stop - chunk.start)
             out[chunk] = _network.log_proba(
-                coefs, intercepts, X[chunk], activations, self.out_activation_
+                coefs, intercepts, X[chunk], activations, self.out_activation_, log
             )
+
+        n_chunks = -(-n_rows // rows)
+        map_chunks(n_chunks, lambda: Workspace(layout, rows, dtype), work)
         return out
 
-    def _predict_log_proba(self, X):
+    def _predict_log_proba(self, X, log=True):
         check_is_fitted(self)
         X = validate_data(
             self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32), reset=False
@@ -917,7 +924,7 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
             X = X.tocsr()
         sizes = [self.n_features_in_] + [len(b) for b in self.intercepts_]
         layout = ParameterLayout(sizes)
-        log_proba = self._log_proba(X, (self.coefs_, self.intercepts_), layout)
+        log_proba = self._log_proba(X, (self.coefs_, self.intercepts_), layout, log)
         if np.isnan(log_proba.sum()):  # NaN anywhere makes the sum NaN; no rows x k temporary
             raise ValueError(
                 "The network's output is NaN for some rows of X: their values are too large "
@@ -957,8 +964,7 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
             Columns in the order of ``classes_``; rows sum to 1 for single-label targets.
             Multilabel probabilities are kept strictly inside (0, 1).
         """
-        proba = self._predict_log_proba(X)
-        np.exp(proba, out=proba)
+        proba = self._predict_log_proba(X, log=False)
         if self.out_activation_ == LOGISTIC:
             info = np.finfo(proba.dtype)
             np.clip(proba, info.tiny, 1.0 - info.eps, out=proba)

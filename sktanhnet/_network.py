@@ -233,8 +233,12 @@ def _sigmoid_inplace(logits):
     return logits
 
 
-def log_proba(coefs, intercepts, X, activations, out_activation):
-    """log P, (n, k), through log-softmax (Z - logsumexp Z) or log-sigmoid: never log(0)."""
+def log_proba(coefs, intercepts, X, activations, out_activation, log=True):
+    """log P, (n, k), through log-softmax (Z - logsumexp Z) or log-sigmoid: never log(0).
+
+    With ``log=False``, P itself: for softmax exp(Z - max Z) / sum (eq 2, one exp per output
+    rather than a log and two), for sigmoid exp(log P).
+    """
     with np.errstate(over="ignore"):  # exp(-2z) in tanh_inplace
         logits = forward_logits(coefs, intercepts, X, activations)
     if out_activation == SOFTMAX:
@@ -242,6 +246,8 @@ def log_proba(coefs, intercepts, X, activations, out_activation):
         # largest float keeps Z - max Z finite, and P is unchanged (exp(-huge) is 0 either way).
         bound = np.finfo(logits.dtype).max / 2
         np.clip(logits, -bound, bound, out=logits)
+        if not log:
+            return _softmax_inplace(logits).T
         logits -= logits.max(axis=0)
         logits -= np.log(np.exp(logits).sum(axis=0))
     else:
@@ -249,6 +255,8 @@ def log_proba(coefs, intercepts, X, activations, out_activation):
         np.negative(logits, out=logits)
         np.logaddexp(0.0, logits, out=logits)
         np.negative(logits, out=logits)
+        if not log:
+            np.exp(logits, out=logits)
     return logits.T
 
 

@@ -1,0 +1,104 @@
+"""Independent chunks of rows on several threads, each with a one-thread BLAS.
+
+Prediction passes its rows through the network in chunks that do not depend on one another. Run
+one after the other, each chunk's matrix products use every core (BLAS threads), but its
+elementwise passes (tanh, softmax) use one; and right after a product BLAS's idle worker threads
+keep spinning on the other cores, so splitting only the elementwise passes between threads gains
+nothing. Here each of W threads takes whole chunks, and BLAS is held to one thread while they run:
+products and elementwise passes alike run on every core.
+
+W is the number of threads BLAS was set to use (``OPENBLAS_NUM_THREADS``, threadpoolctl, a joblib
+worker's limit), so a user's limit is respected: with BLAS at one thread, everything stays on the
+calling thread. While the threads run, BLAS calls from other threads of the process use one
+thread, as during scikit-learn's own KMeans fit; the setting is restored when the last call that
+changed it ends, however many run at once.
+
+Each row's result is the same whichever thread computes it: the output does not depend on W.
+"""
+
+import itertools
+import os
+import threading
+
+# Fewer chunks than this run on the calling thread: starting threads costs about 0.1 ms.
+MIN_CHUNKS = 2
+
+_lock = threading.Lock()
+_active = 0  # calls running chunks on threads now
+_limiter = None  # threadpoolctl's record of the BLAS settings to restore
+
+
+def _cpu_count():
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _claim_workers(n_chunks):
+    """Number of threads for ``n_chunks`` chunks; above 1, BLAS is now held to one thread."""
+    global _active, _limiter
+    if n_chunks < MIN_CHUNKS:
+        return 1
+    try:
+        from threadpoolctl import ThreadpoolController  # a dependency of scikit-learn
+    except ImportError:  # pragma: no cover
+        return 1
+    with _lock:
+        if _active:
+            # Another call holds the cores (and BLAS at one thread): share them, do not add.
+            return 1
+        blas = ThreadpoolController().select(user_api="blas")
+        blas_threads = max((lib.num_threads for lib in blas.lib_controllers), default=1)
+        workers = min(n_chunks, blas_threads, _cpu_count())
+        if workers > 1:
+            _limiter = blas.limit(limits=1)
+            _active += 1
+        return workers
+
+
+def _release_workers():
+    global _active, _limiter
+    with _lock:
+        _active -= 1
+        if not _active:
+            _limiter.restore_original_limits()
+            _limiter = None
+
+
+def map_chunks(n_chunks, make_state, work):
+    """Call ``work(state, i)`` for each chunk i in [0, n_chunks), on one or more threads.
+
+    Each thread first calls ``make_state()`` (its own scratch buffers: nothing is shared but
+    what ``work`` writes, which must be disjoint per chunk). The first exception raised by any
+    thread is raised here, after all threads stop.
+    """
+    workers = _claim_workers(n_chunks)
+    if workers == 1:
+        state = make_state()
+        for i in range(n_chunks):
+            work(state, i)
+        return
+    try:
+        chunks = itertools.count()  # next() on it is atomic under the GIL
+        errors = []
+
+        def run():
+            try:
+                state = make_state()
+                for i in chunks:
+                    if i >= n_chunks or errors:
+                        break
+                    work(state, i)
+            except BaseException as error:  # raised again below, on the calling thread
+                errors.append(error)
+
+        threads = [threading.Thread(target=run, daemon=True) for _ in range(workers - 1)]
+        for thread in threads:
+            thread.start()
+        run()
+        for thread in threads:
+            thread.join()
+        if errors:
+            raise errors[0]
+    finally:
+        _release_workers()

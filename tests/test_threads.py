@@ -1,0 +1,150 @@
+"""Prediction on several threads: same results, the user's BLAS setting respected and restored."""
+
+import os
+import threading
+import time
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification
+from threadpoolctl import threadpool_info, threadpool_limits
+
+import sktanhnet._training
+from sktanhnet import TanhMLPClassifier
+from sktanhnet._threads import map_chunks
+
+
+def _blas_threads():
+    return sorted(
+        (info["filepath"], info["num_threads"])
+        for info in threadpool_info()
+        if info["user_api"] == "blas"
+    )
+
+
+def _cores():
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
+multicore = pytest.mark.skipif(
+    _cores() < 2 or max((n for _, n in _blas_threads()), default=1) < 2,
+    reason="needs two cores and a BLAS set to use them",
+)
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Chunks of a few dozen rows, so that a small X makes many of them."""
+    monkeypatch.setattr(sktanhnet._training, "CHUNK_BYTES", 4096)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    X, y = make_classification(
+        n_samples=400, n_features=12, n_informative=6, n_classes=3, random_state=0
+    )
+    model = TanhMLPClassifier(hidden_layer_sizes=(16, 8), max_iter=30, random_state=0)
+    with pytest.warns(Warning):  # not converged in 30 epochs
+        model.fit(X, y)
+    rows = np.random.RandomState(1).normal(size=(3000, X.shape[1]))
+    return model, rows
+
+
+def test_threaded_prediction_equals_one_thread(fitted, small_chunks):
+    model, rows = fitted
+    with threadpool_limits(limits=1, user_api="blas"):
+        expected = model.predict_proba(rows)
+        expected_log = model.predict_log_proba(rows)
+    np.testing.assert_array_equal(model.predict_proba(rows), expected)
+    np.testing.assert_array_equal(model.predict_log_proba(rows), expected_log)
+    np.testing.assert_array_equal(model.predict(rows), model.classes_[expected.argmax(axis=1)])
+
+
+def test_prediction_restores_the_blas_setting(fitted, small_chunks):
+    model, rows = fitted
+    before = _blas_threads()
+    model.predict_proba(rows)
+    assert _blas_threads() == before
+    with threadpool_limits(limits=1, user_api="blas"):
+        model.predict_proba(rows)
+        assert all(n == 1 for _, n in _blas_threads())
+    assert _blas_threads() == before
+
+
+def test_concurrent_predictions_are_correct_and_restore_blas(fitted, small_chunks):
+    model, rows = fitted
+    with threadpool_limits(limits=1, user_api="blas"):
+        expected = model.predict_proba(rows)
+    before = _blas_threads()
+    results, errors = [None] * 6, []
+
+    def predict(k):
+        try:
+            results[k] = model.predict_proba(rows)
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=predict, args=(k,)) for k in range(len(results))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    for result in results:
+        np.testing.assert_array_equal(result, expected)
+    assert _blas_threads() == before
+
+
+def _threads_used(n_chunks):
+    used = set()
+
+    def work(state, i):
+        used.add(threading.get_ident())
+        time.sleep(0.005)  # long enough for every thread to take a chunk
+
+    map_chunks(n_chunks, lambda: None, work)
+    return used
+
+
+@multicore
+def test_chunks_run_on_as_many_threads_as_blas_uses():
+    assert len(_threads_used(8)) >= 2
+
+
+def test_a_blas_limit_of_one_thread_keeps_everything_on_the_caller():
+    with threadpool_limits(limits=1, user_api="blas"):
+        assert _threads_used(8) == {threading.get_ident()}
+
+
+def test_one_chunk_stays_on_the_caller():
+    assert _threads_used(1) == {threading.get_ident()}
+
+
+def test_every_chunk_runs_once_with_its_own_state():
+    states, seen = [], []
+
+    def make_state():
+        state = []
+        states.append(state)
+        return state
+
+    def work(state, i):
+        state.append(i)
+        seen.append(i)
+
+    map_chunks(50, make_state, work)
+    assert sorted(seen) == list(range(50))
+    assert sorted(i for state in states for i in state) == list(range(50))
+
+
+def test_an_error_in_a_chunk_is_raised_and_blas_restored():
+    before = _blas_threads()
+
+    def work(state, i):
+        time.sleep(0.001)
+        if i == 5:
+            raise ValueError("chunk 5 is bad")
+
+    with pytest.raises(ValueError, match="chunk 5 is bad"):
+        map_chunks(20, lambda: None, work)
+    assert _blas_threads() == before
