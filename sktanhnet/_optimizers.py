@@ -15,19 +15,22 @@ products, BLAS's own worker thread still holds the second core, and the split ra
 
 import numpy as np
 
-# Elements per chunk: the chunk of each array an update touches stays in the core's L2 cache.
-CHUNK = 32768
+# Bytes of each array per chunk. Measured on a 2-core machine with 512 KiB of L2 per core
+# (Adam, 0.1-0.7 M parameters): 512 KiB is 5-15% faster per step than 256 KiB, and 1-1.5x
+# faster than no chunks on the largest vector; below 128 KiB, NumPy's per-call cost dominates.
+CHUNK_BYTES = 2**19
 _NONE = ()
 
 
 class _Chunks:
     """The chunks of [0, size) and, for each, the parts of the ``penalized`` slices inside it."""
 
-    def __init__(self, size, penalized):
-        self.size, self.penalized = size, penalized
+    def __init__(self, size, penalized, itemsize):
+        self.size, self.penalized, self.itemsize = size, penalized, itemsize
+        chunk = max(1, CHUNK_BYTES // itemsize)
         self.chunks = []
-        for lo in range(0, size, CHUNK):
-            hi = min(lo + CHUNK, size)
+        for lo in range(0, size, chunk):
+            hi = min(lo + chunk, size)
             parts = [
                 (max(lo, s.start), min(hi, s.stop))
                 for s in penalized
@@ -36,11 +39,16 @@ class _Chunks:
             self.chunks.append((lo, hi, parts))
 
 
-def _chunks(optimizer, size, penalized):
-    """The chunks, remade only when the size or the ``penalized`` object changes."""
+def _chunks(optimizer, params, penalized):
+    """The chunks, remade only when the vector's size or dtype or ``penalized`` changes."""
     cached = optimizer._chunk_cache
-    if cached is None or cached.size != size or cached.penalized is not penalized:
-        cached = optimizer._chunk_cache = _Chunks(size, penalized)
+    if (
+        cached is None
+        or cached.size != params.size
+        or cached.itemsize != params.itemsize
+        or cached.penalized is not penalized
+    ):
+        cached = optimizer._chunk_cache = _Chunks(params.size, penalized, params.itemsize)
     return cached.chunks
 
 
@@ -86,7 +94,7 @@ class SGD:
         """One update of ``params`` in place; first grad += l2 * params over ``penalized``."""
         velocity, scratch = self.velocity, self._scratch
         learning_rate, momentum, nesterov = self.learning_rate, self.momentum, self.nesterov
-        for lo, hi, parts in _chunks(self, params.size, penalized if l2 else _NONE):
+        for lo, hi, parts in _chunks(self, params, penalized if l2 else _NONE):
             _add_l2(params, grad, scratch, parts, l2)
             v, s, p = velocity[lo:hi], scratch[lo:hi], params[lo:hi]
             scaled_grad = np.multiply(grad[lo:hi], learning_rate, out=s)
@@ -154,7 +162,7 @@ class Adam:
         )
         first_moment, second_moment, scratch = self.first_moment, self.second_moment, self._scratch
 
-        for lo, hi, parts in _chunks(self, params.size, penalized if l2 else _NONE):
+        for lo, hi, parts in _chunks(self, params, penalized if l2 else _NONE):
             _add_l2(params, grad, scratch, parts, l2)
             m, v, s, g = first_moment[lo:hi], second_moment[lo:hi], scratch[lo:hi], grad[lo:hi]
             m *= beta_1

@@ -88,3 +88,35 @@ def test_float32_state_stays_float32():
             for value in optimizer.state().values()
             if isinstance(value, np.ndarray)
         )
+
+
+@pytest.mark.parametrize("name", ["adam", "sgd"])
+def test_chunked_steps_with_an_l2_term_follow_the_formulas(monkeypatch, name):
+    """Chunks of 5 elements; penalized ranges that start and end inside chunks."""
+    import sktanhnet._optimizers
+
+    monkeypatch.setattr(sktanhnet._optimizers, "CHUNK_BYTES", 5 * 8)
+    params, grads = _arrays(3, size=23)
+    penalized = (slice(2, 9), slice(12, 21))
+    mask = np.zeros(params.size)
+    for part in penalized:
+        mask[part] = 1.0
+    l2 = 0.3
+    expected = params.copy()
+    if name == "adam":
+        optimizer = Adam(params.size, np.float64, 0.01)
+        m, v = np.zeros_like(params), np.zeros_like(params)
+    else:
+        optimizer = SGD(params.size, np.float64, 0.1, "constant", 0.9, True)
+        velocity = np.zeros_like(params)
+    for t, grad in enumerate(grads, start=1):
+        optimizer.step(params, grad.copy(), l2, penalized)
+        full = grad + l2 * mask * expected
+        if name == "adam":
+            m = 0.9 * m + 0.1 * full
+            v = 0.999 * v + 0.001 * full**2
+            expected -= 0.01 * np.sqrt(1 - 0.999**t) / (1 - 0.9**t) * m / (np.sqrt(v) + 1e-8)
+        else:
+            velocity = 0.9 * velocity - 0.1 * full
+            expected += 0.9 * velocity - 0.1 * full
+    np.testing.assert_allclose(params, expected, rtol=1e-13, atol=1e-15)
