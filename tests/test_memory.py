@@ -1,0 +1,61 @@
+"""Memory bounds a user can rely on: fit never copies X, predict_proba works in chunks."""
+
+import tracemalloc
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.exceptions import ConvergenceWarning
+
+from sktanhnet import TanhMLPClassifier
+
+MiB = 2**20
+
+
+def _peak(function):
+    """(result, peak bytes traced while ``function`` ran); what existed before is not traced."""
+    tracemalloc.start()
+    try:
+        result = function()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return result, peak
+
+
+def _data(n_rows, n_features, dtype, seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n_rows, n_features)).astype(dtype)
+    y = (X[:, 0] + 0.5 * X[:, 1] > 0).astype(int) + (X[:, 2] > 1)
+    return X, y
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("solver", ["adam", "sgd"])
+def test_fit_does_not_copy_X(dtype, solver):
+    X, y = _data(100_000, 60, dtype)  # 48 MB in float64
+    model = TanhMLPClassifier(hidden_layer_sizes=(32, 16), solver=solver, max_iter=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        _, peak = _peak(lambda: model.fit(X, y))
+    # One batch of activations, a few copies of the 2,500 parameters, and per-row vectors
+    # (labels, the shuffled order): well under a tenth of X.
+    assert peak < X.nbytes / 10, f"fit allocated {peak / MiB:.1f} MiB for X of {X.nbytes / MiB} MiB"
+    assert model.coefs_[0].dtype == dtype
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_predict_proba_memory_does_not_grow_with_rows(dtype):
+    X, y = _data(2_000, 40, dtype)
+    model = TanhMLPClassifier(hidden_layer_sizes=(64, 64), max_iter=5, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, y)
+    extra = {}
+    for n_rows in (50_000, 400_000):
+        rows, _ = _data(n_rows, 40, dtype, seed=1)
+        proba, peak = _peak(lambda rows=rows: model.predict_proba(rows))
+        extra[n_rows] = peak - proba.nbytes
+    # chunks of 4 MiB of activations per thread, whatever the number of rows
+    assert max(extra.values()) < 24 * MiB, extra
+    assert extra[400_000] < extra[50_000] + 2 * MiB, extra
