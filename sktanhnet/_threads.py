@@ -20,6 +20,8 @@ import itertools
 import os
 import threading
 
+import numpy as np
+
 # Fewer chunks than this run on the calling thread: starting threads costs about 0.1 ms.
 MIN_CHUNKS = 2
 
@@ -69,8 +71,9 @@ def map_chunks(n_chunks, make_state, work):
     """Call ``work(state, i)`` for each chunk i in [0, n_chunks), on one or more threads.
 
     Each thread first calls ``make_state()`` (its own scratch buffers: nothing is shared but
-    what ``work`` writes, which must be disjoint per chunk). The first exception raised by any
-    thread is raised here, after all threads stop.
+    what ``work`` writes, which must be disjoint per chunk), and runs under the caller's NumPy
+    floating-point error settings (``np.errstate`` is per thread). The first exception raised by
+    any thread is raised here, after all threads stop.
     """
     workers = _claim_workers(n_chunks)
     if workers == 1:
@@ -81,14 +84,16 @@ def map_chunks(n_chunks, make_state, work):
     try:
         chunks = itertools.count()  # next() on it is atomic under the GIL
         errors = []
+        error_settings = np.geterr()
 
         def run():
             try:
-                state = make_state()
-                for i in chunks:
-                    if i >= n_chunks or errors:
-                        break
-                    work(state, i)
+                with np.errstate(**error_settings):
+                    state = make_state()
+                    for i in chunks:
+                        if i >= n_chunks or errors:
+                            break
+                        work(state, i)
             except BaseException as error:  # raised again below, on the calling thread
                 errors.append(error)
 

@@ -13,6 +13,7 @@ import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
 from ._network import Workspace, loss_and_gradient
+from ._threads import map_chunks
 
 # Rows per chunk where a whole data set passes through the network (L-BFGS, validation):
 # bounds the activations held at once, whatever the number of rows.
@@ -204,20 +205,31 @@ def run_stochastic(
     return history
 
 
+# Chunks of a full-batch pass are summed in this many groups (fewer for fewer chunks): each group
+# is one thread's work, and the sum does not depend on how many threads there are.
+LBFGS_GROUPS = 4
+
+
 def full_loss_and_gradient(layout, params, X, target, sample_weight, alpha, out_activation):
-    """Returns f(params) -> (loss, gradient) over all rows, computed in bounded-size chunks."""
+    """Returns f(params) -> (loss, gradient) over all rows, computed in bounded-size chunks.
+
+    Chunk i belongs to group i mod G; each group's chunks are summed in order into the group's
+    own gradient, on one thread (``_threads``), and the G group sums are added in order. So the
+    result is the same on any number of threads, and with one chunk it is that chunk's.
+    """
     n_samples = X.shape[0]
     rows = chunk_rows(layout, params.dtype, n_samples)
-    workspace = Workspace(layout, rows, params.dtype)
-    grad = np.empty_like(params)
-    chunk_grad = np.empty_like(params) if rows < n_samples else grad
+    n_chunks = -(-n_samples // rows)
+    n_groups = min(LBFGS_GROUPS, n_chunks)
+    group_grads = [np.empty_like(params) for _ in range(n_groups)]
+    chunk_grads = [np.empty_like(params) if n_chunks > n_groups else None for _ in group_grads]
+    group_losses = [0.0] * n_groups
     normalizer = float(n_samples) if sample_weight is None else float(sample_weight.sum())
 
-    def loss_and_grad(flat):
-        params[...] = flat
-        loss = 0.0
-        for start in range(0, n_samples, rows):
-            chunk = slice(start, min(start + rows, n_samples))
+    def group_loss_and_grad(workspace, group):
+        loss, total = 0.0, group_grads[group]
+        for first in range(group * rows, n_samples, n_groups * rows):
+            chunk = slice(first, min(first + rows, n_samples))
             loss += loss_and_gradient(
                 layout,
                 params,
@@ -228,12 +240,20 @@ def full_loss_and_gradient(layout, params, X, target, sample_weight, alpha, out_
                 alpha,
                 out_activation,
                 workspace,
-                grad if start == 0 else chunk_grad,
-                add_penalty=start == 0,
+                total if first == group * rows else chunk_grads[group],
+                add_penalty=first == 0,
             )
-            if start > 0:
-                np.add(grad, chunk_grad, out=grad)
-        return loss, grad
+            if first != group * rows:
+                np.add(total, chunk_grads[group], out=total)
+        group_losses[group] = loss
+
+    def loss_and_grad(flat):
+        params[...] = flat
+        map_chunks(n_groups, lambda: Workspace(layout, rows, params.dtype), group_loss_and_grad)
+        grad = group_grads[0]
+        for other in group_grads[1:]:
+            np.add(grad, other, out=grad)
+        return sum(group_losses), grad
 
     return loss_and_grad
 

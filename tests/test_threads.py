@@ -3,10 +3,12 @@
 import os
 import threading
 import time
+import warnings
 
 import numpy as np
 import pytest
 from sklearn.datasets import make_classification
+from sklearn.exceptions import ConvergenceWarning
 from threadpoolctl import threadpool_info, threadpool_limits
 
 import sktanhnet._training
@@ -148,3 +150,50 @@ def test_an_error_in_a_chunk_is_raised_and_blas_restored():
     with pytest.raises(ValueError, match="chunk 5 is bad"):
         map_chunks(20, lambda: None, work)
     assert _blas_threads() == before
+
+
+def _lbfgs_fit(X, y):
+    model = TanhMLPClassifier(hidden_layer_sizes=(16,), solver="lbfgs", max_iter=15, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return model.fit(X, y)
+
+
+def test_lbfgs_on_threads_gives_the_one_thread_result(small_chunks):
+    X, y = make_classification(n_samples=500, n_features=10, n_classes=3, n_informative=5)
+    threaded = _lbfgs_fit(X, y)
+    with threadpool_limits(limits=1, user_api="blas"):
+        single = _lbfgs_fit(X, y)
+    for a, b in zip(threaded.coefs_ + threaded.intercepts_, single.coefs_ + single.intercepts_):
+        np.testing.assert_array_equal(a, b)
+    assert threaded.loss_curve_ == single.loss_curve_
+
+
+def test_full_batch_gradient_in_chunks_matches_one_chunk(monkeypatch):
+    from sktanhnet._network import SOFTMAX, ParameterLayout, init_params
+    from sktanhnet._training import full_loss_and_gradient
+
+    X, y = make_classification(n_samples=300, n_features=7, n_classes=3, n_informative=4)
+    weights = np.random.RandomState(0).uniform(0.5, 2.0, size=len(y))
+    layout = ParameterLayout([7, 9, 5, 3])
+    params = init_params(layout, np.random.RandomState(0), np.float64)
+    whole = full_loss_and_gradient(layout, params.copy(), X, y, weights, 0.01, SOFTMAX)
+    expected_loss, expected_grad = whole(params)
+    expected_grad = expected_grad.copy()
+    for chunk_bytes in (600, 2000, 6000):  # 5 to 50 rows a chunk: 6 to 60 chunks, 4 groups
+        monkeypatch.setattr(sktanhnet._training, "CHUNK_BYTES", chunk_bytes)
+        chunked = full_loss_and_gradient(layout, params.copy(), X, y, weights, 0.01, SOFTMAX)
+        loss, grad = chunked(params)
+        assert loss == pytest.approx(expected_loss, rel=1e-13)
+        np.testing.assert_allclose(grad, expected_grad, rtol=1e-12, atol=1e-15)
+
+
+def test_threads_keep_the_callers_floating_point_settings(small_chunks):
+    """Huge inputs overflow exp in tanh on every thread: fit silences it, as on one thread."""
+    X, y = make_classification(n_samples=400, n_features=6, random_state=0)
+    X[:200] *= 1e4
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        _lbfgs_fit(X, y)
+        model = TanhMLPClassifier(hidden_layer_sizes=(8,), max_iter=2).fit(X[:300], y[:300])
+        model.predict_proba(X)
