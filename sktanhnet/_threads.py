@@ -1,7 +1,7 @@
 """Independent chunks of rows on several threads, each with a one-thread BLAS.
 
-Prediction passes its rows through the network in chunks that do not depend on one another. Run
-one after the other, each chunk's matrix products use every core (BLAS threads), but its
+Prediction, and L-BFGS's full-batch loss and gradient, pass the rows through the network in
+chunks that do not depend on one another. Run one after the other, each chunk's matrix products use every core (BLAS threads), but its
 elementwise passes (tanh, softmax) use one; and right after a product BLAS's idle worker threads
 keep spinning on the other cores, so splitting only the elementwise passes between threads gains
 nothing. Here each of W threads takes whole chunks, and BLAS is held to one thread while they run:
@@ -13,7 +13,8 @@ calling thread. While the threads run, BLAS calls from other threads of the proc
 thread, as during scikit-learn's own KMeans fit; the setting is restored when the last call that
 changed it ends, however many run at once.
 
-Each row's result is the same whichever thread computes it: the output does not depend on W.
+Each row's result is the same whichever thread computes it, and L-BFGS sums its chunks in fixed
+groups (``_training.full_loss_and_gradient``): the output does not depend on W.
 """
 
 import itertools
