@@ -1,11 +1,12 @@
 """Independent chunks of rows on several threads, each with a one-thread BLAS.
 
 Prediction, and L-BFGS's full-batch loss and gradient, pass the rows through the network in
-chunks that do not depend on one another. Run one after the other, each chunk's matrix products use every core (BLAS threads), but its
-elementwise passes (tanh, softmax) use one; and right after a product BLAS's idle worker threads
-keep spinning on the other cores, so splitting only the elementwise passes between threads gains
-nothing. Here each of W threads takes whole chunks, and BLAS is held to one thread while they run:
-products and elementwise passes alike run on every core.
+chunks that do not depend on one another. Run one after the other, each chunk's matrix products
+use every core (BLAS threads), but its elementwise passes (tanh, softmax) use one; and right
+after a product BLAS's idle worker threads keep spinning on the other cores, so splitting only
+the elementwise passes between threads gains nothing. Here each of W threads takes whole chunks,
+and BLAS is held to one thread while they run: products and elementwise passes alike run on
+every core.
 
 W is the number of threads BLAS was set to use (``OPENBLAS_NUM_THREADS``, threadpoolctl, a joblib
 worker's limit), so a user's limit is respected: with BLAS at one thread, everything stays on the
