@@ -197,3 +197,14 @@ def test_threads_keep_the_callers_floating_point_settings(small_chunks):
         _lbfgs_fit(X, y)
         model = TanhMLPClassifier(hidden_layer_sizes=(8,), max_iter=2).fit(X[:300], y[:300])
         model.predict_proba(X)
+
+
+def test_sparse_rows_on_threads_match_dense(fitted, small_chunks):
+    import scipy.sparse as sp
+
+    model, rows = fitted
+    sparse_rows = rows.copy()
+    sparse_rows[np.abs(sparse_rows) < 1.0] = 0.0
+    dense = model.predict_proba(sparse_rows)
+    for matrix in (sp.csr_matrix(sparse_rows), sp.csc_matrix(sparse_rows)):
+        np.testing.assert_allclose(model.predict_proba(matrix), dense, rtol=1e-12, atol=1e-15)
