@@ -38,6 +38,7 @@ Usage::
     python benchmarks/bench.py --quick          # small and medium, one round, a minute
     python benchmarks/bench.py --workloads small --dtypes float32 --solvers adam --repeat 5
     python benchmarks/bench.py --torch          # add PyTorch (pip install ".[bench]")
+    python benchmarks/bench.py --workloads small,medium --solvers "" --lbfgs --no-predict
 
 It writes ``benchmarks/RESULTS.md`` (the tables, the machine, the library versions and BLAS from
 threadpoolctl), ``benchmarks/README_PERFORMANCE.md`` (the README's Performance section) and
@@ -297,6 +298,49 @@ def time_training(name, dtype, solver, repeat, use_torch):
     return row
 
 
+def time_lbfgs(name, dtype, repeat, iterations=15):
+    """Per-iteration time of solver="lbfgs" (full-batch passes, chunked and threaded in ours)."""
+    X, y = load_workload(name, dtype)
+    params = settings(name, "lbfgs", iterations)
+    warm_rows = slice(0, min(len(X), 2000))
+    contenders = {"ours": fit_ours, "sklearn": fit_sklearn}
+    times = {key: [] for key in contenders}
+    loss = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for fit in contenders.values():
+            fit(X[warm_rows], y[warm_rows], settings(name, "lbfgs", 2))
+        for round_ in range(repeat):
+            order = list(contenders) if round_ % 2 == 0 else list(contenders)[::-1]
+            for key in order:
+                seconds, model = contenders[key](X, y, params)
+                times[key].append(seconds)
+                loss[key] = model.loss_
+    times = {key: np.array(value) for key, value in times.items()}
+    return {
+        "workload": name,
+        "dtype": np.dtype(dtype).name,
+        "ms": {key: 1e3 * float(np.median(value)) for key, value in times.items()},
+        "sklearn/ours": float(np.median(times["sklearn"] / times["ours"])),
+        "loss": loss,
+    }
+
+
+def lbfgs_table(rows):
+    lines = [
+        "| workload | dtype | ours ms/iteration | sklearn ms/iteration | sklearn / ours "
+        "| loss ours | loss sklearn |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['workload']} | {row['dtype']} | {row['ms']['ours']:.1f} "
+            f"| {row['ms']['sklearn']:.1f} | {row['sklearn/ours']:.2f} "
+            f"| {row['loss']['ours']:.4f} | {row['loss']['sklearn']:.4f} |"
+        )
+    return "\n".join(lines)
+
+
 def time_prediction(name, dtype, n_rows, repeat):
     X, y = load_workload(name, dtype)
     params = settings(name, "adam", 1)
@@ -515,6 +559,11 @@ def main(argv=None):
     )
     parser.add_argument("--no-predict", action="store_true", help="skip predict_proba")
     parser.add_argument(
+        "--lbfgs",
+        action="store_true",
+        help="also time solver='lbfgs' per iteration (15 iterations; best with small,medium)",
+    )
+    parser.add_argument(
         "--quick",
         action="store_true",
         help="small and medium, one round, 100,000 rows for predict_proba",
@@ -539,7 +588,7 @@ def main(argv=None):
             use_torch = False
 
     started = time.perf_counter()
-    training, prediction = [], []
+    training, prediction, lbfgs = [], [], []
     for name in workloads:
         for dtype in dtypes:
             for solver in solvers:
@@ -547,6 +596,10 @@ def main(argv=None):
                 row = time_training(name, dtype, solver, rounds, use_torch)
                 training.append(row)
                 print(training_table([row], use_torch).splitlines()[-1], flush=True)
+            if args.lbfgs:
+                row = time_lbfgs(name, dtype, args.repeat or 3)
+                lbfgs.append(row)
+                print(lbfgs_table([row]).splitlines()[-1], flush=True)
             if not args.no_predict:
                 n_rows = args.predict_rows or WORKLOADS[name][3]
                 row = time_prediction(name, dtype, n_rows, 1 if n_rows >= 500_000 else 2)
@@ -557,15 +610,17 @@ def main(argv=None):
     command = "python benchmarks/bench.py " + " ".join(argv if argv is not None else sys.argv[1:])
     machine = machine_description()
     today = datetime.date.today().isoformat()
-    body = [
-        "Per-epoch `fit` time (median of alternated rounds, after a warm-up) of "
-        '`TanhMLPClassifier`, `MLPClassifier(activation="tanh")` with the same settings, and '
-        "the floor: the matrix products one epoch of the network needs, alone (forward, weight "
-        "gradient and input gradient of every layer, as issue 4 defines it; `w/o dX` leaves out "
-        "the first layer's input gradient, which training never computes).",
-        "",
-        training_table(training, use_torch),
-    ]
+    body = []
+    if training:
+        body += [
+            "Per-epoch `fit` time (median of alternated rounds, after a warm-up) of "
+            '`TanhMLPClassifier`, `MLPClassifier(activation="tanh")` with the same settings, and '
+            "the floor: the matrix products one epoch of the network needs, alone (forward, "
+            "weight gradient and input gradient of every layer, as issue 4 defines it; `w/o dX` "
+            "leaves out the first layer's input gradient, which training never computes).",
+            "",
+            training_table(training, use_torch),
+        ]
     if prediction:
         body += [
             "",
@@ -573,6 +628,14 @@ def main(argv=None):
             "beyond its input and output (tracemalloc).",
             "",
             prediction_table(prediction),
+        ]
+    if lbfgs:
+        body += [
+            "",
+            '`solver="lbfgs"`: time per L-BFGS iteration (15 iterations per fit, median of '
+            "alternated rounds), and the final training loss of each.",
+            "",
+            lbfgs_table(lbfgs),
         ]
     results = [
         "# Benchmark results",
