@@ -93,26 +93,28 @@ TARGETS = {
 }
 
 
+# make_classification settings of the generated workloads: rows, features, informative features
+GENERATED = {
+    "medium": (20_000, 100, 50),
+    "large": (60_000, 784, 100),
+    "deep": (20_000, 32, 20),
+    "wide": (4_000, 3_000, 100),
+}
+
+
 def load_workload(name, dtype):
     """X (as dtype), y of a workload."""
     if name == "small":
         X, y = load_digits(return_X_y=True)
         X = X / 16.0
-    elif name == "medium":
+    elif name in GENERATED:
+        n_samples, n_features, n_informative = GENERATED[name]
         X, y = make_classification(
-            n_samples=20_000, n_features=100, n_informative=50, n_classes=10, random_state=0
-        )
-    elif name == "large":
-        X, y = make_classification(
-            n_samples=60_000, n_features=784, n_informative=100, n_classes=10, random_state=0
-        )
-    elif name == "deep":
-        X, y = make_classification(
-            n_samples=20_000, n_features=32, n_informative=20, n_classes=10, random_state=0
-        )
-    elif name == "wide":
-        X, y = make_classification(
-            n_samples=4_000, n_features=3_000, n_informative=100, n_classes=10, random_state=0
+            n_samples=n_samples,
+            n_features=n_features,
+            n_informative=n_informative,
+            n_classes=10,
+            random_state=0,
         )
     else:
         raise ValueError(f"unknown workload {name!r}; choose from {sorted(WORKLOADS)}")

@@ -247,9 +247,19 @@ def full_loss_and_gradient(layout, params, X, target, sample_weight, alpha, out_
                 np.add(total, chunk_grads[group], out=total)
         group_losses[group] = loss
 
+    workspaces, free = [], []  # one per thread, made once and reused by every evaluation
+
+    def take_workspace():
+        if free:
+            return free.pop()  # list.pop and append are atomic under the GIL
+        workspace = Workspace(layout, rows, params.dtype)
+        workspaces.append(workspace)
+        return workspace
+
     def loss_and_grad(flat):
         params[...] = flat
-        map_chunks(n_groups, lambda: Workspace(layout, rows, params.dtype), group_loss_and_grad)
+        map_chunks(n_groups, take_workspace, group_loss_and_grad)
+        free[:] = workspaces
         grad = group_grads[0]
         for other in group_grads[1:]:
             np.add(grad, other, out=grad)

@@ -1,6 +1,5 @@
 """Prediction on several threads: same results, the user's BLAS setting respected and restored."""
 
-import os
 import threading
 import time
 import warnings
@@ -13,7 +12,7 @@ from threadpoolctl import threadpool_info, threadpool_limits
 
 import sktanhnet._training
 from sktanhnet import TanhMLPClassifier
-from sktanhnet._threads import map_chunks
+from sktanhnet._threads import _cpu_count, map_chunks
 
 
 def _blas_threads():
@@ -24,12 +23,8 @@ def _blas_threads():
     )
 
 
-def _cores():
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-
-
 multicore = pytest.mark.skipif(
-    _cores() < 2 or max((n for _, n in _blas_threads()), default=1) < 2,
+    _cpu_count() < 2 or max((n for _, n in _blas_threads()), default=1) < 2,
     reason="needs two cores and a BLAS set to use them",
 )
 
