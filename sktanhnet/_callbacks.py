@@ -7,8 +7,10 @@ the mixin empty, the decorator a no-op and the bridge inert, so the estimator wo
 
 The bridge turns the training loop's ``on_epoch(history)`` hook, called after each epoch, into the
 callback hooks: the end of the epoch that just ran, then the beginning of the next one when one
-may follow. After the loop, ``close`` ends a last begun epoch that never ran as an empty task (as
-scikit-learn's own L-BFGS bridge in ``LogisticRegression`` does) and ends the fit task.
+may follow. A callback whose ``on_fit_task_end`` returns True stops training after that epoch
+(scikit-learn's own estimators do not all honour it yet). After the loop, ``close`` ends a last
+begun epoch that never ran as an empty task (as scikit-learn's own L-BFGS bridge in
+``LogisticRegression`` does) and ends the fit task.
 """
 
 try:
@@ -82,18 +84,25 @@ class EpochCallbacks:
         }
 
     def __call__(self, history):
-        """End the epoch that just ran; begin the next one if another may run."""
+        """End the epoch that just ran; begin the next one if another may run.
+
+        Returns True when a callback asks to stop (its ``on_fit_task_end`` returned True): the
+        training loop then stops after this epoch.
+        """
         if self._context is None:
             return False
         self._n_epochs += 1
-        stop = self._epoch_context.call_on_fit_task_end(
-            estimator=self._estimator,
-            X=self._X,
-            y=self._y,
-            metadata=self._metadata,
-            reconstruction_attributes=lambda: self._snapshot(history),
+        stop = bool(
+            self._epoch_context.call_on_fit_task_end(
+                estimator=self._estimator,
+                X=self._X,
+                y=self._y,
+                metadata=self._metadata,
+                reconstruction_attributes=lambda: self._snapshot(history),
+            )
         )
-        self._epoch_context = self._begin_epoch() if self._n_epochs < self._max_epochs else None
+        more = not stop and self._n_epochs < self._max_epochs
+        self._epoch_context = self._begin_epoch() if more else None
         return stop
 
     def close(self):

@@ -257,7 +257,8 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
     early_stopping : bool, default=False
         Stop when the validation score stops improving and keep the best epoch's weights. The
         validation data is ``X_val, y_val`` when given to ``fit``, else a stratified
-        ``validation_fraction`` of the training data.
+        ``validation_fraction`` of the training data. Only with "sgd" and "adam", as in
+        scikit-learn: "lbfgs" ignores it.
 
     validation_fraction : float, default=0.1
         Fraction of the training data held out for early stopping, in (0, 1).
@@ -319,10 +320,11 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
         Training loss after each epoch (or L-BFGS iteration).
 
     validation_scores_ : list of float or None
-        Validation score after each epoch, when there is validation data.
+        Validation score after each epoch (or L-BFGS iteration), when there is validation data.
 
     validation_loss_curve_ : list of float or None
-        Validation log-loss after each epoch, when there is validation data.
+        Validation log-loss after each epoch (or L-BFGS iteration), when there is validation
+        data.
 
     best_validation_score_ : float or None
         Best validation score, when there is validation data.
@@ -543,7 +545,8 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
             Weight of each row.
         X_val, y_val : array-like, default=None
             Validation data: used instead of a split of X for early stopping, and recorded in
-            ``validation_scores_`` and ``validation_loss_curve_`` after each epoch.
+            ``validation_scores_`` and ``validation_loss_curve_`` after each epoch (with
+            ``solver="lbfgs"``, which has no early stopping, after each iteration).
         sample_weight_val : array-like of shape (n_val_samples,), default=None
             Weight of each validation row.
 
@@ -701,6 +704,11 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
                 )
             self._optimizer_state = optimizer.state()
         else:
+            # L-BFGS has no early stopping (as in scikit-learn): validation data given to fit is
+            # only recorded, and X is never split.
+            _, validate = self._validation(
+                X, y, target, sample_weight, validation, random_state, layout, split=False
+            )
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 run_lbfgs(
                     layout,
@@ -715,6 +723,7 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
                     max_fun=self.max_fun,
                     tol=self.tol,
                     verbose=self.verbose,
+                    validate=validate,
                     on_epoch=callbacks,
                 )
             self._optimizer_state = None
@@ -774,8 +783,13 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
         self.best_validation_score_ = history["best_validation_score"] if has_validation else None
         self._no_improvement_count = history["no_improvement_count"]
 
-    def _validation(self, X, y, target, sample_weight, validation, random_state, layout):
-        """The training rows (None: all) and the per-epoch validation function (or None)."""
+    def _validation(
+        self, X, y, target, sample_weight, validation, random_state, layout, split=True
+    ):
+        """The training rows (None: all) and the per-epoch validation function (or None).
+
+        Without ``X_val``, early stopping holds out a split of X, unless ``split`` is False.
+        """
         X_val, y_val, sample_weight_val = validation
         if X_val is None and (y_val is not None or sample_weight_val is not None):
             raise ValueError("y_val and sample_weight_val need X_val: pass X_val too.")
@@ -811,7 +825,7 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
                 )
                 _check_total_weight(sample_weight_val, "sample_weight_val * class_weight")
             rows = None
-        elif self.early_stopping:
+        elif self.early_stopping and split:
             rows, validation_rows = self._split(target, random_state)
             X_val, y_val, target_val = (
                 X[validation_rows],

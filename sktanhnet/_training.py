@@ -30,12 +30,16 @@ class DivergenceError(ValueError):
     """Training produced a non-finite loss or non-finite weights."""
 
 
-def _check_finite(loss, params):
+def _check_finite(loss, params, advice):
     if not (np.isfinite(loss) and np.isfinite(params).all()):
         raise DivergenceError(
-            "Training diverged: the loss or the weights became non-finite (inf or NaN). "
-            "Scale the data (for instance with StandardScaler) or lower learning_rate_init."
+            "Training diverged: the loss or the weights became non-finite (inf or NaN). " + advice
         )
+
+
+STOCHASTIC_ADVICE = "Scale the data (for instance with StandardScaler) or lower learning_rate_init."
+# L-BFGS has no learning rate: its steps come from a line search.
+LBFGS_ADVICE = "Scale the data (for instance with StandardScaler)."
 
 
 def new_history():
@@ -91,7 +95,8 @@ def run_stochastic(
     ``validate(params)``, when given, returns (score, loss) on the validation data after each
     epoch; with ``early_stopping`` the score drives the stopping rule and the best epoch's weights
     are restored at the end. Without it, the training loss drives the rule. ``rows`` are the
-    training rows of X (None: all of them); X itself is never copied.
+    training rows of X (None: all of them); X itself is never copied. ``on_epoch(history)`` is
+    called after each epoch; when it returns True (a callback asks to stop), training stops there.
     """
     sample_index = np.arange(X.shape[0]) if rows is None else np.array(rows)
     n_samples = len(sample_index)
@@ -141,7 +146,7 @@ def run_stochastic(
         history["n_iter"] += 1
         history["t"] += n_samples
         loss = accumulated_loss / n_samples
-        _check_finite(loss, params)
+        _check_finite(loss, params, STOCHASTIC_ADVICE)
         history["loss"] = loss
         history["loss_curve"].append(loss)
         if verbose:
@@ -173,8 +178,8 @@ def run_stochastic(
             history["best_validation_score"] = score
 
         optimizer.epoch_ends(history["t"])
-        if on_epoch is not None:
-            on_epoch(history)
+        if on_epoch is not None and on_epoch(history):
+            break
 
         if history["no_improvement_count"] > n_iter_no_change:
             what = "Validation score" if early_stopping else "Training loss"
@@ -282,12 +287,16 @@ def run_lbfgs(
     max_fun,
     tol,
     verbose,
+    validate=None,
     on_epoch=None,
 ):
     """Full-batch L-BFGS-B (scipy.optimize.minimize, jac=True), honouring max_iter, max_fun, tol.
 
     Works in float64 as scipy does; ``params`` keeps its own dtype (float32 stays float32).
-    ``loss_curve`` records the loss after each L-BFGS iteration.
+    ``loss_curve`` records the loss after each L-BFGS iteration, and ``validate(params)``, when
+    given, the validation score and loss (L-BFGS has no early stopping: they are only recorded).
+    When ``on_epoch(history)`` returns True (a callback asks to stop), L-BFGS stops there,
+    without a ConvergenceWarning.
     """
     loss_and_grad = full_loss_and_gradient(
         layout, params, X, target, sample_weight, alpha, out_activation
@@ -298,6 +307,7 @@ def run_lbfgs(
         return loss, grad.astype(np.float64)
 
     history["n_iter"] = 0
+    stop_requested = []
 
     def iteration_ends(intermediate_result):
         history["n_iter"] += 1
@@ -306,8 +316,20 @@ def run_lbfgs(
         history["best_loss"] = min(history["best_loss"], loss)
         if verbose:
             print("Iteration %d, loss = %.8f" % (history["n_iter"], loss))
-        if on_epoch is not None:
-            on_epoch(history)
+        if validate is not None or on_epoch is not None:
+            # The iterate, in the estimator's weights (the last evaluation may be elsewhere):
+            # validation and callbacks see the model as it is after this iteration.
+            params[...] = intermediate_result.x
+        if validate is not None:
+            score, validation_loss = validate(params)
+            history["validation_scores"].append(score)
+            history["validation_loss_curve"].append(validation_loss)
+            history["best_validation_score"] = max(history["best_validation_score"], score)
+            if verbose:
+                print("Validation score: %f" % score)
+        if on_epoch is not None and on_epoch(history):
+            stop_requested.append(True)
+            raise StopIteration  # scipy ends the minimisation at this iterate
 
     result = scipy.optimize.minimize(
         objective,
@@ -318,8 +340,8 @@ def run_lbfgs(
         options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
     )
     params[...] = result.x
-    _check_finite(result.fun, params)
-    if result.status != 0:
+    _check_finite(result.fun, params, LBFGS_ADVICE)
+    if result.status != 0 and not stop_requested:
         warnings.warn(
             "lbfgs failed to converge after %d iterations (status=%d): %s\n"
             "Increase the number of iterations (max_iter, max_fun) or scale the data."

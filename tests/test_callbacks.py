@@ -107,6 +107,37 @@ def test_hooks_come_in_pairs_and_an_early_stop_closes_the_epoch_that_never_ran()
     assert len(recorder.snapshots) == clf.n_iter_
 
 
+class StopAfter(Recorder):
+    """Asks to stop at the end of the given epoch (its on_fit_task_end returns True)."""
+
+    def __init__(self, epochs):
+        super().__init__()
+        self.epochs = epochs
+
+    def on_fit_task_end(self, estimator, context, *, X=None, fitted_estimator=None):
+        super().on_fit_task_end(estimator, context, X=X, fitted_estimator=fitted_estimator)
+        return context.task_name == "epoch" and len(self.snapshots) == self.epochs
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
+def test_a_callback_asking_to_stop_ends_training_after_that_epoch(solver):
+    stopper = StopAfter(3)
+    clf = TanhMLPClassifier((4,), solver=solver, max_iter=50, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a requested stop is not a ConvergenceWarning
+        clf.set_callbacks(stopper).fit(X, Y)
+    assert clf.n_iter_ == len(clf.loss_curve_) == 3
+    # the same model as a 3-epoch fit (same seed, same shuffles, same L-BFGS iterates)
+    three_epochs = _fit(TanhMLPClassifier((4,), solver=solver, max_iter=3, random_state=0), X, Y)
+    assert clf.loss_curve_ == three_epochs.loss_curve_
+    np.testing.assert_array_equal(clf.predict_proba(X), three_epochs.predict_proba(X))
+    # no epoch is begun after the stop: every begun task ends, the fit last
+    begins = [event for event in stopper.events if event[0] == "begin"]
+    ends = [event for event in stopper.events if event[0] == "end"]
+    assert len(begins) == len(ends) == 3 + 1
+    assert ends[-1] == ("end", "fit", True)
+
+
 def test_partial_fit_is_a_fit_task_of_one_epoch():
     monitor = callback.ScoringMonitor(scoring="accuracy")
     clf = TanhMLPClassifier((4,), random_state=0).set_callbacks(monitor)

@@ -223,6 +223,30 @@ def test_given_validation_set_without_early_stopping_is_monitored(data):
     assert clf.best_loss_ is not None
 
 
+def test_lbfgs_records_a_given_validation_set_after_each_iteration(data):
+    X, y = data
+    X_val, y_val = X[:40], y[:40]
+    clf = _small(solver="lbfgs", max_iter=8).fit(X[40:], y[40:], X_val=X_val, y_val=y_val)
+    assert len(clf.validation_scores_) == len(clf.validation_loss_curve_) == clf.n_iter_
+    assert clf.best_validation_score_ == max(clf.validation_scores_)
+    # the last entries describe the fitted model
+    assert clf.validation_scores_[-1] == clf.score(X_val, y_val)
+    assert clf.validation_loss_curve_[-1] == pytest.approx(
+        log_loss(y_val, clf.predict_proba(X_val), labels=clf.classes_), rel=1e-9
+    )
+    # recording changes nothing in the training
+    plain = _small(solver="lbfgs", max_iter=8).fit(X[40:], y[40:])
+    np.testing.assert_array_equal(clf.predict_proba(X), plain.predict_proba(X))
+
+
+def test_lbfgs_ignores_early_stopping_as_scikit_learn_does(data):
+    X, y = data
+    stopped = _small(solver="lbfgs", max_iter=8, early_stopping=True).fit(X, y)
+    plain = _small(solver="lbfgs", max_iter=8).fit(X, y)
+    assert stopped.validation_scores_ is None  # no split of X is held out
+    np.testing.assert_array_equal(stopped.predict_proba(X), plain.predict_proba(X))
+
+
 def test_validation_set_errors(data):
     X, y = data
     with pytest.raises(ValueError, match="need X_val"):

@@ -353,11 +353,14 @@ def test_huge_learning_rates_and_scales_never_give_nan(
 @pytest.mark.parametrize("solver", ["sgd", "lbfgs"])
 def test_divergence_stops_with_a_clear_error(solver):
     if solver == "sgd":
-        estimator, X_ = make(solver="sgd", learning_rate_init=1e300), X
+        estimator, X_, expected = make(solver="sgd", learning_rate_init=1e300), X, DIVERGED
     else:  # no hidden layer: huge inputs give inf logits
         estimator, X_ = make(solver="lbfgs", hidden_layer_sizes=()), X * 1e300
-    with pytest.raises(ValueError, match=DIVERGED):
+        expected = r"Training diverged.*Scale the data"
+    with pytest.raises(ValueError, match=expected) as raised:
         estimator.fit(X_, Y)
+    if solver == "lbfgs":  # L-BFGS has no learning rate to lower
+        assert "learning_rate_init" not in str(raised.value)
     assert fitted_state(estimator) == {}
 
 
