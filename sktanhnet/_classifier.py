@@ -840,7 +840,10 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
                 _check_total_weight(sample_weight_val, "sample_weight of the validation split")
         else:
             return None, None
-        return rows, self._validation_function(X_val, y_val, target_val, sample_weight_val, layout)
+        source = "X_val, y_val" if validation[0] is not None else "the early-stopping split"
+        return rows, self._validation_function(
+            X_val, y_val, target_val, sample_weight_val, layout, source
+        )
 
     def _split(self, target, random_state):
         """Training and validation rows: a stratified hold-out of validation_fraction."""
@@ -870,8 +873,8 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
             )
         return np.sort(rows), validation_rows
 
-    def _validation_function(self, X_val, y_val, target_val, sample_weight_val, layout):
-        """validate(params) -> (score, log-loss) on the validation data."""
+    def _validation_function(self, X_val, y_val, target_val, sample_weight_val, layout, source):
+        """validate(params) -> (score, log-loss) on the validation data (named by ``source``)."""
         scorer = None
         if self.scoring is not None and self.scoring != "loss":
             scorer = get_scorer(self.scoring)
@@ -893,8 +896,11 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
                     score = scorer(self, X_val, y_val, **weights)
                 if not _is_real(score) or np.isnan(score):
                     raise ValueError(
-                        f"scoring={self.scoring!r} returned {score!r} on the validation data; "
-                        "early stopping needs a real number (not NaN)."
+                        f"scoring={self.scoring!r} returned {score!r} on the validation data "
+                        f"({source}); each epoch's validation score must be a real number, "
+                        "not NaN. A score such as roc_auc is undefined when the validation "
+                        "targets hold a single class: give them every class, or choose "
+                        "another scoring."
                     )
                 return float(score), loss
             if self.out_activation_ == SOFTMAX:

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 import sklearn
+from sklearn.datasets import make_classification
 from sklearn.exceptions import ConvergenceWarning
 
 from sktanhnet import TanhMLPClassifier
@@ -421,8 +422,25 @@ def _plain_scorer(estimator, X_, y_):
     ],
 )
 def test_scorer_returning_no_number_is_rejected(scoring, message):
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError, match=message + r" \(the early-stopping split\)"):
         make(scoring=scoring, early_stopping=True).fit(X, Y)
+
+
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_undefined_score_on_x_val_names_x_val_and_the_cause(solver):
+    # roc_auc is undefined on a single class: the message names X_val, y_val and the cause,
+    # and does not blame early stopping, which is off
+    X_, y_ = make_classification(n_samples=300, random_state=0)
+    one_class = y_[200:] == 0
+    estimator = TanhMLPClassifier((5,), solver=solver, scoring="roc_auc", max_iter=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # sklearn's own warning about the single class
+        with pytest.raises(ValueError) as raised:
+            estimator.fit(X_[:200], y_[:200], X_val=X_[200:][one_class], y_val=y_[200:][one_class])
+    message = str(raised.value)
+    assert "scoring='roc_auc' returned nan on the validation data (X_val, y_val)" in message
+    assert "single class" in message
+    assert "early stopping" not in message
 
 
 @pytest.mark.parametrize("sample_weight", [None, np.ones(30)])
