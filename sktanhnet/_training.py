@@ -179,6 +179,8 @@ def run_stochastic(
 
         optimizer.epoch_ends(history["t"])
         if on_epoch is not None and on_epoch(history):
+            if verbose:
+                print("A callback asked to stop training. Stopping.")
             break
 
         if history["no_improvement_count"] > n_iter_no_change:
@@ -328,6 +330,8 @@ def run_lbfgs(
             if verbose:
                 print("Validation score: %f" % score)
         if on_epoch is not None and on_epoch(history):
+            if verbose:
+                print("A callback asked to stop training. Stopping.")
             stop_requested.append(True)
             raise StopIteration  # scipy ends the minimisation at this iterate
 

@@ -198,3 +198,12 @@ from sktanhnet import _callbacks
 assert not _callbacks.HAS_SKLEARN_CALLBACKS
 """
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_verbose_says_when_a_callback_stopped_training(solver, capsys):
+    clf = TanhMLPClassifier((4,), solver=solver, max_iter=50, random_state=0, verbose=True)
+    clf.set_callbacks(StopAfter(2)).fit(X, Y)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1] == "A callback asked to stop training. Stopping."
+    assert sum(line.startswith("Iteration") for line in lines) == 2
