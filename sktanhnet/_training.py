@@ -312,6 +312,21 @@ def run_lbfgs(
     stop_requested = []
 
     def iteration_ends(intermediate_result):
+        try:
+            stop = record(intermediate_result)
+        except StopIteration as error:
+            # scipy would take it for a request to stop and end the fit as if it had succeeded
+            raise RuntimeError(
+                "A scorer or callback raised StopIteration during an L-BFGS iteration."
+            ) from error
+        if stop:
+            if verbose:
+                print("A callback asked to stop training. Stopping.")
+            stop_requested.append(True)
+            raise StopIteration  # scipy ends the minimisation at this iterate
+
+    def record(intermediate_result):
+        """Record one iteration; True when a callback asks to stop."""
         history["n_iter"] += 1
         loss = float(intermediate_result.fun)
         history["loss_curve"].append(loss)
@@ -329,11 +344,7 @@ def run_lbfgs(
             history["best_validation_score"] = max(history["best_validation_score"], score)
             if verbose:
                 print("Validation score: %f" % score)
-        if on_epoch is not None and on_epoch(history):
-            if verbose:
-                print("A callback asked to stop training. Stopping.")
-            stop_requested.append(True)
-            raise StopIteration  # scipy ends the minimisation at this iterate
+        return on_epoch is not None and bool(on_epoch(history))
 
     result = scipy.optimize.minimize(
         objective,

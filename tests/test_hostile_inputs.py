@@ -706,3 +706,21 @@ def test_convergence_warnings_are_the_only_warnings_on_clean_data():
         warnings.simplefilter("error")
         warnings.simplefilter("ignore", ConvergenceWarning)
         make().fit(X, Y).predict_proba(X)
+
+
+def _stop_iteration_scorer(estimator, X_, y_):
+    raise StopIteration
+
+
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_a_scorer_raising_stop_iteration_fails_the_fit_on_every_solver(solver):
+    # scipy's L-BFGS takes a StopIteration from its callback for a request to stop: it must not
+    # turn a failing scorer into a fit that seems to have succeeded
+    fitted = make(max_iter=3).fit(X, Y)
+    before = fitted.predict_proba(X)
+    estimator = fitted.set_params(solver=solver, scoring=_stop_iteration_scorer)
+    with pytest.raises((StopIteration, RuntimeError)) as raised:
+        estimator.fit(X, Y, X_val=X, y_val=Y)
+    if solver == "lbfgs":
+        assert "raised StopIteration during an L-BFGS iteration" in str(raised.value)
+    np.testing.assert_array_equal(estimator.predict_proba(X), before)  # left as it was
