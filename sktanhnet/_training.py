@@ -40,6 +40,7 @@ def _check_finite(loss, params, advice):
 STOCHASTIC_ADVICE = "Scale the data (for instance with StandardScaler) or lower learning_rate_init."
 # L-BFGS has no learning rate: its steps come from a line search.
 LBFGS_ADVICE = "Scale the data (for instance with StandardScaler)."
+CALLBACK_STOP = "A callback asked to stop training. Stopping."
 
 
 def new_history():
@@ -180,7 +181,7 @@ def run_stochastic(
         optimizer.epoch_ends(history["t"])
         if on_epoch is not None and on_epoch(history):
             if verbose:
-                print("A callback asked to stop training. Stopping.")
+                print(CALLBACK_STOP)
             break
 
         if history["no_improvement_count"] > n_iter_no_change:
@@ -321,7 +322,7 @@ def run_lbfgs(
             ) from error
         if stop:
             if verbose:
-                print("A callback asked to stop training. Stopping.")
+                print(CALLBACK_STOP)
             stop_requested.append(True)
             raise StopIteration  # scipy ends the minimisation at this iterate
 
