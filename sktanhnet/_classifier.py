@@ -1,9 +1,7 @@
 """TanhMLPClassifier: the scikit-learn estimator around the network, optimizers and loops."""
 
 import inspect
-import numbers
 import warnings
-from collections.abc import Sequence
 from contextlib import contextmanager
 
 import numpy as np
@@ -15,7 +13,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, type_of_target, unique_labels
-from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from . import _network
 from ._callbacks import CallbackSupportMixin, EpochCallbacks, with_callbacks
@@ -23,120 +21,15 @@ from ._network import LOGISTIC, SOFTMAX, ParameterLayout, Workspace
 from ._optimizers import SGD, Adam
 from ._threads import map_chunks
 from ._training import chunk_rows, new_history, run_lbfgs, run_stochastic
+from ._validation import (
+    check_sample_weight,
+    check_total_weight,
+    is_int,
+    is_real,
+    validate_params,
+)
 
 _STOCHASTIC_SOLVERS = ("sgd", "adam")
-
-
-def _is_int(value):
-    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
-
-
-def _is_real(value):
-    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
-
-
-def _in_range(low, high, closed_low, closed_high):
-    def check(value):
-        if not _is_real(value) or np.isnan(value):
-            return False
-        above = value >= low if closed_low else value > low
-        below = value <= high if closed_high else value < high
-        return above and below
-
-    return check
-
-
-def _range_text(kind, low, high, closed_low, closed_high):
-    return "%s in the range %s%s, %s%s" % (
-        kind,
-        "[" if closed_low else "(",
-        low,
-        high,
-        "]" if closed_high else ")",
-    )
-
-
-def _real(low, high=np.inf, closed_low=True, closed_high=False):
-    return (
-        _in_range(low, high, closed_low, closed_high),
-        "a float " + _range_text("", low, high, closed_low, closed_high).strip(),
-    )
-
-
-def _integer(low):
-    return (lambda v: _is_int(v) and v >= low), f"an int in the range [{low}, inf)"
-
-
-def _one_of(*options):
-    return (lambda v: isinstance(v, str) and v in options), "one of " + ", ".join(
-        repr(o) for o in options
-    )
-
-
-def _boolean():
-    return (lambda v: isinstance(v, (bool, np.bool_))), "a bool (True or False)"
-
-
-def _hidden_layer_sizes_ok(value):
-    sizes = [value] if _is_int(value) else value
-    # An ordered, re-readable sequence: not a str, set, dict, iterator or 0-d/2-d array.
-    if isinstance(sizes, np.ndarray):
-        if sizes.ndim != 1:
-            return False
-    elif isinstance(sizes, str) or not isinstance(sizes, Sequence):
-        return False
-    return all(_is_int(size) and size >= 1 for size in sizes)
-
-
-_PARAMETER_CHECKS = {
-    "hidden_layer_sizes": (
-        _hidden_layer_sizes_ok,
-        "an int >= 1 or a sequence of ints >= 1, one per hidden layer",
-    ),
-    "solver": _one_of("lbfgs", "sgd", "adam"),
-    "alpha": _real(0),
-    "batch_size": (
-        lambda v: v == "auto" if isinstance(v, str) else _is_int(v) and v >= 1,
-        "'auto' or an int in the range [1, inf)",
-    ),
-    "learning_rate": _one_of("constant", "invscaling", "adaptive"),
-    "learning_rate_init": _real(0, closed_low=False),
-    "power_t": _real(0),
-    "max_iter": _integer(1),
-    "shuffle": _boolean(),
-    "random_state": (
-        lambda v: (
-            v is None or (_is_int(v) and 0 <= v < 2**32) or isinstance(v, np.random.RandomState)
-        ),
-        "None, an int in the range [0, 2**32 - 1] or a numpy RandomState",
-    ),
-    "tol": _real(0),
-    "verbose": (
-        lambda v: isinstance(v, (bool, np.bool_)) or (_is_int(v) and v >= 0),
-        "a bool or an int >= 0",
-    ),
-    "warm_start": _boolean(),
-    "momentum": _real(0, 1, closed_high=True),
-    "nesterovs_momentum": _boolean(),
-    "early_stopping": _boolean(),
-    "validation_fraction": _real(0, 1),
-    "beta_1": _real(0, 1),
-    "beta_2": _real(0, 1),
-    "epsilon": _real(0, closed_low=False),
-    "n_iter_no_change": (
-        lambda v: (_is_int(v) and v >= 1) or (_is_real(v) and v == np.inf),
-        "an int in the range [1, inf) or numpy.inf",
-    ),
-    "max_fun": _integer(1),
-    "class_weight": (
-        lambda v: v is None or isinstance(v, dict) or (isinstance(v, str) and v == "balanced"),
-        "None, 'balanced' or a dict mapping class labels to weights",
-    ),
-    "scoring": (
-        lambda v: v is None or isinstance(v, str) or callable(v),
-        "None, 'loss', the name of a scikit-learn scorer or a callable scorer",
-    ),
-}
 
 
 @contextmanager
@@ -153,47 +46,6 @@ def _restore_on_error(estimator):
         estimator.__dict__.clear()
         estimator.__dict__.update(saved)
         raise
-
-
-def _check_sample_weight(sample_weight, n_samples, name="sample_weight"):
-    """Finite, non-negative float64 weights, one per row, not all zero (or None)."""
-    if sample_weight is None:
-        return None
-    if _is_real(sample_weight):
-        sample_weight = np.full(n_samples, float(sample_weight))
-    try:
-        sample_weight = check_array(
-            sample_weight,
-            ensure_2d=False,
-            dtype=np.float64,
-            input_name=name,
-            ensure_min_samples=0,
-        )
-    except (TypeError, ValueError) as error:
-        if name in str(error):
-            raise
-        # numpy's own conversion errors ("could not convert string to float") name no array
-        raise type(error)(f"{name} must hold numbers: {error}") from error
-    if sample_weight.ndim != 1 or sample_weight.shape[0] != n_samples:
-        raise ValueError(
-            f"{name}.shape == {sample_weight.shape}, expected ({n_samples},): one weight per row."
-        )
-    if (sample_weight < 0).any():
-        raise ValueError(f"Negative values in {name}: every weight must be >= 0.")
-    _check_total_weight(sample_weight, name)
-    return sample_weight
-
-
-def _check_total_weight(row_weights, name):
-    """The weights must not all be zero, and their sum (the loss's normaliser) must be finite."""
-    if not row_weights.any():
-        raise ValueError(f"Every value of {name} is zero: at least one row needs a weight > 0.")
-    with np.errstate(over="ignore"):
-        total = row_weights.sum()
-    if not np.isfinite(total):
-        raise ValueError(
-            f"The sum of {name} overflows to inf: divide the weights by a common factor."
-        )
 
 
 class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
@@ -411,13 +263,7 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
     # ------------------------------------------------------------------ validation helpers
 
     def _validate_params(self):
-        for name, (is_valid, allowed) in _PARAMETER_CHECKS.items():
-            value = getattr(self, name)
-            if not is_valid(value):
-                raise ValueError(
-                    f"The {name!r} parameter of {type(self).__name__} must be {allowed}. "
-                    f"Got {value!r} instead."
-                )
+        validate_params(self)
         if isinstance(self.scoring, str) and self.scoring != "loss":
             try:
                 get_scorer(self.scoring)
@@ -439,7 +285,7 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
 
     def _hidden_sizes(self):
         sizes = self.hidden_layer_sizes
-        return [int(sizes)] if _is_int(sizes) else [int(size) for size in sizes]
+        return [int(sizes)] if is_int(sizes) else [int(size) for size in sizes]
 
     def _validate_X_y(self, X, y, reset):
         X, y = validate_data(
@@ -521,7 +367,7 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
         weights = np.ones(len(self.classes_))
         for index, label in enumerate(self.classes_):
             value = self.class_weight.get(label, 1.0)
-            if not _is_real(value):
+            if not is_real(value):
                 raise ValueError(
                     f"class_weight values must be numbers; got {value!r} for class {label!r}."
                 )
@@ -601,7 +447,7 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
         first_pass = not hasattr(self, "coefs_") or (not self.warm_start and not incremental)
         X, y = self._validate_X_y(X, y, reset=first_pass)
         n_samples = X.shape[0]
-        sample_weight = _check_sample_weight(sample_weight, n_samples)
+        sample_weight = check_sample_weight(sample_weight, n_samples)
         callbacks = EpochCallbacks(self, X, y, sample_weight, 1 if incremental else self.max_iter)
 
         if first_pass:
@@ -631,7 +477,7 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
             sample_weight = (
                 class_weights if sample_weight is None else sample_weight * class_weights
             )
-            _check_total_weight(sample_weight, "sample_weight * class_weight")
+            check_total_weight(sample_weight, "sample_weight * class_weight")
 
         dtype = X.dtype
         n_outputs = len(self.classes_)
@@ -813,7 +659,7 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
             if y_val.ndim == 2 and y_val.shape[1] == 1:
                 y_val = column_or_1d(y_val, warn=True)
             target_val = self._encode(y_val, name="y_val")
-            sample_weight_val = _check_sample_weight(
+            sample_weight_val = check_sample_weight(
                 sample_weight_val, X_val.shape[0], "sample_weight_val"
             )
             class_weights = self._class_row_weights(target_val, incremental=False)
@@ -823,7 +669,7 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
                     if sample_weight_val is None
                     else sample_weight_val * class_weights
                 )
-                _check_total_weight(sample_weight_val, "sample_weight_val * class_weight")
+                check_total_weight(sample_weight_val, "sample_weight_val * class_weight")
             rows = None
         elif self.early_stopping and split:
             rows, validation_rows = self._split(target, random_state)
@@ -836,8 +682,8 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
                 sample_weight_val = None
             else:
                 sample_weight_val = sample_weight[validation_rows]
-                _check_total_weight(sample_weight[rows], "sample_weight of the training split")
-                _check_total_weight(sample_weight_val, "sample_weight of the validation split")
+                check_total_weight(sample_weight[rows], "sample_weight of the training split")
+                check_total_weight(sample_weight_val, "sample_weight of the validation split")
         else:
             return None, None
         source = "X_val, y_val" if validation[0] is not None else "the early-stopping split"
@@ -894,7 +740,7 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
                         else {}
                     )
                     score = scorer(self, X_val, y_val, **weights)
-                if not _is_real(score) or np.isnan(score):
+                if not is_real(score) or np.isnan(score):
                     raise ValueError(
                         f"scoring={self.scoring!r} returned {score!r} on the validation data "
                         f"({source}); each epoch's validation score must be a real number, "
@@ -1029,7 +875,7 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
             Accuracy of ``self.predict(X)`` with respect to ``y``.
         """
         y_pred = self.predict(X)
-        sample_weight = _check_sample_weight(sample_weight, y_pred.shape[0])
+        sample_weight = check_sample_weight(sample_weight, y_pred.shape[0])
         return float(accuracy_score(y, y_pred, sample_weight=sample_weight))
 
 

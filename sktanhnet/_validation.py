@@ -1,0 +1,174 @@
+"""Parameter and input checks of TanhMLPClassifier: the table of allowed values, sample weights.
+
+Kept apart from the estimator so that ``_classifier.py`` reads as what the estimator does.
+"""
+
+import numbers
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.utils.validation import check_array
+
+
+def is_int(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
+def is_real(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
+def _in_range(low, high, closed_low, closed_high):
+    def check(value):
+        if not is_real(value) or np.isnan(value):
+            return False
+        above = value >= low if closed_low else value > low
+        below = value <= high if closed_high else value < high
+        return above and below
+
+    return check
+
+
+def _range_text(kind, low, high, closed_low, closed_high):
+    return "%s in the range %s%s, %s%s" % (
+        kind,
+        "[" if closed_low else "(",
+        low,
+        high,
+        "]" if closed_high else ")",
+    )
+
+
+def _real(low, high=np.inf, closed_low=True, closed_high=False):
+    return (
+        _in_range(low, high, closed_low, closed_high),
+        "a float " + _range_text("", low, high, closed_low, closed_high).strip(),
+    )
+
+
+def _integer(low):
+    return (lambda v: is_int(v) and v >= low), f"an int in the range [{low}, inf)"
+
+
+def _one_of(*options):
+    return (lambda v: isinstance(v, str) and v in options), "one of " + ", ".join(
+        repr(o) for o in options
+    )
+
+
+def _boolean():
+    return (lambda v: isinstance(v, (bool, np.bool_))), "a bool (True or False)"
+
+
+def _hidden_layer_sizes_ok(value):
+    sizes = [value] if is_int(value) else value
+    # An ordered, re-readable sequence: not a str, set, dict, iterator or 0-d/2-d array.
+    if isinstance(sizes, np.ndarray):
+        if sizes.ndim != 1:
+            return False
+    elif isinstance(sizes, str) or not isinstance(sizes, Sequence):
+        return False
+    return all(is_int(size) and size >= 1 for size in sizes)
+
+
+PARAMETER_CHECKS = {
+    "hidden_layer_sizes": (
+        _hidden_layer_sizes_ok,
+        "an int >= 1 or a sequence of ints >= 1, one per hidden layer",
+    ),
+    "solver": _one_of("lbfgs", "sgd", "adam"),
+    "alpha": _real(0),
+    "batch_size": (
+        lambda v: v == "auto" if isinstance(v, str) else is_int(v) and v >= 1,
+        "'auto' or an int in the range [1, inf)",
+    ),
+    "learning_rate": _one_of("constant", "invscaling", "adaptive"),
+    "learning_rate_init": _real(0, closed_low=False),
+    "power_t": _real(0),
+    "max_iter": _integer(1),
+    "shuffle": _boolean(),
+    "random_state": (
+        lambda v: (
+            v is None or (is_int(v) and 0 <= v < 2**32) or isinstance(v, np.random.RandomState)
+        ),
+        "None, an int in the range [0, 2**32 - 1] or a numpy RandomState",
+    ),
+    "tol": _real(0),
+    "verbose": (
+        lambda v: isinstance(v, (bool, np.bool_)) or (is_int(v) and v >= 0),
+        "a bool or an int >= 0",
+    ),
+    "warm_start": _boolean(),
+    "momentum": _real(0, 1, closed_high=True),
+    "nesterovs_momentum": _boolean(),
+    "early_stopping": _boolean(),
+    "validation_fraction": _real(0, 1),
+    "beta_1": _real(0, 1),
+    "beta_2": _real(0, 1),
+    "epsilon": _real(0, closed_low=False),
+    "n_iter_no_change": (
+        lambda v: (is_int(v) and v >= 1) or (is_real(v) and v == np.inf),
+        "an int in the range [1, inf) or numpy.inf",
+    ),
+    "max_fun": _integer(1),
+    "class_weight": (
+        lambda v: v is None or isinstance(v, dict) or (isinstance(v, str) and v == "balanced"),
+        "None, 'balanced' or a dict mapping class labels to weights",
+    ),
+    "scoring": (
+        lambda v: v is None or isinstance(v, str) or callable(v),
+        "None, 'loss', the name of a scikit-learn scorer or a callable scorer",
+    ),
+}
+
+
+def check_sample_weight(sample_weight, n_samples, name="sample_weight"):
+    """Finite, non-negative float64 weights, one per row, not all zero (or None)."""
+    if sample_weight is None:
+        return None
+    if is_real(sample_weight):
+        sample_weight = np.full(n_samples, float(sample_weight))
+    try:
+        sample_weight = check_array(
+            sample_weight,
+            ensure_2d=False,
+            dtype=np.float64,
+            input_name=name,
+            ensure_min_samples=0,
+        )
+    except (TypeError, ValueError) as error:
+        if name in str(error):
+            raise
+        # numpy's own conversion errors ("could not convert string to float") name no array
+        raise type(error)(f"{name} must hold numbers: {error}") from error
+    if sample_weight.ndim != 1 or sample_weight.shape[0] != n_samples:
+        raise ValueError(
+            f"{name}.shape == {sample_weight.shape}, expected ({n_samples},): one weight per row."
+        )
+    if (sample_weight < 0).any():
+        raise ValueError(f"Negative values in {name}: every weight must be >= 0.")
+    check_total_weight(sample_weight, name)
+    return sample_weight
+
+
+def check_total_weight(row_weights, name):
+    """The weights must not all be zero, and their sum (the loss's normaliser) must be finite."""
+    if not row_weights.any():
+        raise ValueError(f"Every value of {name} is zero: at least one row needs a weight > 0.")
+    with np.errstate(over="ignore"):
+        total = row_weights.sum()
+    if not np.isfinite(total):
+        raise ValueError(
+            f"The sum of {name} overflows to inf: divide the weights by a common factor."
+        )
+
+
+def validate_params(estimator):
+    """Raise ValueError naming the first parameter whose value is not allowed."""
+    for name, (is_valid, allowed) in PARAMETER_CHECKS.items():
+        value = getattr(estimator, name)
+        if not is_valid(value):
+            raise ValueError(
+                f"The {name!r} parameter of {type(estimator).__name__} must be {allowed}. "
+                f"Got {value!r} instead."
+            )
