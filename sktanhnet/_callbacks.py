@@ -49,10 +49,14 @@ class EpochCallbacks:
     max_epochs : int
         Most epochs (or L-BFGS iterations) this call can run: ``max_iter`` for ``fit``, 1 for
         ``partial_fit``.
+
+    copy : callable, default=None
+        Copies one weight array of the fit's namespace (default: ``array.copy()``, NumPy's).
     """
 
-    def __init__(self, estimator, X, y, sample_weight, max_epochs):
+    def __init__(self, estimator, X, y, sample_weight, max_epochs, copy=None):
         self._estimator = estimator
+        self._copy = copy or (lambda array: array.copy())
         self._context = None
         if not HAS_SKLEARN_CALLBACKS or not hasattr(estimator, "_init_callback_context"):
             return
@@ -75,8 +79,8 @@ class EpochCallbacks:
         """The fitted attributes as they are after this epoch (copies, built only on demand)."""
         estimator = self._estimator
         return {
-            "coefs_": [coef.copy() for coef in estimator.coefs_],
-            "intercepts_": [intercept.copy() for intercept in estimator.intercepts_],
+            "coefs_": [self._copy(coef) for coef in estimator.coefs_],
+            "intercepts_": [self._copy(intercept) for intercept in estimator.intercepts_],
             "n_iter_": self._n_epochs,
             "t_": history["t"],
             "loss_": history["loss_curve"][-1] if history["loss_curve"] else None,

@@ -16,6 +16,7 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from . import _network
+from ._array_ops import NUMPY, is_numpy_array, namespace_and_device, ops_for, to_numpy
 from ._callbacks import CallbackSupportMixin, EpochCallbacks, with_callbacks
 from ._network import LOGISTIC, SOFTMAX, ParameterLayout, Workspace
 from ._optimizers import SGD, Adam
@@ -281,20 +282,21 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         tags.classifier_tags.multi_label = True
+        tags.array_api_support = True
         return tags
 
     def _hidden_sizes(self):
         sizes = self.hidden_layer_sizes
         return [int(sizes)] if is_int(sizes) else [int(size) for size in sizes]
 
-    def _validate_X_y(self, X, y, reset):
+    def _validate_X_y(self, X, y, reset, ops):
         X, y = validate_data(
             self,
             X,
-            y,
+            to_numpy(y),  # y follows X: labels are encoded on the host, then moved to X's device
             accept_sparse=["csr", "csc"],
             multi_output=True,
-            dtype=(np.float64, np.float32),
+            dtype=ops.float_dtypes,
             reset=reset,
         )
         if sp.issparse(y):
@@ -445,10 +447,13 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
     def _fit(self, X, y, sample_weight, incremental, classes=None, validation=(None,) * 3):
         self._validate_params()
         first_pass = not hasattr(self, "coefs_") or (not self.warm_start and not incremental)
-        X, y = self._validate_X_y(X, y, reset=first_pass)
+        ops = ops_for(X)  # X's namespace and device, for everything below
+        X, y = self._validate_X_y(X, y, reset=first_pass, ops=ops)
         n_samples = X.shape[0]
-        sample_weight = check_sample_weight(sample_weight, n_samples)
-        callbacks = EpochCallbacks(self, X, y, sample_weight, 1 if incremental else self.max_iter)
+        sample_weight = check_sample_weight(to_numpy(sample_weight), n_samples)
+        callbacks = EpochCallbacks(
+            self, X, y, sample_weight, 1 if incremental else self.max_iter, copy=ops.copy
+        )
 
         if first_pass:
             if incremental and classes is None and type_of_target(y) != "multilabel-indicator":
@@ -485,12 +490,12 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
         random_state = check_random_state(self.random_state)
         stochastic = self.solver in _STOCHASTIC_SOLVERS
         if first_pass:
-            params = _network.init_params(layout, random_state, dtype)
+            params = _network.init_params(layout, random_state, dtype, ops)
             history = new_history()
             optimizer_state = None
         else:
             try:
-                params = layout.pack(self.coefs_, self.intercepts_, dtype)
+                params = layout.pack(self.coefs_, self.intercepts_, dtype, ops)
             except ValueError as error:
                 raise ValueError(
                     f"The weights of the previous fit do not fit the network of the current "
@@ -500,19 +505,26 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
             reuse = incremental and getattr(self, "_optimizer_state", None)
             optimizer_state = self._optimizer_state if reuse else None
         if stochastic:
-            optimizer = self._make_optimizer(layout.size, dtype, optimizer_state)
+            optimizer = self._make_optimizer(layout.size, dtype, optimizer_state, ops)
 
         # From here on the estimator's attributes describe the model being trained, so that a
         # scorer can call predict on it after each epoch; _restore_on_error undoes it all.
         self.n_outputs_ = n_outputs
         self.n_layers_ = layout.n_layers + 1
-        self.coefs_, self.intercepts_ = layout.views(params)
+        self.coefs_, self.intercepts_ = layout.views(params, ops)
+        # The targets and weights follow X to its namespace and device (with the weights' host
+        # copy, from which the training loops sum batch normalisers).
+        device_target, device_weight = target, sample_weight
+        if not ops.is_numpy:
+            device_target = ops.asarray(target, None if target.ndim == 1 else dtype)
+            if sample_weight is not None:
+                device_weight = ops.asarray(sample_weight, dtype)
 
         if stochastic:
             if self.early_stopping and incremental:
                 raise ValueError("partial_fit does not support early_stopping=True.")
             rows, validate = self._validation(
-                X, y, target, sample_weight, validation, random_state, layout
+                X, y, target, sample_weight, validation, random_state, layout, ops
             )
             if self.batch_size == "auto":
                 batch_size = min(200, n_samples if rows is None else len(rows))
@@ -529,8 +541,8 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
                     layout,
                     params,
                     X,
-                    target,
-                    sample_weight,
+                    device_target,
+                    device_weight,
                     rows=rows,
                     optimizer=optimizer,
                     history=history,
@@ -547,21 +559,23 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
                     incremental=incremental,
                     verbose=self.verbose,
                     on_epoch=callbacks,
+                    ops=ops,
+                    host_weight=sample_weight,
                 )
             self._optimizer_state = optimizer.state()
         else:
             # L-BFGS has no early stopping (as in scikit-learn): validation data given to fit is
             # only recorded, and X is never split.
             _, validate = self._validation(
-                X, y, target, sample_weight, validation, random_state, layout, split=False
+                X, y, target, sample_weight, validation, random_state, layout, ops, split=False
             )
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 run_lbfgs(
                     layout,
                     params,
                     X,
-                    target,
-                    sample_weight,
+                    device_target,
+                    device_weight,
                     history=history,
                     alpha=self.alpha,
                     out_activation=self.out_activation_,
@@ -571,13 +585,20 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
                     verbose=self.verbose,
                     validate=validate,
                     on_epoch=callbacks,
+                    ops=ops,
+                    host_weight=sample_weight,
                 )
             self._optimizer_state = None
         self._commit_history(history, stochastic and self.early_stopping)
         callbacks.close()
         return self
 
-    def _make_optimizer(self, n_params, dtype, state):
+    def _make_optimizer(self, n_params, dtype, state, ops):
+        if state is not None:  # the state of a partial_fit on another namespace or device
+            state = {
+                key: ops.adopt(value) if key.endswith(("moment", "velocity")) else value
+                for key, value in state.items()
+            }
         if self.solver == "sgd":
             if state is not None and "velocity" not in state:
                 state = None
@@ -590,6 +611,7 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
                 self.nesterovs_momentum,
                 self.power_t,
                 state=state,
+                ops=ops,
             )
         if state is not None and "first_moment" not in state:
             state = None
@@ -601,6 +623,7 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
             self.beta_2,
             self.epsilon,
             state=state,
+            ops=ops,
         )
 
     def _history(self):
@@ -630,11 +653,12 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
         self._no_improvement_count = history["no_improvement_count"]
 
     def _validation(
-        self, X, y, target, sample_weight, validation, random_state, layout, split=True
+        self, X, y, target, sample_weight, validation, random_state, layout, ops, split=True
     ):
         """The training rows (None: all) and the per-epoch validation function (or None).
 
         Without ``X_val``, early stopping holds out a split of X, unless ``split`` is False.
+        ``X_val`` follows X to its namespace and device; the rest stays on the host.
         """
         X_val, y_val, sample_weight_val = validation
         if X_val is None and (y_val is not None or sample_weight_val is not None):
@@ -642,14 +666,16 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
         if X_val is not None:
             if y_val is None:
                 raise ValueError("X_val needs y_val: pass the validation targets too.")
+            if not ops.is_numpy or not is_numpy_array(X_val):
+                X_val = ops.adopt(X_val)
             try:
                 X_val, y_val = validate_data(
                     self,
                     X_val,
-                    y_val,
+                    to_numpy(y_val),
                     accept_sparse=["csr", "csc"],
                     multi_output=True,
-                    dtype=(np.float64, np.float32),
+                    dtype=ops.float_dtypes,
                     reset=False,
                 )
             except ValueError as error:  # its messages say "X" and "y"
@@ -660,7 +686,7 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
                 y_val = column_or_1d(y_val, warn=True)
             target_val = self._encode(y_val, name="y_val")
             sample_weight_val = check_sample_weight(
-                sample_weight_val, X_val.shape[0], "sample_weight_val"
+                to_numpy(sample_weight_val), X_val.shape[0], "sample_weight_val"
             )
             class_weights = self._class_row_weights(target_val, incremental=False)
             if class_weights is not None and self.class_weight != "balanced":
@@ -674,7 +700,7 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
         elif self.early_stopping and split:
             rows, validation_rows = self._split(target, random_state)
             X_val, y_val, target_val = (
-                X[validation_rows],
+                ops.take_rows(X, ops.adopt(validation_rows), None),
                 y[validation_rows],
                 target[validation_rows],
             )
@@ -688,7 +714,7 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
             return None, None
         source = "X_val, y_val" if validation[0] is not None else "the early-stopping split"
         return rows, self._validation_function(
-            X_val, y_val, target_val, sample_weight_val, layout, source
+            X_val, y_val, target_val, sample_weight_val, layout, source, ops
         )
 
     def _split(self, target, random_state):
@@ -719,14 +745,20 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
             )
         return np.sort(rows), validation_rows
 
-    def _validation_function(self, X_val, y_val, target_val, sample_weight_val, layout, source):
-        """validate(params) -> (score, log-loss) on the validation data (named by ``source``)."""
+    def _validation_function(
+        self, X_val, y_val, target_val, sample_weight_val, layout, source, ops
+    ):
+        """validate(params) -> (score, log-loss) on the validation data (named by ``source``).
+
+        The log-probabilities come back to the host (one small array per epoch on a device).
+        """
         scorer = None
         if self.scoring is not None and self.scoring != "loss":
             scorer = get_scorer(self.scoring)
 
         def validate(params):
-            log_proba = self._log_proba(X_val, layout.views(params), layout)
+            log_proba = self._log_proba(X_val, layout.views(params, ops), layout, ops=ops)
+            log_proba = to_numpy(log_proba)
             loss = _log_loss(log_proba, target_val, sample_weight_val, self.out_activation_)
             if self.scoring == "loss":
                 return -loss, loss
@@ -759,45 +791,77 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ prediction
 
-    def _log_proba(self, X, weights, layout, log=True):
+    def _log_proba(self, X, weights, layout, log=True, ops=NUMPY):
         """log P (P with ``log=False``) for validated X, chunk by chunk, on one or more threads.
 
-        Each thread has buffers of its own, made in this call (see ``_threads``).
+        Each thread has buffers of its own, made in this call (see ``_threads``). On another
+        namespace than NumPy the chunks run one after the other, on X's device.
         """
         coefs, intercepts = weights
-        dtype = np.result_type(X.dtype, coefs[0].dtype) if coefs else X.dtype
+        xp = ops.xp
+        dtype = xp.result_type(X.dtype, coefs[0].dtype) if coefs else X.dtype
         n_rows = X.shape[0]
-        rows = chunk_rows(layout, dtype, n_rows)
-        out = np.empty((n_rows, layout.layer_units[-1]), dtype=dtype)
+        rows = chunk_rows(layout, dtype, n_rows, ops)
+        out = ops.empty((n_rows, layout.layer_units[-1]), dtype)
 
         def work(workspace, i):
             chunk = slice(i * rows, min((i + 1) * rows, n_rows))
             activations, _ = workspace.rows(chunk.stop - chunk.start)
-            out[chunk] = _network.log_proba(
-                coefs, intercepts, X[chunk], activations, self.out_activation_, log
+            out[chunk, :] = _network.log_proba(
+                coefs,
+                intercepts,
+                ops.take_rows(X, chunk, None),
+                activations,
+                self.out_activation_,
+                log,
+                ops,
             )
 
         n_chunks = -(-n_rows // rows)
-        map_chunks(n_chunks, lambda: Workspace(layout, rows, dtype), work)
+        map_chunks(n_chunks, lambda: Workspace(layout, rows, dtype, ops), work, ops.is_numpy)
         return out
 
-    def _predict_log_proba(self, X, log=True):
+    def _check_namespace(self, X, method):
+        """The operations for X, which must be of the fit's namespace and device.
+
+        The message is scikit-learn's (``check_same_namespace``), with what to do instead.
+        """
+        ops = ops_for(X)
+        fitted = namespace_and_device(self.coefs_[0] if self.coefs_ else self.intercepts_[0])
+        given = (ops.name, ops.device)
+        if fitted != given:
+            part = 0 if fitted[0] != given[0] else 1
+            raise ValueError(
+                f"Inputs passed to {type(self).__name__}.{method}() must use the same "
+                "namespace and the same device as those passed to fit(). Array "
+                f"{('namespaces', 'devices')[part]} used during fit ({fitted[part]}) and "
+                f"{method} ({given[part]}) differ. Pass X in the fit's namespace and on its "
+                "device, under sklearn.config_context(array_api_dispatch=True), or convert "
+                "the model with sktanhnet.to_numpy(model) to predict on NumPy arrays."
+            )
+        return ops
+
+    def _predict_log_proba(self, X, log=True, method="predict_log_proba"):
+        """(log P or P, the operations of X's namespace) for X, after every check."""
         check_is_fitted(self)
+        ops = self._check_namespace(X, method)
         X = validate_data(
-            self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32), reset=False
+            self, X, accept_sparse=["csr", "csc"], dtype=ops.float_dtypes, reset=False
         )
         if sp.issparse(X) and X.format == "csc":
             X = X.tocsr()
-        sizes = [self.n_features_in_] + [len(b) for b in self.intercepts_]
+        sizes = [self.n_features_in_] + [b.shape[0] for b in self.intercepts_]
         layout = ParameterLayout(sizes)
-        log_proba = self._log_proba(X, (self.coefs_, self.intercepts_), layout, log)
-        if np.isnan(log_proba.sum()):  # NaN anywhere makes the sum NaN; no rows x k temporary
+        log_proba = self._log_proba(X, (self.coefs_, self.intercepts_), layout, log, ops)
+        xp = ops.xp
+        # NaN anywhere makes the sum NaN; no rows x k temporary
+        if bool(xp.isnan(ops.sum(ops.reshape(log_proba, (-1,)), axis=0))):
             raise ValueError(
                 "The network's output is NaN for some rows of X: their values are too large "
                 "for the weights (inf - inf overflowed in the network). Scale X as the "
                 "training data was scaled (for instance with StandardScaler)."
             )
-        return log_proba
+        return log_proba, ops
 
     def predict_log_proba(self, X):
         """Log of the probability of each class (of each label, for multilabel targets).
@@ -814,7 +878,7 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
         log_proba : ndarray of shape (n_samples, n_classes)
             Columns in the order of ``classes_``.
         """
-        return self._predict_log_proba(X)
+        return self._predict_log_proba(X)[0]
 
     def predict_proba(self, X):
         """Probability of each class (of each label, for multilabel targets).
@@ -830,11 +894,14 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
             Columns in the order of ``classes_``; rows sum to 1 for single-label targets.
             Multilabel probabilities are kept strictly inside (0, 1).
         """
-        proba = self._predict_log_proba(X, log=False)
+        return self._predict_proba(X, "predict_proba")[0]
+
+    def _predict_proba(self, X, method):
+        proba, ops = self._predict_log_proba(X, log=False, method=method)
         if self.out_activation_ == LOGISTIC:
-            info = np.finfo(proba.dtype)
-            np.clip(proba, info.tiny, 1.0 - info.eps, out=proba)
-        return proba
+            info = ops.xp.finfo(proba.dtype)
+            ops.clip(proba, float(info.tiny), 1.0 - float(info.eps))
+        return proba, ops
 
     def predict(self, X):
         """Predicted class of each row (0/1 indicator rows for multilabel targets).
@@ -849,10 +916,14 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
         y : ndarray of shape (n_samples,) or (n_samples, n_labels)
             Values of ``classes_``, with its dtype.
         """
-        proba = self.predict_proba(X)
+        proba, ops = self._predict_proba(X, "predict")
+        xp = ops.xp
         if self.out_activation_ == LOGISTIC:
-            return (proba > 0.5).astype(np.int64)
-        return self.classes_[proba.argmax(axis=1)]
+            return xp.astype(proba > 0.5, xp.int64)
+        best = xp.argmax(proba, axis=1)
+        if ops.is_numpy or self.classes_.dtype.kind not in "biuf":
+            return self.classes_[to_numpy(best)]  # labels that no namespace but NumPy holds
+        return xp.take(ops.asarray(self.classes_), best)
 
     def score(self, X, y, sample_weight=None):
         """Mean accuracy on the given data (subset accuracy for multilabel targets).
@@ -874,9 +945,9 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
         score : float
             Accuracy of ``self.predict(X)`` with respect to ``y``.
         """
-        y_pred = self.predict(X)
-        sample_weight = check_sample_weight(sample_weight, y_pred.shape[0])
-        return float(accuracy_score(y, y_pred, sample_weight=sample_weight))
+        y_pred = to_numpy(self.predict(X))  # scored on the host, whatever the namespace
+        sample_weight = check_sample_weight(to_numpy(sample_weight), y_pred.shape[0])
+        return float(accuracy_score(to_numpy(y), y_pred, sample_weight=sample_weight))
 
 
 def _accepts_sample_weight(function):

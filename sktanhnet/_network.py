@@ -1,6 +1,9 @@
 """The network of the note: tanh hidden layers, softmax (or sigmoid) output, mean cross-entropy.
 
-Pure NumPy (and scipy.sparse for sparse inputs); nothing here knows scikit-learn.
+Nothing here knows scikit-learn. Every equation is written once, for every array namespace:
+with the standard's operators and functions, and with the primitives of ``_array_ops`` (``ops``,
+the estimator's choice for X's namespace and device) where NumPy's speed needs ``out=`` buffers
+or in-place passes. ``ops`` defaults to NumPy, the fast path, which also takes scipy.sparse X.
 
 Symbols, for a batch of n rows (see DESIGN.md): X (n, d) input; W_l, b_l the weights and bias of
 layer l = 1..L; A_0 = X; Z_l = A_{l-1} W_l + b_l; A_l = tanh(Z_l) for l < L; P the output.
@@ -24,6 +27,8 @@ Extensions beyond the note, each stated where it is coded:
 
 import numpy as np
 import scipy.sparse as sp
+
+from ._array_ops import NUMPY
 
 SOFTMAX = "softmax"
 LOGISTIC = "logistic"
@@ -49,32 +54,35 @@ class ParameterLayout:
         """Number of weight layers, L."""
         return len(self.shapes)
 
-    def views(self, flat):
+    def views(self, flat, ops=NUMPY):
         """Lists of (fan_in, fan_out) weight views and (fan_out,) bias views into ``flat``."""
-        coefs = [flat[s].reshape(shape) for s, shape in zip(self.coef_slices, self.shapes)]
+        coefs = [ops.reshape(flat[s], shape) for s, shape in zip(self.coef_slices, self.shapes)]
         intercepts = [flat[s] for s in self.intercept_slices]
         return coefs, intercepts
 
-    def blocks(self, flat):
+    def blocks(self, flat, ops=NUMPY):
         """(fan_in + 1, fan_out) views into ``flat``: W_l with b_l as its last row."""
         return [
-            flat[coef.start : intercept.stop].reshape(fan_in + 1, fan_out)
+            ops.reshape(flat[coef.start : intercept.stop], (fan_in + 1, fan_out))
             for coef, intercept, (fan_in, fan_out) in zip(
                 self.coef_slices, self.intercept_slices, self.shapes
             )
         ]
 
-    def pack(self, coefs, intercepts, dtype):
-        """A new flat vector holding copies of the given weights (checked against the layout)."""
+    def pack(self, coefs, intercepts, dtype, ops=NUMPY):
+        """A new flat vector holding copies of the given weights (checked against the layout).
+
+        The weights may come from any namespace: they are moved to ``ops``' namespace and device.
+        """
         if len(coefs) != self.n_layers or len(intercepts) != self.n_layers:
             raise ValueError(
                 f"coefs_ and intercepts_ must hold {self.n_layers} arrays each, got "
                 f"{len(coefs)} and {len(intercepts)}."
             )
-        flat = np.empty(self.size, dtype=dtype)
-        flat_coefs, flat_intercepts = self.views(flat)
+        flat = ops.empty(self.size, dtype)
+        flat_coefs, flat_intercepts = self.views(flat, ops)
         for layer, (coef, intercept) in enumerate(zip(coefs, intercepts)):
-            coef, intercept = np.asarray(coef), np.asarray(intercept)
+            coef, intercept = ops.adopt(coef, dtype), ops.adopt(intercept, dtype)
             if coef.shape != flat_coefs[layer].shape:
                 raise ValueError(
                     f"coefs_[{layer}] must have shape {flat_coefs[layer].shape}, got {coef.shape}."
@@ -88,53 +96,29 @@ class ParameterLayout:
             flat_intercepts[layer][...] = intercept
         return flat
 
-    def squared_coef_norm(self, flat):
+    def squared_coef_norm(self, flat, ops=NUMPY):
         """sum_l ||W_l||^2, the L2 term without its factor (biases are not penalised)."""
         total = 0.0
         for s in self.coef_slices:
             coef = flat[s]
-            total += float(np.dot(coef, coef))
+            total += ops.dot(coef, coef)
         return total
 
 
-def init_params(layout, random_state, dtype):
+def init_params(layout, random_state, dtype, ops=NUMPY):
     """Glorot uniform, as scikit-learn's MLP with tanh: U(-r, r), r = sqrt(6 / (fan_in + fan_out)).
 
     Draws W_l then b_l for each layer from ``random_state`` in the same order as scikit-learn, so
-    the same seed gives ``MLPClassifier``'s initial weights for the same layer sizes.
+    the same seed gives ``MLPClassifier``'s initial weights for the same layer sizes, in every
+    namespace (drawn with NumPy, then moved to ``ops``' device: the standard has no random numbers).
     """
-    flat = np.empty(layout.size, dtype=dtype)
+    flat = np.empty(layout.size, dtype=dtype if ops.is_numpy else np.float64)
     coefs, intercepts = layout.views(flat)
     for (fan_in, fan_out), coef, intercept in zip(layout.shapes, coefs, intercepts):
         bound = np.sqrt(6.0 / (fan_in + fan_out))
         coef[...] = random_state.uniform(-bound, bound, (fan_in, fan_out))
         intercept[...] = random_state.uniform(-bound, bound, fan_out)
-    return flat
-
-
-def _matmul(left, right, out):
-    """out = left @ right, for a dense or sparse ``left``."""
-    if sp.issparse(left):
-        out[...] = left @ right
-    else:
-        np.matmul(left, right, out=out)
-    return out
-
-
-def tanh_inplace(values):
-    """eq 1: tanh(z) = 2 / (1 + exp(-2z)) - 1, in place.
-
-    The same function as ``np.tanh``, within one unit of roundoff of 1, and two to three times
-    faster in float64, where NumPy's exp is vectorised and its tanh is not. exp(-2z) overflows to
-    inf for z < -354 and gives -1 exactly, as it should: callers run it under
-    ``np.errstate(over="ignore")`` (the estimator's fit does; ``forward`` and ``log_proba`` do).
-    """
-    np.multiply(values, -2.0, out=values)
-    np.exp(values, out=values)
-    values += 1.0
-    np.divide(2.0, values, out=values)
-    values -= 1.0
-    return values
+    return flat if ops.is_numpy else ops.asarray(flat, dtype)
 
 
 class Workspace:
@@ -148,20 +132,25 @@ class Workspace:
     Never shared between threads: each fit or predict call makes its own.
     """
 
-    def __init__(self, layout, max_rows, dtype):
+    def __init__(self, layout, max_rows, dtype, ops=NUMPY):
+        self.ops = ops
         self.max_rows = max_rows
-        self.dtype = np.dtype(dtype)
+        self.dtype = dtype
         widths = layout.layer_units[1:]
         self._hidden_widths = widths[:-1]
         self._n_outputs = widths[-1]
-        self._activation_memory = [np.empty((w + 1) * max_rows, dtype) for w in widths[:-1]]
-        self._activation_memory.append(np.empty(widths[-1] * max_rows, dtype))
-        self._delta_memory = [np.empty(w * max_rows, dtype) for w in widths[:-1]]
-        # Flat positions of the true class of each row in P^T (softmax), built per batch.
-        self.true_index = np.empty(max_rows, dtype=np.intp)
-        self.row_numbers = np.arange(max_rows, dtype=np.intp)
+        self._activation_memory = [ops.empty((w + 1) * max_rows, dtype) for w in widths[:-1]]
+        self._activation_memory.append(ops.empty(widths[-1] * max_rows, dtype))
+        self._delta_memory = [ops.empty(w * max_rows, dtype) for w in widths[:-1]]
+        if ops.is_numpy:
+            # Flat positions of the true class of each row in P^T (softmax), built per batch.
+            self.true_index = np.empty(max_rows, dtype=np.intp)
+            self.row_numbers = np.arange(max_rows, dtype=np.intp)
+        else:
+            # Class numbers as a column, compared with the targets for a one-hot mask.
+            self.class_numbers = ops.xp.arange(self._n_outputs, device=ops.device)[:, None]
         # Scratch of the largest W_l, for the L2 gradient without a temporary array.
-        self.coef_scratch = np.empty(max(f * o for f, o in layout.shapes), dtype=dtype)
+        self.coef_scratch = ops.empty(max(f * o for f, o in layout.shapes), dtype)
         self._rows = None
         self._views = None
         self._bound = None
@@ -171,17 +160,21 @@ class Workspace:
         if n_rows != self._rows:
             if n_rows > self.max_rows:
                 raise ValueError(f"{n_rows} rows do not fit a workspace of {self.max_rows}.")
+            reshape = self.ops.reshape
             activations = [
-                memory[: (w + 1) * n_rows].reshape(w + 1, n_rows)
+                reshape(memory[: (w + 1) * n_rows], (w + 1, n_rows))
                 for w, memory in zip(self._hidden_widths, self._activation_memory)
             ]
             for activation in activations:
-                activation[-1] = 1.0  # the row of ones of [A_l | 1]^T
+                activation[-1, :] = 1.0  # the row of ones of [A_l | 1]^T
             activations.append(
-                self._activation_memory[-1][: self._n_outputs * n_rows].reshape(-1, n_rows)
+                reshape(
+                    self._activation_memory[-1][: self._n_outputs * n_rows],
+                    (self._n_outputs, n_rows),
+                )
             )
             deltas = [
-                memory[: w * n_rows].reshape(w, n_rows)
+                reshape(memory[: w * n_rows], (w, n_rows))
                 for w, memory in zip(self._hidden_widths, self._delta_memory)
             ]
             self._rows, self._views = n_rows, (activations, deltas)
@@ -191,76 +184,62 @@ class Workspace:
         """Views of ``params`` and ``grad`` (coefs, intercepts, blocks), made once per pair."""
         bound = self._bound
         if bound is None or bound[0] is not params or bound[1] is not grad:
-            coefs, intercepts = layout.views(params)
-            coef_grads, intercept_grads = layout.views(grad)
+            coefs, intercepts = layout.views(params, self.ops)
+            coef_grads, intercept_grads = layout.views(grad, self.ops)
             bound = (
                 params,
                 grad,
-                (coefs, intercepts, layout.blocks(params)),
-                (coef_grads, intercept_grads, layout.blocks(grad)),
+                (coefs, intercepts, layout.blocks(params, self.ops)),
+                (coef_grads, intercept_grads, layout.blocks(grad, self.ops)),
             )
             self._bound = bound
         return bound[2], bound[3]
 
 
-def forward(coefs, intercepts, X, activations, out_activation):
+def forward(coefs, intercepts, X, activations, out_activation, ops=NUMPY):
     """Forward pass: fills ``activations`` (a workspace's) and returns P, (n, k) (eq 1, 2)."""
-    with np.errstate(over="ignore"):  # exp(-2z) in tanh_inplace
-        output = forward_logits(coefs, intercepts, X, activations)
+    with ops.errstate():  # exp(-2z) in NumPy's tanh
+        output = forward_logits(coefs, intercepts, X, activations, ops=ops)
     if out_activation == SOFTMAX:
-        return _softmax_inplace(output).T
-    return _sigmoid_inplace(output).T
+        return _softmax_inplace(output, ops).T
+    return ops.sigmoid(output).T  # multilabel extension: P = 1 / (1 + exp(-Z))
 
 
-def _softmax_inplace(logits):
+def _softmax_inplace(logits, ops):
     """eq 2 on Z^T (one column per row), computed as exp(Z - max Z) / sum: it never overflows."""
-    logits -= logits.max(axis=0)
-    np.exp(logits, out=logits)
-    logits /= logits.sum(axis=0)
+    xp = ops.xp
+    logits -= xp.max(logits, axis=0)
+    ops.exp(logits)
+    logits /= ops.sum(logits, axis=0)
     return logits
 
 
-def _sigmoid_inplace(logits):
-    """P = 1 / (1 + exp(-Z)), computed without overflow (multilabel extension)."""
-    # exp(-|Z|) is in (0, 1]; sigmoid(Z) = 1 / (1 + e) for Z >= 0 and e / (1 + e) otherwise.
-    negative = logits < 0
-    np.abs(logits, out=logits)
-    np.negative(logits, out=logits)
-    np.exp(logits, out=logits)
-    numerator = np.where(negative, logits, 1.0)
-    logits += 1.0
-    np.divide(numerator, logits, out=logits)
-    return logits
-
-
-def log_proba(coefs, intercepts, X, activations, out_activation, log=True):
+def log_proba(coefs, intercepts, X, activations, out_activation, log=True, ops=NUMPY):
     """log P, (n, k), through log-softmax (Z - logsumexp Z) or log-sigmoid: never log(0).
 
     With ``log=False``, P itself: for softmax exp(Z - max Z) / sum (eq 2, one exp per output
     rather than a log and two), for sigmoid exp(log P).
     """
-    with np.errstate(over="ignore"):  # exp(-2z) in tanh_inplace
-        logits = forward_logits(coefs, intercepts, X, activations)
+    xp = ops.xp
+    with ops.errstate():  # exp(-2z) in NumPy's tanh
+        logits = forward_logits(coefs, intercepts, X, activations, ops=ops)
     if out_activation == SOFTMAX:
         # Clip +-inf logits (huge inputs, no hidden layer): inf - inf would be NaN. Half the
         # largest float keeps Z - max Z finite, and P is unchanged (exp(-huge) is 0 either way).
-        bound = np.finfo(logits.dtype).max / 2
-        np.clip(logits, -bound, bound, out=logits)
+        bound = float(xp.finfo(logits.dtype).max) / 2
+        ops.clip(logits, -bound, bound)
         if not log:
-            return _softmax_inplace(logits).T
-        logits -= logits.max(axis=0)
-        logits -= np.log(np.exp(logits).sum(axis=0))
+            return _softmax_inplace(logits, ops).T
+        logits -= xp.max(logits, axis=0)
+        logits -= xp.log(ops.sum(xp.exp(logits), axis=0))
     else:
-        # log sigmoid(z) = -log(1 + exp(-z)) = -logaddexp(0, -z)
-        np.negative(logits, out=logits)
-        np.logaddexp(0.0, logits, out=logits)
-        np.negative(logits, out=logits)
+        ops.log_sigmoid(logits)
         if not log:
-            np.exp(logits, out=logits)
+            ops.exp(logits)
     return logits.T
 
 
-def forward_logits(coefs, intercepts, X, activations, blocks=None):
+def forward_logits(coefs, intercepts, X, activations, blocks=None, ops=NUMPY):
     """The forward pass up to the output logits, left as Z_L^T in ``activations[-1]``.
 
     ``activations`` are a workspace's (feature-major, [A_l | 1]^T for the hidden layers). With
@@ -271,20 +250,20 @@ def forward_logits(coefs, intercepts, X, activations, blocks=None):
     previous = None
     for layer in range(last + 1):
         activation = activations[layer]
-        values = activation if layer == last else activation[:-1]  # Z_l^T, then A_l^T
+        values = activation if layer == last else activation[:-1, :]  # Z_l^T, then A_l^T
         if layer == 0:
             if sp.issparse(X):
                 values[...] = (X @ coefs[0]).T
             else:
-                np.matmul(coefs[0].T, X.T, out=values)  # Z_1^T = W_1^T X^T
+                ops.matmul(coefs[0].T, X.T, out=values)  # Z_1^T = W_1^T X^T
             values += intercepts[0][:, None]  # + b_1
         elif blocks is None:
-            np.matmul(coefs[layer].T, previous[:-1], out=values)
+            ops.matmul(coefs[layer].T, previous[:-1, :], out=values)
             values += intercepts[layer][:, None]  # Z_l = A_{l-1} W_l + b_l
         else:
-            np.matmul(blocks[layer].T, previous, out=values)  # Z_l = [A_{l-1} | 1] [W_l; b_l]
+            ops.matmul(blocks[layer].T, previous, out=values)  # Z_l = [A_{l-1} | 1] [W_l; b_l]
         if layer < last:
-            tanh_inplace(values)  # eq 1
+            ops.tanh(values)  # eq 1
         previous = activation
     return activations[-1]
 
@@ -297,30 +276,30 @@ def _output_loss_and_delta(logits, target, row_weights, normalizer, out_activati
     Logistic (multilabel): target is the 0/1 indicator matrix Y; the loss is the binary
     cross-entropy sum_j log(1 + exp(z_ij)) - y_ij z_ij.
     In both, delta_L = w_i (P - Y) / s (eq 5-7, 12; see ``backward`` for the corrected eq 6).
+    The loss is a Python float on NumPy, a 0-d array on the device elsewhere (no sync).
     """
-    n_rows = logits.shape[1]
+    ops = workspace.ops
+    xp = ops.xp
     if out_activation == SOFTMAX:
-        logits -= logits.max(axis=0)
-        flat_logits = logits.reshape(-1)
-        true_index = np.multiply(target, n_rows, out=workspace.true_index[:n_rows])
-        true_index += workspace.row_numbers[:n_rows]  # position of Z[i, y_i] in Z^T
-        true_logits = flat_logits.take(true_index)
-        np.exp(logits, out=logits)
-        sums = logits.sum(axis=0)
-        row_losses = np.log(sums)
+        logits -= xp.max(logits, axis=0)
+        true_class = ops.true_class(logits, target, workspace)
+        true_logits = ops.take_true_class(logits, true_class)
+        ops.exp(logits)
+        sums = ops.sum(logits, axis=0)
+        row_losses = xp.log(sums)
         row_losses -= true_logits  # -log P[i, y_i] via log-softmax
         logits /= sums  # eq 2: P
-        flat_logits[true_index] -= 1.0  # eq 7: P - Y
+        ops.subtract_true_class(logits, true_class)  # eq 7: P - Y
     else:
         target = target.T
-        row_losses = (np.logaddexp(0.0, logits) - target * logits).sum(axis=0)
-        _sigmoid_inplace(logits)
+        row_losses = ops.sum(ops.softplus(logits) - target * logits, axis=0)
+        ops.sigmoid(logits)
         logits -= target  # P - Y
     if row_weights is None:
-        data_loss = float(row_losses.sum()) / normalizer
+        data_loss = ops.scalar(ops.sum(row_losses, axis=0)) / normalizer
         logits /= normalizer  # eq 7: (P - Y) / n
     else:
-        data_loss = float(np.dot(row_losses, row_weights)) / normalizer
+        data_loss = ops.dot(row_losses, row_weights) / normalizer
         logits *= row_weights / normalizer  # w_i (P - Y) / s
     return data_loss
 
@@ -342,30 +321,36 @@ def loss_and_gradient(
 
     ``normalizer`` is s: the number of rows, or the sum of their weights. A caller that splits a
     batch into chunks passes the whole batch's s for each chunk, sums the results and adds the
-    L2 term once (``add_penalty`` True for one chunk only).
+    L2 term once (``add_penalty`` True for one chunk only). Arrays are in the namespace of
+    ``workspace.ops``.
     """
+    ops = workspace.ops
     (coefs, intercepts, blocks), (coef_grads, intercept_grads, grad_blocks) = workspace.bind(
         layout, params, grad
     )
     activations, deltas = workspace.rows(X.shape[0])
 
-    forward_logits(coefs, intercepts, X, activations, blocks)
+    forward_logits(coefs, intercepts, X, activations, blocks, ops=ops)
     loss = _output_loss_and_delta(
         activations[-1], target, row_weights, normalizer, out_activation, workspace
     )
-    backward(coefs, X, activations, deltas, coef_grads, intercept_grads, grad_blocks)
+    backward(coefs, X, activations, deltas, coef_grads, intercept_grads, grad_blocks, ops=ops)
 
     if add_penalty and alpha:
         # L2 term: loss += (alpha / 2s) sum ||W_l||^2; dL/dW_l += (alpha / s) W_l (eq 8, extended)
-        loss += 0.5 * alpha * layout.squared_coef_norm(params) / normalizer
+        loss += 0.5 * alpha * layout.squared_coef_norm(params, ops) / normalizer
         scale = alpha / normalizer
         for coef, coef_grad in zip(coefs, coef_grads):
-            scaled = workspace.coef_scratch[: coef.size].reshape(coef.shape)
-            coef_grad += np.multiply(coef, scale, out=scaled)
+            scaled = ops.reshape(
+                workspace.coef_scratch[: coef.shape[0] * coef.shape[1]], coef.shape
+            )
+            coef_grad += ops.multiply(coef, scale, out=scaled)
     return loss
 
 
-def backward(coefs, X, activations, deltas, coef_grads, intercept_grads, grad_blocks=None):
+def backward(
+    coefs, X, activations, deltas, coef_grads, intercept_grads, grad_blocks=None, ops=NUMPY
+):
     """The delta recursion, from delta_L (already in ``activations[-1]``) down to layer 1.
 
     Chain rule (eq 4, corrected: the note swaps its variables; it is dz/dx = dz/dy * dy/dx).
@@ -383,21 +368,21 @@ def backward(coefs, X, activations, deltas, coef_grads, intercept_grads, grad_bl
             if sp.issparse(X):
                 coef_grads[0][...] = X.T @ delta.T
             else:
-                np.matmul(X.T, delta.T, out=coef_grads[0])
-            delta.sum(axis=1, out=intercept_grads[0])
+                ops.matmul(X.T, delta.T, out=coef_grads[0])
+            ops.sum(delta, axis=1, out=intercept_grads[0])
             break
         below = activations[layer - 1]  # [A_{l-1} | 1]^T
         if grad_blocks is not None:
             # eq 8, 9, 12 at once: [dL/dW_l; dL/db_l] = [A_{l-1} | 1]^T delta_l
-            np.matmul(below, delta.T, out=grad_blocks[layer])
-            below = below[:-1]
+            ops.matmul(below, delta.T, out=grad_blocks[layer])
+            below = below[:-1, :]
         else:
-            below = below[:-1]
-            np.matmul(below, delta.T, out=coef_grads[layer])  # eq 8, 12
-            delta.sum(axis=1, out=intercept_grads[layer])  # eq 9: column sums
+            below = below[:-1, :]
+            ops.matmul(below, delta.T, out=coef_grads[layer])  # eq 8, 12
+            ops.sum(delta, axis=1, out=intercept_grads[layer])  # eq 9: column sums
         # eq 10, 11: delta_{l-1} = (delta_l W_l^T) * (1 - A_{l-1}^2), tanh' from the stored A
-        below_delta = np.matmul(coefs[layer], delta, out=deltas[layer - 1])
-        np.multiply(below, below, out=below)
-        np.subtract(1.0, below, out=below)
+        below_delta = ops.matmul(coefs[layer], delta, out=deltas[layer - 1])
+        ops.multiply(below, below, out=below)
+        ops.subtract(1.0, below, out=below)
         below_delta *= below
         delta = below_delta

@@ -69,15 +69,18 @@ def _release_workers():
             _limiter = None
 
 
-def map_chunks(n_chunks, make_state, work):
+def map_chunks(n_chunks, make_state, work, threads=True):
     """Call ``work(state, i)`` for each chunk i in [0, n_chunks), on one or more threads.
+
+    With ``threads=False`` (arrays of another namespace, whose library has threads or a device
+    of its own), every chunk runs on the calling thread.
 
     Each thread first calls ``make_state()`` (its own scratch buffers: nothing is shared but
     what ``work`` writes, which must be disjoint per chunk), and runs under the caller's NumPy
     floating-point error settings (``np.errstate`` is per thread). The first exception raised by
     any thread is raised here, after all threads stop.
     """
-    workers = _claim_workers(n_chunks)
+    workers = _claim_workers(n_chunks) if threads else 1
     if workers == 1:
         state = make_state()
         for i in range(n_chunks):

@@ -3,6 +3,8 @@
 They work on one flat parameter vector (see ``_network``), in place, and on a plain ``history``
 dict that carries the counters and curves between calls (``fit`` with ``warm_start``,
 ``partial_fit``). The estimator builds both, and commits them only when training succeeds.
+Arrays are in the namespace and on the device of ``ops`` (``_array_ops``); the random numbers
+(shuffles) are drawn with NumPy in every namespace, so the same seed trains the same model.
 """
 
 import warnings
@@ -12,26 +14,30 @@ import scipy.optimize
 import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
+from ._array_ops import NUMPY
 from ._network import Workspace, loss_and_gradient
 from ._threads import map_chunks
 
-# Rows per chunk where a whole data set passes through the network (L-BFGS, validation):
-# bounds the activations held at once, whatever the number of rows.
+# Rows per chunk where a whole data set passes through the network (L-BFGS, validation,
+# prediction): bounds the activations held at once, whatever the number of rows. On NumPy, small
+# enough to stay in cache; on another namespace's device larger, as each call costs microseconds.
 CHUNK_BYTES = 4 * 2**20
+DEVICE_CHUNK_BYTES = 128 * 2**20
 
 
-def chunk_rows(layout, dtype, n_rows):
+def chunk_rows(layout, dtype, n_rows, ops=NUMPY):
     """Rows per chunk so that one chunk's activations and deltas stay within CHUNK_BYTES."""
-    row_bytes = 2 * sum(layout.layer_units[1:]) * np.dtype(dtype).itemsize
-    return int(max(1, min(n_rows, CHUNK_BYTES // row_bytes)))
+    row_bytes = 2 * sum(layout.layer_units[1:]) * ops.itemsize(dtype)
+    budget = CHUNK_BYTES if ops.is_numpy else DEVICE_CHUNK_BYTES
+    return int(max(1, min(n_rows, budget // row_bytes)))
 
 
 class DivergenceError(ValueError):
     """Training produced a non-finite loss or non-finite weights."""
 
 
-def _check_finite(loss, params, advice):
-    if not (np.isfinite(loss) and np.isfinite(params).all()):
+def _check_finite(loss, params, advice, ops=NUMPY):
+    if not (np.isfinite(loss) and ops.all_finite(params)):
         raise DivergenceError(
             "Training diverged: the loss or the weights became non-finite (inf or NaN). " + advice
         )
@@ -58,15 +64,6 @@ def new_history():
     }
 
 
-def _take_rows(X, index, buffer):
-    """The rows ``index`` of X: gathered into ``buffer`` for dense X, a small CSR for sparse X."""
-    if isinstance(index, slice) or buffer is None:
-        return X[index]
-    # mode="clip" (the indices are valid): with the default mode="raise", np.take writes into
-    # a temporary and copies it to ``out``.
-    return X.take(index, axis=0, out=buffer[: len(index)], mode="clip")
-
-
 def run_stochastic(
     layout,
     params,
@@ -90,6 +87,8 @@ def run_stochastic(
     incremental,
     verbose,
     on_epoch=None,
+    ops=NUMPY,
+    host_weight=None,
 ):
     """Mini-batch epochs with the no-improvement rule, as scikit-learn's ``_fit_stochastic``.
 
@@ -98,37 +97,48 @@ def run_stochastic(
     are restored at the end. Without it, the training loss drives the rule. ``rows`` are the
     training rows of X (None: all of them); X itself is never copied. ``on_epoch(history)`` is
     called after each epoch; when it returns True (a callback asks to stop), training stops there.
+    ``host_weight`` is ``sample_weight`` on the host (NumPy; None: ``sample_weight`` is), from
+    which each batch's normaliser is summed without waiting for a device.
     """
+    host_weight = sample_weight if host_weight is None else host_weight
     sample_index = np.arange(X.shape[0]) if rows is None else np.array(rows)
     n_samples = len(sample_index)
     contiguous = rows is None and not shuffle
     dtype = params.dtype
-    workspace = Workspace(layout, batch_size, dtype)
-    grad = np.empty_like(params)
-    batch_buffer = None if sp.issparse(X) else np.empty((batch_size, X.shape[1]), dtype=X.dtype)
-    target_buffer = np.empty((batch_size, *target.shape[1:]), dtype=target.dtype)
-    weight_buffer = None if sample_weight is None else np.empty(batch_size, sample_weight.dtype)
-    best_params = params.copy() if early_stopping else None
+    workspace = Workspace(layout, batch_size, dtype, ops)
+    grad = ops.empty(params.shape[0], dtype)
+    # Gather buffers (NumPy only: elsewhere a gather makes a new array on the device).
+    batch_buffer = target_buffer = weight_buffer = None
+    if ops.is_numpy:
+        if not sp.issparse(X):
+            batch_buffer = np.empty((batch_size, X.shape[1]), dtype=X.dtype)
+        target_buffer = np.empty((batch_size, *target.shape[1:]), dtype=target.dtype)
+        if sample_weight is not None:
+            weight_buffer = np.empty(batch_size, sample_weight.dtype)
+    best_params = ops.copy(params) if early_stopping else None
     history["n_iter"] = 0
 
     for _ in range(max_iter):
         if shuffle:
             random_state.shuffle(sample_index)
+        device_index = sample_index if ops.is_numpy or contiguous else ops.asarray(sample_index)
         accumulated_loss = 0.0
         for start in range(0, n_samples, batch_size):
             stop = min(start + batch_size, n_samples)
-            index = slice(start, stop) if contiguous else sample_index[start:stop]
-            row_weights = (
-                None if sample_weight is None else _take_rows(sample_weight, index, weight_buffer)
-            )
-            normalizer = float(stop - start) if row_weights is None else float(row_weights.sum())
+            index = slice(start, stop) if contiguous else device_index[start:stop]
+            if sample_weight is None:
+                row_weights, normalizer = None, float(stop - start)
+            else:
+                host_index = slice(start, stop) if contiguous else sample_index[start:stop]
+                row_weights = ops.take_rows(sample_weight, index, weight_buffer)
+                normalizer = float(host_weight[host_index].sum())
             if normalizer <= 0:
                 continue  # every row of this batch has weight 0: nothing to learn from it
             batch_loss = loss_and_gradient(
                 layout,
                 params,
-                _take_rows(X, index, batch_buffer),
-                _take_rows(target, index, target_buffer),
+                ops.take_rows(X, index, batch_buffer),
+                ops.take_rows(target, index, target_buffer),
                 row_weights,
                 normalizer,
                 alpha,
@@ -140,14 +150,14 @@ def run_stochastic(
             if alpha:
                 # The L2 term: its loss here, its gradient (alpha / s) W_l added by the optimizer
                 # chunk by chunk, while each chunk of the weights is in cache (eq 8, extended).
-                batch_loss += 0.5 * alpha * layout.squared_coef_norm(params) / normalizer
+                batch_loss += 0.5 * alpha * layout.squared_coef_norm(params, ops) / normalizer
             accumulated_loss += batch_loss * (stop - start)
             optimizer.step(params, grad, alpha / normalizer, layout.coef_slices)
 
         history["n_iter"] += 1
         history["t"] += n_samples
-        loss = accumulated_loss / n_samples
-        _check_finite(loss, params, STOCHASTIC_ADVICE)
+        loss = float(accumulated_loss) / n_samples  # one wait for the device per epoch
+        _check_finite(loss, params, STOCHASTIC_ADVICE, ops)
         history["loss"] = loss
         history["loss_curve"].append(loss)
         if verbose:
@@ -218,21 +228,30 @@ def run_stochastic(
 LBFGS_GROUPS = 4
 
 
-def full_loss_and_gradient(layout, params, X, target, sample_weight, alpha, out_activation):
-    """Returns f(params) -> (loss, gradient) over all rows, computed in bounded-size chunks.
+def full_loss_and_gradient(
+    layout, params, X, target, sample_weight, alpha, out_activation, ops=NUMPY, host_weight=None
+):
+    """Returns f(flat) -> (loss, gradient) over all rows, computed in bounded-size chunks.
 
-    Chunk i belongs to group i mod G; each group's chunks are summed in order into the group's
-    own gradient, on one thread (``_threads``), and the G group sums are added in order. So the
-    result is the same on any number of threads, and with one chunk it is that chunk's.
+    ``flat`` and the gradient are float64 NumPy vectors (scipy's); ``params`` is the parameter
+    vector in ``ops``' namespace, into which each ``flat`` is copied (one vector each way per
+    evaluation, on a device). ``host_weight`` is as in ``run_stochastic``. Chunk i belongs to
+    group i mod G; each group's chunks are summed in order into the group's own gradient, on one
+    thread (``_threads``; NumPy only), and the G group sums are added in order. So the result is
+    the same on any number of threads, and with one chunk it is that chunk's.
     """
+    host_weight = sample_weight if host_weight is None else host_weight
     n_samples = X.shape[0]
-    rows = chunk_rows(layout, params.dtype, n_samples)
+    size = params.shape[0]
+    rows = chunk_rows(layout, params.dtype, n_samples, ops)
     n_chunks = -(-n_samples // rows)
     n_groups = min(LBFGS_GROUPS, n_chunks)
-    group_grads = [np.empty_like(params) for _ in range(n_groups)]
-    chunk_grads = [np.empty_like(params) if n_chunks > n_groups else None for _ in group_grads]
+    group_grads = [ops.empty(size, params.dtype) for _ in range(n_groups)]
+    chunk_grads = [
+        ops.empty(size, params.dtype) if n_chunks > n_groups else None for _ in group_grads
+    ]
     group_losses = [0.0] * n_groups
-    normalizer = float(n_samples) if sample_weight is None else float(sample_weight.sum())
+    normalizer = float(n_samples) if sample_weight is None else float(host_weight.sum())
 
     def group_loss_and_grad(workspace, group):
         loss, total = 0.0, group_grads[group]
@@ -241,8 +260,8 @@ def full_loss_and_gradient(layout, params, X, target, sample_weight, alpha, out_
             loss += loss_and_gradient(
                 layout,
                 params,
-                X[chunk],
-                target[chunk],
+                ops.take_rows(X, chunk, None),
+                ops.take_rows(target, chunk, None),
                 None if sample_weight is None else sample_weight[chunk],
                 normalizer,
                 alpha,
@@ -252,7 +271,7 @@ def full_loss_and_gradient(layout, params, X, target, sample_weight, alpha, out_
                 add_penalty=first == 0,
             )
             if first != group * rows:
-                np.add(total, chunk_grads[group], out=total)
+                total += chunk_grads[group]
         group_losses[group] = loss
 
     workspaces, free = [], []  # one per thread, made once and reused by every evaluation
@@ -260,18 +279,18 @@ def full_loss_and_gradient(layout, params, X, target, sample_weight, alpha, out_
     def take_workspace():
         if free:
             return free.pop()  # list.pop and append are atomic under the GIL
-        workspace = Workspace(layout, rows, params.dtype)
+        workspace = Workspace(layout, rows, params.dtype, ops)
         workspaces.append(workspace)
         return workspace
 
     def loss_and_grad(flat):
-        params[...] = flat
-        map_chunks(n_groups, take_workspace, group_loss_and_grad)
+        params[...] = flat if ops.is_numpy else ops.asarray(flat, params.dtype)
+        map_chunks(n_groups, take_workspace, group_loss_and_grad, threads=ops.is_numpy)
         free[:] = workspaces
         grad = group_grads[0]
         for other in group_grads[1:]:
-            np.add(grad, other, out=grad)
-        return sum(group_losses), grad
+            grad += other
+        return float(sum(group_losses)), ops.to_numpy(grad).astype(np.float64)
 
     return loss_and_grad
 
@@ -292,6 +311,8 @@ def run_lbfgs(
     verbose,
     validate=None,
     on_epoch=None,
+    ops=NUMPY,
+    host_weight=None,
 ):
     """Full-batch L-BFGS-B (scipy.optimize.minimize, jac=True), honouring max_iter, max_fun, tol.
 
@@ -301,13 +322,9 @@ def run_lbfgs(
     When ``on_epoch(history)`` returns True (a callback asks to stop), L-BFGS stops there,
     without a ConvergenceWarning.
     """
-    loss_and_grad = full_loss_and_gradient(
-        layout, params, X, target, sample_weight, alpha, out_activation
+    objective = full_loss_and_gradient(
+        layout, params, X, target, sample_weight, alpha, out_activation, ops, host_weight
     )
-
-    def objective(flat):
-        loss, grad = loss_and_grad(flat)
-        return loss, grad.astype(np.float64)
 
     history["n_iter"] = 0
     stop_requested = []
@@ -337,7 +354,7 @@ def run_lbfgs(
         if validate is not None or on_epoch is not None:
             # The iterate, in the estimator's weights (the last evaluation may be elsewhere):
             # validation and callbacks see the model as it is after this iteration.
-            params[...] = intermediate_result.x
+            params[...] = ops.asarray(intermediate_result.x, params.dtype)
         if validate is not None:
             score, validation_loss = validate(params)
             history["validation_scores"].append(score)
@@ -349,14 +366,14 @@ def run_lbfgs(
 
     result = scipy.optimize.minimize(
         objective,
-        params.astype(np.float64),
+        ops.to_numpy(params).astype(np.float64),
         method="L-BFGS-B",
         jac=True,
         callback=iteration_ends,
         options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
     )
-    params[...] = result.x
-    _check_finite(result.fun, params, LBFGS_ADVICE)
+    params[...] = ops.asarray(result.x, params.dtype)
+    _check_finite(result.fun, params, LBFGS_ADVICE, ops)
     if result.status != 0 and not stop_requested:
         warnings.warn(
             "lbfgs failed to converge after %d iterations (status=%d): %s\n"
