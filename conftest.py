@@ -1,11 +1,18 @@
-"""pytest configuration: leave out the doctests of modules whose optional extra is missing.
+"""pytest configuration: scipy's array API mode, and the doctests of missing extras left out.
+
+scikit-learn's array API dispatch (``tests/test_array_api.py``, the array API checks of
+``check_estimator``) needs ``SCIPY_ARRAY_API=1`` before scipy is first imported: set here, unless
+the environment says otherwise, so that a plain ``pytest`` runs them.
 
 ``--doctest-modules`` imports every module of the package; ``sktanhnet.onnx`` needs skl2onnx
 and ``TrainingCurveDisplay``'s example draws with matplotlib. Their tests in ``tests/`` skip
 with the reason on their own (``pytest.importorskip``).
 """
 
+import os
 from importlib.util import find_spec
+
+os.environ.setdefault("SCIPY_ARRAY_API", "1")
 
 collect_ignore = []
 if find_spec("skl2onnx") is None or find_spec("onnx") is None:

@@ -40,6 +40,7 @@ Usage::
     python benchmarks/bench.py --workloads small --dtypes float32 --solvers adam --repeat 5
     python benchmarks/bench.py --torch          # add PyTorch (pip install ".[bench]")
     python benchmarks/bench.py --workloads small,medium --solvers "" --lbfgs --no-predict
+    python benchmarks/bench.py --namespace torch --device cuda   # on a GPU: bench_namespace.py
 
 It writes ``benchmarks/RESULTS.md`` (the tables, the machine, the library versions and BLAS from
 threadpoolctl), ``benchmarks/README_PERFORMANCE.md`` (the README's Performance section) and
@@ -65,6 +66,9 @@ import sys
 import time
 import tracemalloc
 import warnings
+
+if "--namespace" in sys.argv:  # array API dispatch needs it before scipy is imported
+    os.environ.setdefault("SCIPY_ARRAY_API", "1")
 
 import numpy as np
 import sklearn
@@ -205,17 +209,18 @@ class Floor:
 class TorchNet:
     """The same network, loss (with the same L2 term), loop and optimizer in PyTorch."""
 
-    def __init__(self, X, y, params):
+    def __init__(self, X, y, params, device="cpu"):
         import torch
 
         self.torch = torch
         torch.set_num_threads(
             len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
         )
+        self.device = torch.device(device)
         self.dtype = torch.float32 if X.dtype == np.float32 else torch.float64
-        self.X = torch.from_numpy(X)
+        self.X = torch.from_numpy(X).to(self.device)
         self.classes, encoded = np.unique(y, return_inverse=True)
-        self.y = torch.from_numpy(encoded.astype(np.int64))
+        self.y = torch.from_numpy(encoded.astype(np.int64)).to(self.device)
         self.params = params
 
     def fit(self):
@@ -224,7 +229,8 @@ class TorchNet:
         units = [self.X.shape[1], *params["hidden_layer_sizes"], len(self.classes)]
         layers = []
         for fan_in, fan_out in zip(units[:-1], units[1:]):
-            layers += [torch.nn.Linear(fan_in, fan_out, dtype=self.dtype), torch.nn.Tanh()]
+            linear = torch.nn.Linear(fan_in, fan_out, dtype=self.dtype, device=self.device)
+            layers += [linear, torch.nn.Tanh()]
         model = torch.nn.Sequential(*layers[:-1])
         weights = [m.weight for m in model if isinstance(m, torch.nn.Linear)]
         if params["solver"] == "adam":
@@ -232,9 +238,12 @@ class TorchNet:
         else:
             optimizer = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=0.9, nesterov=True)
         alpha, batch, n = 1e-4, params["batch_size"], self.X.shape[0]
+        cuda = self.device.type == "cuda"
+        if cuda:
+            torch.cuda.synchronize()
         start = time.perf_counter()
         for _ in range(params["max_iter"]):
-            order = torch.randperm(n)
+            order = torch.randperm(n, device=self.device)
             for first in range(0, n, batch):
                 index = order[first : first + batch]
                 optimizer.zero_grad(set_to_none=True)
@@ -242,6 +251,8 @@ class TorchNet:
                 loss = loss + alpha / (2 * len(index)) * sum((w * w).sum() for w in weights)
                 loss.backward()
                 optimizer.step()
+        if cuda:
+            torch.cuda.synchronize()
         elapsed = (time.perf_counter() - start) / params["max_iter"]
         with torch.no_grad():
             accuracy = float((model(self.X).argmax(1) == self.y).double().mean())
@@ -591,6 +602,14 @@ def main(argv=None):
         help="small and medium, one round, 100,000 rows for predict_proba",
     )
     parser.add_argument("--output-dir", default=HERE, help="where RESULTS.md and the chart go")
+    parser.add_argument(
+        "--namespace",
+        choices=["torch"],
+        help="time the estimator on this namespace's arrays under array API dispatch, against "
+        "the NumPy path and a plain PyTorch loop (bench_namespace.py); writes "
+        "RESULTS_<namespace>_<device>.md",
+    )
+    parser.add_argument("--device", default="cpu", help="with --namespace: cpu, cuda, mps")
     args = parser.parse_args(argv)
     if args.quick:
         args.workloads = (
@@ -610,6 +629,8 @@ def main(argv=None):
             use_torch = False
 
     started = time.perf_counter()
+    if args.namespace:
+        return namespace_main(args, workloads, dtypes, solvers, argv, started)
     training, prediction, lbfgs = [], [], []
     for name in workloads:
         for dtype in dtypes:
@@ -712,6 +733,34 @@ def main(argv=None):
     if training:
         write_chart(training, os.path.join(args.output_dir, "ratios.png"))
     print(f"wrote RESULTS.md and README_PERFORMANCE.md in {args.output_dir} ({elapsed:.0f} s)")
+
+
+def namespace_main(args, workloads, dtypes, solvers, argv, started):
+    sys.path.insert(0, HERE)
+    import bench_namespace
+
+    body = bench_namespace.run(sys.modules[__name__], args, workloads, dtypes, solvers)
+    elapsed = time.perf_counter() - started
+    command = "python benchmarks/bench.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    machine = machine_description()
+    results = [
+        f"# Benchmark results: {args.namespace} on {args.device}",
+        "",
+        f"Command: `{command.strip()}` ({elapsed / 60:.1f} minutes), "
+        f"{datetime.date.today().isoformat()}.",
+        "",
+        f"- Machine: {machine['machine']}",
+        f"- Libraries: {machine['versions']}",
+        f"- BLAS: {machine['blas']}",
+        "",
+        *body,
+        "",
+    ]
+    name = f"RESULTS_{args.namespace}_{args.device.replace(':', '')}.md"
+    os.makedirs(args.output_dir, exist_ok=True)
+    with open(os.path.join(args.output_dir, name), "w") as out:
+        out.write("\n".join(results))
+    print(f"wrote {name} in {args.output_dir} ({elapsed:.0f} s)")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """sktanhnet: a fast, scikit-learn compatible tanh multi-layer perceptron classifier."""
 
+from ._array_ops import model_to_numpy as to_numpy
 from ._classifier import TanhMLPClassifier
 from ._plot import TrainingCurveDisplay
 
-__all__ = ["TanhMLPClassifier", "TrainingCurveDisplay", "__version__"]
+__all__ = ["TanhMLPClassifier", "TrainingCurveDisplay", "to_numpy", "__version__"]
 __version__ = "0.1.0"

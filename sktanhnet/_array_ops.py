@@ -15,6 +15,7 @@ namespaces (the ``array-api`` extra).
 """
 
 import contextlib
+import copy
 
 import numpy as np
 import scipy.sparse as sp
@@ -336,3 +337,53 @@ def ops_for(*arrays):
     if array_api_compat.is_numpy_namespace(xp):
         return NUMPY
     return ArrayApiOps(xp, array_api_compat.device(foreign[0]))
+
+
+def model_to_numpy(estimator):
+    """A copy of a fitted estimator whose arrays are all NumPy arrays, on the host.
+
+    For a model fitted under array API dispatch (on PyTorch, CuPy or array-api-strict arrays,
+    on a GPU or elsewhere): the copy predicts on NumPy input, with or without dispatch, and can
+    be saved with skops or pickle and converted to ONNX on a machine without the device. Works on
+    a ``TanhMLPClassifier`` and on any scikit-learn estimator holding one (a ``Pipeline``, a
+    fitted search): every attribute, in lists, tuples, dicts and inner estimators, is converted.
+    The original is left as it is.
+
+    Parameters
+    ----------
+    estimator : estimator
+        A fitted estimator.
+
+    Returns
+    -------
+    estimator : estimator
+        A copy, with NumPy arrays where the original has arrays of another namespace.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sktanhnet import TanhMLPClassifier, to_numpy
+    >>> X, y = load_iris(return_X_y=True)
+    >>> model = to_numpy(TanhMLPClassifier(max_iter=20, random_state=0).fit(X, y))
+    >>> type(model.coefs_[0]).__name__
+    'ndarray'
+    """
+    return _converted(estimator)
+
+
+def _converted(value):
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if hasattr(value, "__dlpack__") and not is_numpy_array(value):
+        return to_numpy(value)
+    if isinstance(value, list):
+        return [_converted(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_converted(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _converted(item) for key, item in value.items()}
+    if hasattr(value, "get_params") and hasattr(value, "__dict__"):
+        converted = copy.copy(value)
+        converted.__dict__.update({key: _converted(item) for key, item in vars(value).items()})
+        return converted
+    return value

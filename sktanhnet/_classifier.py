@@ -900,7 +900,7 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
         proba, ops = self._predict_log_proba(X, log=False, method=method)
         if self.out_activation_ == LOGISTIC:
             info = ops.xp.finfo(proba.dtype)
-            ops.clip(proba, float(info.tiny), 1.0 - float(info.eps))
+            ops.clip(proba, float(info.smallest_normal), 1.0 - float(info.eps))
         return proba, ops
 
     def predict(self, X):

@@ -1,0 +1,348 @@
+"""Array API: the same network on PyTorch and array-api-strict arrays, under array_api_dispatch.
+
+scikit-learn's own array API checks run in ``test_sklearn_checks.py``; these pin what they do not:
+the same model as the NumPy path (same seed, same random numbers, probabilities equal to 1e-8
+after 10 epochs), every fitted array in X's namespace and on X's device, the features of the
+estimator under dispatch, and the way back to NumPy. They need ``SCIPY_ARRAY_API=1`` before scipy
+is imported (``conftest.py`` sets it) and skip without array-api-compat.
+"""
+
+import os
+import pickle
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+import sklearn
+from sklearn.datasets import make_classification, make_multilabel_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sktanhnet import TanhMLPClassifier, to_numpy
+
+pytest.importorskip("array_api_compat")
+if os.environ.get("SCIPY_ARRAY_API") != "1":  # pragma: no cover
+    pytest.skip("array API dispatch needs SCIPY_ARRAY_API=1", allow_module_level=True)
+
+SOLVERS = ["adam", "sgd", "lbfgs"]
+NAMESPACES = [
+    ("torch", "cpu"),
+    ("array_api_strict", "CPU_DEVICE"),
+    ("array_api_strict", "device1"),
+]
+
+
+def _namespace(name, device_name):
+    """The module and device, skipping when the namespace is not installed."""
+    xp = pytest.importorskip(name)
+    if name == "array_api_strict":
+        return xp, xp.Device(device_name)
+    return xp, xp.device(device_name)
+
+
+def _move(xp, device):
+    def move(array, dtype=None):
+        array = np.asarray(array)
+        if dtype is not None:
+            array = array.astype(dtype)
+        return xp.asarray(array, device=device)
+
+    return move
+
+
+def _host(array):
+    return np.asarray(to_numpy(array)) if not isinstance(array, np.ndarray) else array
+
+
+def _namespace_of(array):
+    import array_api_compat
+
+    return array_api_compat.array_namespace(array), array_api_compat.device(array)
+
+
+@pytest.fixture(autouse=True)
+def _quiet():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        yield
+
+
+@pytest.fixture
+def data():
+    X, y = make_classification(
+        n_samples=240, n_features=8, n_informative=5, n_classes=3, random_state=0
+    )
+    weights = np.random.RandomState(1).uniform(0.5, 2.0, size=len(y))
+    return X, y, weights
+
+
+def _estimator(solver, **params):
+    return TanhMLPClassifier((12, 6), solver=solver, max_iter=10, random_state=0, **params)
+
+
+@pytest.mark.parametrize("namespace", NAMESPACES, ids=lambda n: "-".join(n))
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_same_model_as_numpy_in_namespace_and_on_device(data, solver, namespace):
+    xp, device = _namespace(*namespace)
+    move = _move(xp, device)
+    X, y, weights = data
+    expected = _estimator(solver).fit(X, y, sample_weight=weights)
+    with sklearn.config_context(array_api_dispatch=True):
+        model = _estimator(solver).fit(move(X), move(y), sample_weight=move(weights))
+        proba = model.predict_proba(move(X))
+        log_proba = model.predict_log_proba(move(X))
+        labels = model.predict(move(X))
+        score = model.score(move(X), move(y))
+    for array in [*model.coefs_, *model.intercepts_, proba, log_proba, labels]:
+        assert _namespace_of(array)[0].__name__.endswith(namespace[0])
+        assert _namespace_of(array)[1] == device
+    assert proba.dtype == xp.float64
+    for key, value in (model._optimizer_state or {}).items():
+        if not isinstance(value, (int, float)):
+            assert _namespace_of(value)[1] == device, key
+    np.testing.assert_allclose(_host(proba), expected.predict_proba(X), rtol=0, atol=1e-8)
+    np.testing.assert_allclose(_host(log_proba), expected.predict_log_proba(X), atol=1e-8)
+    np.testing.assert_array_equal(_host(labels), expected.predict(X))
+    for ours, theirs in zip(model.coefs_, expected.coefs_):
+        np.testing.assert_allclose(_host(ours), theirs, rtol=0, atol=1e-8)
+    np.testing.assert_allclose(model.loss_curve_, expected.loss_curve_, rtol=1e-10)
+    assert model.n_iter_ == expected.n_iter_
+    assert isinstance(score, float) and score == expected.score(X, y)
+    np.testing.assert_array_equal(model.classes_, expected.classes_)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_float32_stays_float32(data, solver):
+    torch = pytest.importorskip("torch")
+    X, y, _ = data
+    with sklearn.config_context(array_api_dispatch=True):
+        model = _estimator(solver).fit(torch.asarray(X, dtype=torch.float32), torch.asarray(y))
+        proba = model.predict_proba(torch.asarray(X, dtype=torch.float32))
+    assert proba.dtype == torch.float32
+    assert all(coef.dtype == torch.float32 for coef in model.coefs_ + model.intercepts_)
+    expected = _estimator(solver).fit(X.astype(np.float32), y)
+    np.testing.assert_allclose(
+        proba.numpy(), expected.predict_proba(X.astype(np.float32)), atol=1e-4
+    )
+
+
+@pytest.mark.parametrize(
+    "params, fit_val",
+    [
+        ({"early_stopping": True}, False),
+        ({"early_stopping": True, "scoring": "loss"}, False),
+        ({"early_stopping": True, "scoring": "neg_log_loss"}, False),
+        ({"scoring": "accuracy"}, True),
+        ({"class_weight": "balanced"}, False),
+        ({"class_weight": {0: 3.0, 2: 0.5}, "solver": "sgd"}, True),
+        ({"solver": "lbfgs"}, True),
+    ],
+)
+def test_features_under_dispatch_match_numpy(data, params, fit_val):
+    torch = pytest.importorskip("torch")
+    X, y, _ = data
+    params = {"solver": "adam", **params}
+    solver = params.pop("solver")
+    kwargs = {"X_val": X[:60], "y_val": y[:60]} if fit_val else {}
+    expected = _estimator(solver, **params).fit(X, y, **kwargs)
+    tensors = {key: torch.asarray(value) for key, value in kwargs.items()}
+    with sklearn.config_context(array_api_dispatch=True):
+        model = _estimator(solver, **params).fit(torch.asarray(X), torch.asarray(y), **tensors)
+        proba = model.predict_proba(torch.asarray(X))
+    np.testing.assert_allclose(proba.numpy(), expected.predict_proba(X), atol=1e-8)
+    assert model.n_iter_ == expected.n_iter_
+    if expected.validation_scores_ is not None:
+        np.testing.assert_allclose(model.validation_scores_, expected.validation_scores_)
+        np.testing.assert_allclose(model.validation_loss_curve_, expected.validation_loss_curve_)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_multilabel_under_dispatch(solver):
+    xp, device = _namespace("array_api_strict", "device1")
+    move = _move(xp, device)
+    X, Y = make_multilabel_classification(n_samples=150, n_features=6, random_state=0)
+    expected = _estimator(solver).fit(X, Y)
+    with sklearn.config_context(array_api_dispatch=True):
+        model = _estimator(solver).fit(move(X), move(Y))
+        proba = model.predict_proba(move(X))
+        labels = model.predict(move(X))
+    np.testing.assert_allclose(_host(proba), expected.predict_proba(X), atol=1e-8)
+    np.testing.assert_array_equal(_host(labels), expected.predict(X))
+
+
+def test_verbose_and_partial_fit_under_dispatch(data, capsys):
+    torch = pytest.importorskip("torch")
+    X, y, _ = data
+    expected = TanhMLPClassifier((8,), random_state=0, verbose=True)
+    for _ in range(3):
+        expected.partial_fit(X, y, classes=[0, 1, 2])
+    numpy_out = capsys.readouterr().out
+    model = TanhMLPClassifier((8,), random_state=0, verbose=True)
+    with sklearn.config_context(array_api_dispatch=True):
+        for _ in range(3):
+            model.partial_fit(torch.asarray(X), torch.asarray(y), classes=[0, 1, 2])
+        proba = model.predict_proba(torch.asarray(X))
+    assert capsys.readouterr().out == numpy_out  # the same losses, printed the same way
+    np.testing.assert_allclose(proba.numpy(), expected.predict_proba(X), atol=1e-8)
+    assert isinstance(model._optimizer_state["first_moment"], torch.Tensor)
+
+
+def test_warm_start_continues_in_namespace(data):
+    torch = pytest.importorskip("torch")
+    X, y, _ = data
+    expected = _estimator("adam", warm_start=True).fit(X, y).fit(X, y)
+    with sklearn.config_context(array_api_dispatch=True):
+        model = _estimator("adam", warm_start=True)
+        model.fit(torch.asarray(X), torch.asarray(y)).fit(torch.asarray(X), torch.asarray(y))
+        proba = model.predict_proba(torch.asarray(X))
+    np.testing.assert_allclose(proba.numpy(), expected.predict_proba(X), atol=1e-8)
+
+
+def test_callback_stop_under_dispatch(data):
+    pytest.importorskip("sklearn.callback")
+    torch = pytest.importorskip("torch")
+    from sklearn.callback import ProgressBar
+
+    class StopAfterThree(ProgressBar):
+        def __init__(self):
+            super().__init__()
+            self.epochs = 0
+
+        def on_fit_task_end(self, estimator, context, **kwargs):
+            super().on_fit_task_end(estimator, context, **kwargs)
+            if context.task_name == "epoch":
+                self.epochs += 1
+                return self.epochs >= 3
+            return False
+
+    X, y, _ = data
+    with sklearn.config_context(array_api_dispatch=True):
+        model = _estimator("adam").set_callbacks(StopAfterThree())
+        model.fit(torch.asarray(X), torch.asarray(y))
+    assert model.n_iter_ == 3
+
+
+def test_sparse_input_keeps_the_numpy_path_under_dispatch(data):
+    X, y, _ = data
+    X = np.where(np.abs(X) < 0.5, 0.0, X)
+    expected = _estimator("adam").fit(X, y)
+    with sklearn.config_context(array_api_dispatch=True):
+        model = _estimator("adam").fit(sp.csr_matrix(X), y)
+        proba = model.predict_proba(sp.csr_matrix(X))
+    assert isinstance(model.coefs_[0], np.ndarray) and isinstance(proba, np.ndarray)
+    np.testing.assert_allclose(proba, expected.predict_proba(X), atol=1e-12)
+
+
+def test_tensors_without_dispatch_are_taken_as_numpy(data):
+    torch = pytest.importorskip("torch")
+    X, y, _ = data
+    expected = _estimator("adam").fit(X, y)
+    model = _estimator("adam").fit(torch.asarray(X), torch.asarray(y))
+    proba = model.predict_proba(torch.asarray(X))
+    assert isinstance(model.coefs_[0], np.ndarray) and isinstance(proba, np.ndarray)
+    np.testing.assert_array_equal(proba, expected.predict_proba(X))
+
+
+@pytest.mark.parametrize("method", ["predict", "predict_proba", "predict_log_proba", "score"])
+def test_predicting_in_another_namespace_or_device_says_so(data, method):
+    xp, device = _namespace("array_api_strict", "device1")
+    move = _move(xp, device)
+    X, y, _ = data
+    with sklearn.config_context(array_api_dispatch=True):
+        model = _estimator("adam").fit(move(X), move(y))
+    called = "predict_proba" if method == "score" else method
+    args = (y,) if method == "score" else ()
+    inputs = [
+        (X, False, "namespaces used during fit (array_api_strict) and"),  # NumPy, no dispatch
+        (X, True, "namespaces used during fit (array_api_strict) and"),  # NumPy, dispatch
+        (xp.asarray(X, device=xp.Device("CPU_DEVICE")), True, "devices used during fit"),
+    ]
+    for X_other, dispatch, detail in inputs:
+        with sklearn.config_context(array_api_dispatch=dispatch):
+            with pytest.raises(ValueError, match="must use the same namespace") as error:
+                getattr(model, method)(X_other, *args)
+        message = str(error.value)
+        assert f"TanhMLPClassifier.{'predict' if method == 'score' else called}()" in message
+        assert detail in message and "sktanhnet.to_numpy(model)" in message
+
+
+def test_numpy_model_refuses_tensors_under_dispatch(data):
+    torch = pytest.importorskip("torch")
+    X, y, _ = data
+    model = _estimator("adam").fit(X, y)
+    with sklearn.config_context(array_api_dispatch=True):
+        with pytest.raises(ValueError, match=r"TanhMLPClassifier.predict_proba\(\) must use"):
+            model.predict_proba(torch.asarray(X))
+
+
+@pytest.mark.parametrize("dtype, tolerance", [(np.float64, 1e-12), (np.float32, 1e-6)])
+def test_to_numpy_brings_a_pipeline_back_for_pickle_and_skops(data, dtype, tolerance):
+    torch = pytest.importorskip("torch")
+    X, y, _ = data
+    X = X.astype(dtype)
+    with sklearn.config_context(array_api_dispatch=True):
+        pipeline = make_pipeline(StandardScaler(), _estimator("adam"))
+        pipeline.fit(torch.asarray(X), torch.asarray(y))
+        proba = pipeline.predict_proba(torch.asarray(X)).numpy()
+    converted = to_numpy(pipeline)
+    assert isinstance(pipeline[-1].coefs_[0], torch.Tensor)  # the original is unchanged
+    assert isinstance(converted[-1].coefs_[0], np.ndarray)
+    assert isinstance(converted[0].mean_, np.ndarray)
+    assert all(
+        isinstance(v, np.ndarray)
+        for v in converted[-1]._optimizer_state.values()
+        if not isinstance(v, (int, float))
+    )
+    np.testing.assert_allclose(converted.predict_proba(X), proba, rtol=0, atol=tolerance)
+    restored = pickle.loads(pickle.dumps(converted))
+    np.testing.assert_array_equal(restored.predict_proba(X), converted.predict_proba(X))
+    sio = pytest.importorskip("skops.io")
+    dumped = sio.dumps(converted)
+    untrusted = sio.get_untrusted_types(data=dumped)
+    assert untrusted == ["sktanhnet._classifier.TanhMLPClassifier"]
+    loaded = sio.loads(dumped, trusted=untrusted)
+    np.testing.assert_array_equal(loaded.predict_proba(X), converted.predict_proba(X))
+
+
+def test_pickling_a_model_fitted_on_tensors_keeps_its_namespace(data):
+    torch = pytest.importorskip("torch")
+    X, y, _ = data
+    with sklearn.config_context(array_api_dispatch=True):
+        model = _estimator("sgd").fit(torch.asarray(X), torch.asarray(y))
+        restored = pickle.loads(pickle.dumps(model))
+        np.testing.assert_array_equal(
+            restored.predict_proba(torch.asarray(X)).numpy(),
+            model.predict_proba(torch.asarray(X)).numpy(),
+        )
+
+
+def test_string_labels_stay_numpy(data):
+    torch = pytest.importorskip("torch")
+    X, y, _ = data
+    labels = np.array(["ant", "bee", "cat"])[y]
+    with sklearn.config_context(array_api_dispatch=True):
+        model = _estimator("adam").fit(torch.asarray(X), labels)
+        predicted = model.predict(torch.asarray(X))
+        score = model.score(torch.asarray(X), labels)
+    expected = _estimator("adam").fit(X, labels)
+    np.testing.assert_array_equal(predicted, expected.predict(X))
+    assert score == expected.score(X, labels)
+
+
+def test_numpy_path_imports_no_array_api_package():
+    code = (
+        "import sys; import numpy as np; from sktanhnet import TanhMLPClassifier; "
+        "X = np.random.RandomState(0).normal(size=(40, 3)); y = (X[:, 0] > 0).astype(int); "
+        "TanhMLPClassifier((4,), max_iter=3).fit(X, y).predict_proba(X); "
+        "print(sorted(m for m in ('array_api_compat', 'torch', 'array_api_strict') "
+        "if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
