@@ -53,6 +53,9 @@ class NumpyOps:
     def itemsize(self, dtype):
         return np.dtype(dtype).itemsize
 
+    def astype(self, array, dtype):
+        return array.astype(dtype)  # NumPy < 2 has no np.astype
+
     def reshape(self, array, shape):
         """A view of contiguous ``array`` with the given shape."""
         return array.reshape(shape)
@@ -198,6 +201,9 @@ class ArrayApiOps(NumpyOps):
 
     def itemsize(self, dtype):
         return self.xp.finfo(dtype).bits // 8
+
+    def astype(self, array, dtype):
+        return self.xp.astype(array, dtype)
 
     def reshape(self, array, shape):
         return self.xp.reshape(array, shape)

@@ -919,7 +919,7 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
         proba, ops = self._predict_proba(X, "predict")
         xp = ops.xp
         if self.out_activation_ == LOGISTIC:
-            return xp.astype(proba > 0.5, xp.int64)
+            return ops.astype(proba > 0.5, xp.int64)
         best = xp.argmax(proba, axis=1)
         if ops.is_numpy or self.classes_.dtype.kind not in "biuf":
             return self.classes_[to_numpy(best)]  # labels that no namespace but NumPy holds

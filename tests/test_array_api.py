@@ -33,14 +33,20 @@ NAMESPACES = [
     ("torch", "cpu"),
     ("array_api_strict", "CPU_DEVICE"),
     ("array_api_strict", "device1"),
+    ("torch", "cuda"),  # these two skip without a GPU
+    ("cupy", "0"),
 ]
 
 
 def _namespace(name, device_name):
-    """The module and device, skipping when the namespace is not installed."""
+    """The module and device, skipping when the namespace or the device is absent."""
     xp = pytest.importorskip(name)
     if name == "array_api_strict":
         return xp, xp.Device(device_name)
+    if name == "cupy":
+        return xp, xp.cuda.Device(int(device_name))
+    if device_name == "cuda" and not xp.cuda.is_available():
+        pytest.skip("PyTorch has no cuda device here")
     return xp, xp.device(device_name)
 
 
@@ -97,6 +103,7 @@ def test_same_model_as_numpy_in_namespace_and_on_device(data, solver, namespace)
         log_proba = model.predict_log_proba(move(X))
         labels = model.predict(move(X))
         score = model.score(move(X), move(y))
+    device = _namespace_of(move(X))[1]  # as arrays report it (torch: "cuda:0", not "cuda")
     for array in [*model.coefs_, *model.intercepts_, proba, log_proba, labels]:
         assert _namespace_of(array)[0].__name__.endswith(namespace[0])
         assert _namespace_of(array)[1] == device
@@ -346,3 +353,17 @@ def test_numpy_path_imports_no_array_api_package():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_readme_gpu_example_runs():
+    """The README's "On a GPU" example, as a user runs it (on the CPU here, cuda where present)."""
+    pytest.importorskip("torch")
+    readme = open(os.path.join(os.path.dirname(__file__), "..", "README.md")).read()
+    section = readme[readme.index("## On a GPU") :]
+    code = section[section.index("```python\n") + 10 : section.index("```\n", 10)]
+    result = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", code], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    score, labels = result.stdout.splitlines()
+    assert float(score) > 0.95 and labels == "[0 1 2 3 4]"
