@@ -70,8 +70,12 @@ def build_parser():
     return parser
 
 
-def load_csv(path, target):
-    """Numeric features and the target column (None: no target) of a CSV with a header row."""
+def load_csv(path, target, features=None):
+    """Features, labels, feature names and the columns left out, from a CSV with a header row.
+
+    ``features`` names the columns to read, in that order (a saved model's ``feature_names_in_``);
+    None reads every column but the target. The labels are empty without a target.
+    """
     try:
         with open(path, newline="") as handle:
             rows = list(csv.reader(handle))
@@ -82,13 +86,25 @@ def load_csv(path, target):
     if len(rows) < 2:
         raise InputError(f"{path} needs a header row and at least one data row")
     header = [name.strip() for name in rows[0]]
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise InputError(f"{path}: column names must differ; repeated: {_names(repeated)}")
     if target is not None and target not in header:
         raise InputError(f"column {target!r} not found in {path}; columns: {', '.join(header)}")
-    target_index = header.index(target) if target is not None else -1
-    feature_names = [name for i, name in enumerate(header) if i != target_index]
-    if not feature_names:
-        raise InputError(f"{path} has no feature columns")
-    features, labels = [], []
+    if features is None:
+        features = [name for name in header if name != target]
+        if not features:
+            raise InputError(f"{path} has no feature columns")
+    else:
+        missing = [name for name in features if name not in header]
+        if missing:
+            raise InputError(f"{path} lacks feature columns the model needs: {_names(missing)}")
+        if target in features:
+            raise InputError(f"--target {target!r} is one of the model's feature columns")
+    columns = [header.index(name) for name in features]
+    left_out = [name for name in header if name not in features and name != target]
+    target_index = header.index(target) if target is not None else None
+    features_rows, labels = [], []
     for line_number, row in enumerate(rows[1:], start=2):
         if not row:
             continue
@@ -97,41 +113,54 @@ def load_csv(path, target):
                 f"{path}, line {line_number}: {len(row)} fields, the header has {len(header)}"
             )
         values = []
-        for i, cell in enumerate(row):
-            if i == target_index:
-                continue
+        for i in columns:
             try:
-                value = float(cell)
+                value = float(row[i])
             except ValueError:
                 raise InputError(
-                    f"{path}, line {line_number}: non-numeric value {cell!r} in feature "
+                    f"{path}, line {line_number}: non-numeric value {row[i]!r} in feature "
                     f"column {header[i]!r}; features must be numbers"
                 ) from None
             if not np.isfinite(value):
                 raise InputError(
-                    f"{path}, line {line_number}: {cell!r} in column {header[i]!r} is not finite"
+                    f"{path}, line {line_number}: {row[i]!r} in column {header[i]!r} is not finite"
                 )
             values.append(value)
-        features.append(values)
-        if target is not None:
+        features_rows.append(values)
+        if target_index is not None:
             labels.append(row[target_index].strip())
     labels = np.array(labels)
     try:  # numeric labels stay numbers
         labels = labels.astype(np.int64) if all(v.lstrip("-").isdigit() for v in labels) else labels
     except ValueError:
         pass
-    return np.array(features, dtype=np.float64), labels
+    return np.array(features_rows, dtype=np.float64), labels, list(features), left_out
+
+
+def _names(names):
+    return ", ".join(repr(name) for name in names)
 
 
 def _load(args):
-    """X, y and a description of the data: the user's CSV or scikit-learn's digits."""
+    """X, y, the feature names (None for digits) and a description of the data."""
     if args.data is None:
         from sklearn.datasets import load_digits
 
         X, y = load_digits(return_X_y=True)
-        return X, y, "scikit-learn's digits data"
-    X, y = load_csv(args.data, args.target)
-    return X, y, args.data
+        return X, y, None, "scikit-learn's digits data"
+    X, y, names, _ = load_csv(args.data, args.target)
+    return X, y, names, args.data
+
+
+def _record_feature_names(model, names):
+    """Give a pipeline fitted on a CSV its columns' names, as fitting on a DataFrame would.
+
+    ``feature_names_in_`` (a Pipeline's is its first step's) is what ``--model`` reads to pick
+    columns by name. It is set by hand because scikit-learn takes names only from DataFrames, and
+    the command line does not need pandas. An object array of str, as scikit-learn stores it: skops
+    saves it without any type to trust.
+    """
+    model[0].feature_names_in_ = np.asarray(names, dtype=object)
 
 
 def _skops():
@@ -144,26 +173,53 @@ def _skops():
     return skops.io
 
 
-def predict_with_saved_model(args):
-    """--model: load a saved pipeline, trusting only sktanhnet's own types, and predict."""
+# The only type --model trusts beyond skops's defaults (scikit-learn's estimators, NumPy and
+# Python's builtins). Not every name under "sktanhnet.": skops calls some of the types it loads
+# (with arguments from the file), and a function of this package must not be one of them.
+TRUSTED_TYPES = ["sktanhnet._classifier.TanhMLPClassifier"]
+
+
+def load_model(path):
+    """A pipeline saved with skops, trusting only skops's defaults and TRUSTED_TYPES."""
     sio = _skops()
     try:
-        untrusted = sio.get_untrusted_types(file=args.model)
+        untrusted = sio.get_untrusted_types(file=path)
     except FileNotFoundError:
-        raise InputError(f"cannot read {args.model}: No such file or directory") from None
+        raise InputError(f"cannot read {path}: No such file or directory") from None
     except Exception as error:  # skops raises several kinds for a file that is not its format
-        raise InputError(f"{args.model} is not a model saved with skops: {error}") from None
-    unexpected = [name for name in untrusted if not name.startswith("sktanhnet.")]
+        raise InputError(f"{path} is not a model saved with skops: {error}") from None
+    unexpected = [name for name in untrusted if name not in TRUSTED_TYPES]
     if unexpected:
-        raise InputError(f"{args.model} holds types that are not trusted: {', '.join(unexpected)}")
-    model = sio.load(args.model, trusted=untrusted)
-    X, y = load_csv(args.data, args.target)
-    expected = getattr(model, "n_features_in_", X.shape[1])
-    if X.shape[1] != expected:
         raise InputError(
-            f"{args.data} has {X.shape[1]} feature columns, the model expects {expected}"
+            f"{path} holds types that --model does not trust: {', '.join(unexpected)} "
+            f"(it trusts skops's defaults and {', '.join(TRUSTED_TYPES)})"
         )
-    predictions = model.predict(X)
+    return sio.load(path, trusted=untrusted)
+
+
+def predict_with_saved_model(args):
+    """--model: predict with a saved pipeline on the --data columns it was trained on."""
+    model = load_model(args.model)
+    names = getattr(model, "feature_names_in_", None)
+    if names is not None:
+        X, y, _, left_out = load_csv(args.data, args.target, features=list(names))
+        if left_out:
+            _note(f"{args.data}: ignoring columns the model does not use: {_names(left_out)}")
+    else:
+        X, y, used, _ = load_csv(args.data, args.target)
+        expected = getattr(model, "n_features_in_", X.shape[1])
+        if X.shape[1] != expected:
+            raise InputError(
+                f"{args.data} has {X.shape[1]} feature columns, the model expects {expected}"
+            )
+        _note(
+            f"{args.model} has no feature names (it was fitted on arrays): using the columns "
+            f"of {args.data} by position: {_names(used)}"
+        )
+    with warnings.catch_warnings():
+        # The columns were matched by name above; the arrays passed on carry no names.
+        warnings.filterwarnings("ignore", message="X does not have valid feature names")
+        predictions = model.predict(X)
     if args.target is not None:
         from sklearn.metrics import accuracy_score
 
@@ -173,6 +229,10 @@ def predict_with_saved_model(args):
         for prediction in predictions:
             print(prediction)
     return 0
+
+
+def _note(text):
+    print(f"note: {text}", file=sys.stderr)
 
 
 def main(argv=None):
@@ -215,7 +275,7 @@ def train(args):
             matplotlib.use("Agg")
         except ImportError:
             raise InputError("--plot needs matplotlib: pip install 'sktanhnet[plot]'") from None
-    X, y, source = _load(args)
+    X, y, feature_names, source = _load(args)
     classes, counts = np.unique(y, return_counts=True)
     if len(classes) < 2:
         raise InputError(f"the target column needs at least two classes, found {len(classes)}")
@@ -269,6 +329,8 @@ def train(args):
     print(f"epochs: {classifier.n_iter_}")
     print(f"training time: {elapsed:.2f} s")
     if args.save:
+        if feature_names is not None:
+            _record_feature_names(model, feature_names)
         try:
             sio.dump(model, args.save)
         except OSError as error:

@@ -110,3 +110,147 @@ def test_plot_writes_a_png(tmp_path):
     path = tmp_path / "curves.png"
     assert main(["--quiet", "--max-iter", "5", "--hidden", "10", "--plot", str(path)]) == 0
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _iris_csv(tmp_path, columns, name="iris.csv"):
+    """Iris as a CSV with the given columns, in that order: sl, sw, pl, pw, species and id."""
+    from sklearn.datasets import load_iris
+
+    iris = load_iris()
+    lines = [",".join(columns)]
+    for i, (row, target) in enumerate(zip(iris.data, iris.target)):
+        cells = dict(zip(["sl", "sw", "pl", "pw"], (f"{v:g}" for v in row)))
+        cells.update(species=str(iris.target_names[target]), id=f"row{i}")
+        lines.append(",".join(cells[column] for column in columns))
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+QUICK = ["--quiet", "--solver", "lbfgs", "--max-iter", "100", "--hidden", "10"]
+
+
+@pytest.fixture
+def iris_model(tmp_path, capsys):
+    """A model trained and saved from iris.csv with the command line."""
+    pytest.importorskip("skops")
+    path = str(tmp_path / "iris.skops")
+    columns = ["sl", "sw", "pl", "pw", "species"]
+    assert (
+        main(
+            ["--data", _iris_csv(tmp_path, columns), "--target", "species", *QUICK, "--save", path]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    return path
+
+
+def test_a_model_from_a_csv_records_its_feature_names_and_nothing_else_to_trust(iris_model):
+    import skops.io
+
+    assert skops.io.get_untrusted_types(file=iris_model) == [
+        "sktanhnet._classifier.TanhMLPClassifier"
+    ]
+    model = skops.io.load(iris_model, trusted=["sktanhnet._classifier.TanhMLPClassifier"])
+    assert list(model.feature_names_in_) == ["sl", "sw", "pl", "pw"]
+
+
+def test_model_picks_columns_by_name_in_any_order(tmp_path, capsys, iris_model):
+    in_order = _iris_csv(tmp_path, ["sl", "sw", "pl", "pw", "species"], "same.csv")
+    reordered = _iris_csv(tmp_path, ["species", "pw", "id", "sl", "pl", "sw"], "reordered.csv")
+    assert main(["--model", iris_model, "--data", in_order, "--target", "species"]) == 0
+    expected = capsys.readouterr().out
+    assert float(expected.split()[-1]) > 0.9
+    assert main(["--model", iris_model, "--data", reordered, "--target", "species"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == expected
+    assert captured.err.strip() == (
+        f"note: {reordered}: ignoring columns the model does not use: 'id'"
+    )
+    # Without --target, the target column is one more column the model does not use.
+    assert main(["--model", iris_model, "--data", reordered]) == 0
+    captured = capsys.readouterr()
+    assert len(captured.out.split()) == 150 and "setosa" in captured.out
+    assert captured.err.strip().endswith("ignoring columns the model does not use: 'species', 'id'")
+
+
+def test_model_names_the_missing_columns(tmp_path, capsys, iris_model):
+    path = _iris_csv(tmp_path, ["species", "pw", "sl"], "missing.csv")
+    assert main(["--model", iris_model, "--data", path, "--target", "species"]) == 2
+    err = capsys.readouterr().err
+    assert err == f"error: {path} lacks feature columns the model needs: 'sw', 'pl'\n"
+
+
+def test_model_saved_from_python_on_arrays_works_by_position_and_says_so(tmp_path, capsys):
+    skops_io = pytest.importorskip("skops.io")
+    from sklearn.datasets import load_iris
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from sktanhnet import TanhMLPClassifier
+
+    X, y = load_iris(return_X_y=True)
+    model = make_pipeline(
+        StandardScaler(), TanhMLPClassifier((10,), solver="lbfgs", random_state=0)
+    )
+    path = str(tmp_path / "arrays.skops")
+    skops_io.dump(model.fit(X, y), path)
+    data = _iris_csv(tmp_path, ["sl", "sw", "pl", "pw", "species"])
+    species = ["setosa", "versicolor", "virginica"]
+    data_text = open(data).read()
+    for name, number in zip(species, range(3)):
+        data_text = data_text.replace(name, str(number))
+    open(data, "w").write(data_text)
+    assert main(["--model", path, "--data", data, "--target", "species"]) == 0
+    captured = capsys.readouterr()
+    assert float(captured.out.split()[-1]) > 0.9
+    assert captured.err == (
+        f"note: {path} has no feature names (it was fitted on arrays): using the columns of "
+        f"{data} by position: 'sl', 'sw', 'pl', 'pw'\n"
+    )
+
+
+def test_model_uses_the_names_of_a_pipeline_fitted_on_a_dataframe(tmp_path, capsys):
+    pd = pytest.importorskip("pandas")
+    skops_io = pytest.importorskip("skops.io")
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from sktanhnet import TanhMLPClassifier
+
+    frame = pd.read_csv(_iris_csv(tmp_path, ["sl", "sw", "pl", "pw", "species"]))
+    model = make_pipeline(
+        StandardScaler(), TanhMLPClassifier((10,), solver="lbfgs", random_state=0)
+    )
+    model.fit(frame[["pw", "pl", "sw", "sl"]], frame["species"])
+    path = str(tmp_path / "frame.skops")
+    skops_io.dump(model, path)
+    reordered = _iris_csv(tmp_path, ["sl", "species", "sw", "pl", "pw"], "reordered.csv")
+    assert main(["--model", path, "--data", reordered, "--target", "species"]) == 0
+    captured = capsys.readouterr()
+    assert float(captured.out.split()[-1]) > 0.9 and captured.err == ""
+
+
+def test_model_refuses_types_it_does_not_trust(tmp_path, capsys):
+    skops_io = pytest.importorskip("skops.io")
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    import sktanhnet.__main__
+    from sktanhnet import TanhMLPClassifier
+
+    # A function of sktanhnet itself is not trusted: skops may call what it loads.
+    step = FunctionTransformer(sktanhnet.__main__._names)
+    model = make_pipeline(step, TanhMLPClassifier((3,), solver="lbfgs", max_iter=5))
+    path = str(tmp_path / "odd.skops")
+    skops_io.dump(model, path)
+    assert main(["--model", path, "--data", _iris_csv(tmp_path, ["sl", "sw", "pl", "pw"])]) == 2
+    err = capsys.readouterr().err
+    assert "does not trust: sktanhnet.__main__._names" in err and len(err.splitlines()) == 1
+
+
+def test_repeated_column_names_are_refused(tmp_path, capsys):
+    path = _csv(tmp_path, "a,b,a,label\n1,2,3,x\n4,5,6,y\n")
+    assert main(["--data", path, "--target", "label"]) == 2
+    assert capsys.readouterr().err == f"error: {path}: column names must differ; repeated: 'a'\n"
