@@ -1,5 +1,6 @@
 """The command line: ``python -m sktanhnet``."""
 
+import re
 import subprocess
 import sys
 
@@ -19,7 +20,8 @@ def test_default_run_trains_on_digits(capsys):
 
 def test_module_runs_as_a_program():
     result = subprocess.run(
-        [sys.executable, "-m", "sktanhnet", "--quiet", "--solver", "lbfgs", "--max-iter", "50"],
+        [sys.executable, "-m", "sktanhnet", "--quiet", "--solver", "lbfgs", "--max-iter", "30"]
+        + ["--hidden", "20"],
         capture_output=True,
         text=True,
         timeout=300,
@@ -254,3 +256,223 @@ def test_repeated_column_names_are_refused(tmp_path, capsys):
     path = _csv(tmp_path, "a,b,a,label\n1,2,3,x\n4,5,6,y\n")
     assert main(["--data", path, "--target", "label"]) == 2
     assert capsys.readouterr().err == f"error: {path}: column names must differ; repeated: 'a'\n"
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--model", "m.skops"], "--model needs --data"),
+        (["--output", "p.csv"], "--output needs --model"),
+        (["--target", "label"], "--target needs --data"),
+        (["--data", "d.csv"], "--data needs --target"),
+        (["--cv", "3", "--test-size", "0.3"], "--cv cannot go with --test-size"),
+        (["--solver", "lbfgs", "--batch-size", "10"], "--batch-size cannot go with --solver lbfgs"),
+        (
+            ["--solver", "lbfgs", "--learning-rate-init", "0.1"],
+            "--learning-rate-init cannot go with --solver lbfgs",
+        ),
+        (
+            ["--solver", "lbfgs", "--early-stopping"],
+            "--early-stopping cannot go with --solver lbfgs",
+        ),
+        (["--max-iter", "0"], "--max-iter must be >= 1"),
+        (["--test-size", "1"], "--test-size must be in (0, 1)"),
+        (["--cv", "1"], "--cv must be >= 2"),
+        (["--alpha", "-1"], "--alpha must be a number >= 0"),
+        (["--alpha", "nan"], "--alpha must be a number >= 0"),
+        (["--learning-rate-init", "0"], "--learning-rate-init must be a number > 0"),
+        (["--save", "no/such/folder/m.skops"], "cannot write no/such/folder/m.skops: no folder"),
+        (["--plot", "curves.foo"], "--plot curves.foo: matplotlib cannot write foo"),
+    ],
+)
+def test_options_that_cannot_apply_are_refused_in_one_line(capsys, argv, message):
+    if "--plot" in argv:
+        pytest.importorskip("matplotlib")
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {message}") and len(err.splitlines()) == 1
+
+
+TRAINING_OPTION_VALUES = {
+    "--hidden": "5",
+    "--solver": "sgd",
+    "--alpha": "0.1",
+    "--batch-size": "10",
+    "--learning-rate-init": "0.1",
+    "--max-iter": "5",
+    "--early-stopping": None,
+    "--random-state": "1",
+    "--test-size": "0.5",
+    "--cv": "3",
+    "--quiet": None,
+    "--save": "again.skops",
+    "--plot": "curves.png",
+}
+
+
+@pytest.mark.parametrize("option", list(TRAINING_OPTION_VALUES))
+def test_model_refuses_every_training_option(tmp_path, capsys, option):
+    value = TRAINING_OPTION_VALUES[option]
+    argv = ["--model", "m.skops", "--data", "d.csv", option] + ([value] if value else [])
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: --model cannot go with {option}: ")
+    assert len(err.splitlines()) == 1
+
+
+def test_model_names_every_training_option_given(capsys):
+    assert main(["--model", "m.skops", "--data", "d.csv", "--hidden", "5", "--cv", "3"]) == 2
+    assert "--model cannot go with --hidden, --cv: " in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("output", ["--save", "--output"])
+def test_an_output_never_overwrites_an_input(tmp_path, capsys, output):
+    data = _iris_csv(tmp_path, ["sl", "sw", "pl", "pw", "species"])
+    before = open(data).read()
+    argv = ["--data", data] + (["--target", "species"] if output == "--save" else ["--model", "m"])
+    assert main([*argv, output, data]) == 2
+    assert capsys.readouterr().err == f"error: {output} and --data name the same file, {data}\n"
+    assert open(data).read() == before
+
+
+def test_version(capsys):
+    from sktanhnet import __version__
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out == f"sktanhnet {__version__}\n"
+
+
+def test_help_shows_every_option_and_its_default(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = capsys.readouterr().out
+    blocks = {
+        block.split()[0]: " ".join(block.split())
+        for block in re.split(r"\n  (?=-)", text)
+        if block.startswith("--") and not block.startswith(("--help", "--version"))
+    }
+    assert set(blocks) == {*TRAINING_OPTION_VALUES, "--data", "--target", "--model", "--output"}
+    for option, block in blocks.items():
+        assert "(default: " in block, option
+    assert "--solver {adam,sgd,lbfgs} the optimizer (default: adam)" in blocks["--solver"]
+    assert "(default: 200)" in blocks["--max-iter"] and "(default: 0)" in blocks["--random-state"]
+
+
+def test_training_options_reach_the_saved_model(tmp_path, capsys):
+    skops_io = pytest.importorskip("skops.io")
+    path = str(tmp_path / "m.skops")
+    argv = ["--quiet", "--max-iter", "5", "--hidden", "8,4", "--solver", "sgd", "--save", path]
+    argv += ["--alpha", "0.01", "--batch-size", "32", "--learning-rate-init", "0.05"]
+    assert main([*argv, "--early-stopping", "--random-state", "3"]) == 0
+    capsys.readouterr()
+    model = skops_io.load(path, trusted=["sktanhnet._classifier.TanhMLPClassifier"])[-1]
+    params = model.get_params()
+    assert (params["hidden_layer_sizes"], params["solver"], params["max_iter"]) == (
+        (8, 4),
+        "sgd",
+        5,
+    )
+    assert (params["alpha"], params["batch_size"], params["learning_rate_init"]) == (0.01, 32, 0.05)
+    assert params["early_stopping"] is True and params["random_state"] == 3
+
+
+def test_cv_then_save_trains_on_all_rows(tmp_path, capsys):
+    skops_io = pytest.importorskip("skops.io")
+    path = str(tmp_path / "cv.skops")
+    data = _iris_csv(tmp_path, ["sl", "sw", "pl", "pw", "species"])
+    assert main(["--data", data, "--target", "species", *QUICK, "--cv", "3", "--save", path]) == 0
+    out = capsys.readouterr().out
+    assert "cross-validated accuracy: " in out and "all 150 rows" in out
+    assert out.index("cross-validated accuracy") < out.index(f"saved the pipeline to {path}")
+    model = skops_io.load(path, trusted=["sktanhnet._classifier.TanhMLPClassifier"])
+    assert list(model.feature_names_in_) == ["sl", "sw", "pl", "pw"]
+    assert model[-1].n_iter_ > 0 and model[0].n_samples_seen_ == 150
+
+
+def _saved_figures(monkeypatch):
+    """The figures the command line saves, kept for the test instead of written."""
+    pytest.importorskip("matplotlib")
+    from matplotlib.figure import Figure
+
+    figures = []
+    monkeypatch.setattr(Figure, "savefig", lambda figure, *args, **kwargs: figures.append(figure))
+    return figures
+
+
+def test_cv_plot_draws_one_curve_per_fold(tmp_path, capsys, monkeypatch):
+    figures = _saved_figures(monkeypatch)
+    data = _iris_csv(tmp_path, ["sl", "sw", "pl", "pw", "species"])
+    argv = ["--data", data, "--target", "species", "--quiet", "--max-iter", "20", "--hidden", "5"]
+    assert main([*argv, "--cv", "3", "--plot", str(tmp_path / "cv.png")]) == 0
+    assert "training curves of the 3 folds" in capsys.readouterr().out
+    (figure,) = figures
+    loss_ax, score_ax = figure.axes
+    assert len(loss_ax.lines) == 6 and len(score_ax.lines) == 3  # training and held-out per fold
+    assert [len(line.get_xdata()) for line in score_ax.lines] == [20, 20, 20]
+    labels = [text.get_text() for text in figure.legends[0].get_texts()]
+    assert labels == ["training loss", "held-out loss", "fold 1", "fold 2", "fold 3"]
+
+
+def test_plot_draws_the_held_out_curves_without_changing_training(tmp_path, capsys, monkeypatch):
+    argv = ["--quiet", "--max-iter", "15", "--hidden", "10"]
+    assert main(argv) == 0
+    without_plot = capsys.readouterr().out
+    figures = _saved_figures(monkeypatch)
+    assert main([*argv, "--plot", str(tmp_path / "curves.png")]) == 0
+    with_plot = capsys.readouterr().out
+    report = [line for line in without_plot.splitlines() if "time" not in line]
+    assert report == [line for line in with_plot.splitlines() if "time" not in line][:-1]
+    (figure,) = figures
+    loss_ax, score_ax = figure.axes
+    assert len(loss_ax.lines) == 2 and len(score_ax.lines) == 1
+    assert loss_ax.get_xlabel() == "epoch" and score_ax.get_ylabel() == "accuracy"
+    held_out_accuracy = float(next(x for x in report if "accuracy" in x).split()[-1])
+    assert score_ax.lines[0].get_ydata()[-1] == pytest.approx(held_out_accuracy, abs=1e-4)
+    labels = [text.get_text() for text in figure.legends[0].get_texts()]
+    assert labels == ["training loss", "held-out loss", "held-out accuracy"]
+
+
+def test_output_writes_labels_and_probabilities(tmp_path, capsys, iris_model):
+    import csv
+
+    data = _iris_csv(tmp_path, ["id", "pw", "pl", "sw", "sl"], "new.csv")
+    output = tmp_path / "predictions.csv"
+    assert main(["--model", iris_model, "--data", data, "--output", str(output)]) == 0
+    assert capsys.readouterr().out == f"wrote 150 predictions to {output}\n"
+    rows = list(csv.reader(output.open()))
+    assert rows[0] == ["predicted", "proba_setosa", "proba_versicolor", "proba_virginica"]
+    assert len(rows) == 151
+    for row in rows[1:]:
+        proba = [float(value) for value in row[1:]]
+        assert sum(proba) == pytest.approx(1)
+        assert row[0] == rows[0][1 + proba.index(max(proba))].removeprefix("proba_")
+
+
+def test_refused_combination_through_a_real_process(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "sktanhnet", "--model", "m.skops", "--data", "d.csv", "--cv", "3"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: --model cannot go with --cv: it predicts with a model already trained\n"
+    )
+
+
+def test_a_class_only_in_the_held_out_rows_is_left_out_of_the_log_loss(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    rows = [f"{i % 7},{(i * 3) % 5},{'yes' if i % 7 > 3 else 'no'}" for i in range(40)]
+    path = _csv(tmp_path, "a,b,label\n" + "\n".join([*rows, "9,9,rare"]) + "\n")
+    notes = 0
+    for seed in range(8):  # the one 'rare' row is held out for some seeds
+        argv = ["--data", path, "--target", "label", "--quiet", "--max-iter", "5", "--hidden", "3"]
+        argv += ["--random-state", str(seed), "--plot", str(tmp_path / "curves.png")]
+        assert main(argv) == 0
+        captured = capsys.readouterr()
+        assert "held-out log-loss" in captured.out
+        notes += "1 held-out rows are of classes that no training row has" in captured.err
+    assert notes > 0
