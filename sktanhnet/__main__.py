@@ -3,9 +3,10 @@
 With no arguments it trains a ``TanhMLPClassifier`` on scikit-learn's bundled digits data in a
 ``Pipeline`` with ``StandardScaler``, printing its progress per epoch, then the held-out accuracy,
 the log-loss, the number of epochs and the training time. ``--cv K`` reports a cross-validated
-accuracy instead, ``--save FILE.skops`` saves the trained pipeline, ``--plot FILE.png`` draws its
-training curves, and ``--model FILE.skops`` predicts with a saved pipeline on ``--data``. Bad input
-files give one line on stderr and exit status 2.
+accuracy instead, ``--save FILE.skops`` saves the trained pipeline (with the CSV's column names),
+``--plot FILE.png`` draws the training and held-out curves, and ``--model FILE.skops`` predicts
+with a saved pipeline on the ``--data`` columns it was trained on, picked by name. Options that
+cannot go together, and bad input files, give one line on stderr and exit status 2.
 """
 
 import argparse

@@ -61,10 +61,19 @@ def test_bad_input_gives_one_line_and_exit_status_2(tmp_path, capsys, content, t
     assert "Traceback" not in err
 
 
-def test_bad_options_exit_2():
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--hidden", "10,x"], "--hidden must be comma-separated positive integers, got '10,x'"),
+        (["--batch-size", "0"], "--batch-size must be 'auto' or >= 1, got '0'"),
+        (["--solver", "newton"], "argument --solver: invalid choice: 'newton'"),
+    ],
+)
+def test_bad_option_values_exit_2_naming_the_option(capsys, argv, message):
     with pytest.raises(SystemExit) as exit_info:
-        main(["--hidden", "10,x"])
+        main(argv)
     assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
 
 
 def _digits_csv(tmp_path, with_target=True):
@@ -476,3 +485,21 @@ def test_a_class_only_in_the_held_out_rows_is_left_out_of_the_log_loss(tmp_path,
         assert "held-out log-loss" in captured.out
         notes += "1 held-out rows are of classes that no training row has" in captured.err
     assert notes > 0
+
+
+def test_output_of_a_model_without_probabilities_holds_the_labels(tmp_path, capsys):
+    skops_io = pytest.importorskip("skops.io")
+    from sklearn.datasets import load_iris
+    from sklearn.linear_model import RidgeClassifier
+
+    X, y = load_iris(return_X_y=True)
+    path = str(tmp_path / "ridge.skops")
+    skops_io.dump(RidgeClassifier().fit(X, y), path)
+    output = tmp_path / "predictions.csv"
+    data = _iris_csv(tmp_path, ["sl", "sw", "pl", "pw"])
+    assert main(["--model", path, "--data", data, "--output", str(output)]) == 0
+    assert f"note: {path} has no predict_proba: {output} holds the labels only" in (
+        capsys.readouterr().err
+    )
+    lines = output.read_text().splitlines()
+    assert lines[0] == "predicted" and len(lines) == 151 and set(lines[1:]) <= {"0", "1", "2"}
