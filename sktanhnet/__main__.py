@@ -244,6 +244,8 @@ def _check_files(args):
         for other, other_path in seen.items():
             if os.path.realpath(path) == os.path.realpath(other_path):
                 raise InputError(f"{option} and {other} name the same file, {path}")
+        if os.path.isdir(path):
+            raise InputError(f"cannot write {path}: it is a folder; name a file")
         folder = os.path.dirname(os.path.abspath(path))
         if not os.path.isdir(folder):
             raise InputError(f"cannot write {path}: no folder {folder}")
@@ -257,7 +259,8 @@ def load_csv(path, target, features=None):
     None reads every column but the target. The labels are empty without a target.
     """
     try:
-        with open(path, newline="") as handle:
+        # utf-8-sig: a spreadsheet's byte-order mark must not become part of the first name.
+        with open(path, newline="", encoding="utf-8-sig") as handle:
             rows = list(csv.reader(handle))
     except OSError as error:
         raise InputError(f"cannot read {path}: {error.strerror or error}") from None

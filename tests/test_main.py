@@ -292,6 +292,7 @@ def test_repeated_column_names_are_refused(tmp_path, capsys):
         (["--learning-rate-init", "0"], "--learning-rate-init must be a number > 0"),
         (["--save", "no/such/folder/m.skops"], "cannot write no/such/folder/m.skops: no folder"),
         (["--plot", "curves.foo"], "--plot curves.foo: matplotlib cannot write foo"),
+        (["--save", "."], "cannot write .: it is a folder"),
     ],
 )
 def test_options_that_cannot_apply_are_refused_in_one_line(capsys, argv, message):
@@ -503,3 +504,13 @@ def test_output_of_a_model_without_probabilities_holds_the_labels(tmp_path, caps
     )
     lines = output.read_text().splitlines()
     assert lines[0] == "predicted" and len(lines) == 151 and set(lines[1:]) <= {"0", "1", "2"}
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_column_name(tmp_path, capsys, iris_model):
+    path = tmp_path / "excel.csv"
+    path.write_bytes(
+        b"\xef\xbb\xbf" + open(_iris_csv(tmp_path, ["sl", "sw", "pl", "pw"]), "rb").read()
+    )
+    assert main(["--model", iris_model, "--data", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert len(captured.out.split()) == 150 and captured.err == ""
