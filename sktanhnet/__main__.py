@@ -3,13 +3,15 @@
 With no arguments it trains a ``TanhMLPClassifier`` on scikit-learn's bundled digits data in a
 ``Pipeline`` with ``StandardScaler``, printing its progress per epoch, then the held-out accuracy,
 the log-loss, the number of epochs and the training time. ``--cv K`` reports a cross-validated
-accuracy instead, ``--save FILE.skops`` saves the trained pipeline, ``--plot FILE.png`` draws its
-training curves, and ``--model FILE.skops`` predicts with a saved pipeline on ``--data``. Bad input
-files give one line on stderr and exit status 2.
+accuracy instead, ``--save FILE.skops`` saves the trained pipeline (with the CSV's column names),
+``--plot FILE.png`` draws the training and held-out curves, and ``--model FILE.skops`` predicts
+with a saved pipeline on the ``--data`` columns it was trained on, picked by name. Options that
+cannot go together, and bad input files, give one line on stderr and exit status 2.
 """
 
 import argparse
 import csv
+import os
 import sys
 import time
 import warnings
@@ -35,45 +37,230 @@ def _parse_hidden(text):
     return sizes
 
 
+def _parse_batch_size(text):
+    if text == "auto":
+        return text
+    try:
+        size = int(text)
+    except ValueError:
+        size = 0
+    if size < 1:
+        raise argparse.ArgumentTypeError(f"--batch-size must be 'auto' or >= 1, got {text!r}")
+    return size
+
+
 def build_parser():
+    from sktanhnet import __version__
+
     parser = argparse.ArgumentParser(
         prog="python -m sktanhnet",
         description="Train a TanhMLPClassifier on scikit-learn's digits data or on a CSV file "
-        "and report its held-out accuracy.",
+        "and report its held-out accuracy, or predict with a saved model.",
     )
-    parser.add_argument("--data", metavar="FILE.csv", help="a CSV file with a header row")
-    parser.add_argument("--target", metavar="COLUMN", help="the CSV column holding the labels")
-    parser.add_argument(
+    data = parser.add_argument_group("data")
+    data.add_argument(
+        "--data",
+        metavar="FILE.csv",
+        help="a CSV file with a header row and numeric feature columns "
+        "(default: scikit-learn's digits data)",
+    )
+    data.add_argument(
+        "--target",
+        metavar="COLUMN",
+        help="the CSV column holding the labels: needed to train on --data, optional with "
+        "--model (default: none)",
+    )
+    model = parser.add_argument_group("the model")
+    model.add_argument(
         "--hidden",
         type=_parse_hidden,
         default=(100,),
         metavar="100,50",
         help="hidden layer sizes (default: 100)",
     )
-    parser.add_argument("--solver", choices=["adam", "sgd", "lbfgs"], default="adam")
-    parser.add_argument("--max-iter", type=int, default=200, metavar="N")
-    parser.add_argument("--random-state", type=int, default=0, metavar="SEED")
-    parser.add_argument(
-        "--test-size", type=float, default=0.25, help="held-out fraction (default: 0.25)"
+    model.add_argument(
+        "--solver",
+        choices=["adam", "sgd", "lbfgs"],
+        default="adam",
+        help="the optimizer (default: %(default)s)",
     )
-    parser.add_argument("--quiet", action="store_true", help="no per-epoch progress")
-    parser.add_argument(
-        "--cv", type=int, metavar="K", help="report the accuracy of K-fold cross-validation"
+    model.add_argument(
+        "--alpha", type=float, default=1e-4, help="L2 penalty (default: %(default)s)"
     )
-    parser.add_argument("--save", metavar="FILE.skops", help="save the trained pipeline with skops")
-    parser.add_argument(
+    model.add_argument(
+        "--batch-size",
+        type=_parse_batch_size,
+        default="auto",
+        metavar="N",
+        help="rows per mini-batch, 'adam' and 'sgd' only; auto is min(200, rows) "
+        "(default: %(default)s)",
+    )
+    model.add_argument(
+        "--learning-rate-init",
+        type=float,
+        default=1e-3,
+        metavar="RATE",
+        help="initial learning rate, 'adam' and 'sgd' only (default: %(default)s)",
+    )
+    model.add_argument(
+        "--max-iter",
+        type=int,
+        default=200,
+        metavar="N",
+        help="most epochs (L-BFGS: iterations) (default: %(default)s)",
+    )
+    model.add_argument(
+        "--early-stopping",
+        action="store_true",
+        help="stop when the accuracy on 10%% of the training rows stops improving, "
+        "'adam' and 'sgd' only (default: off)",
+    )
+    model.add_argument(
+        "--random-state",
+        type=int,
+        default=0,
+        metavar="SEED",
+        help="seed of the weights, the split and the folds (default: %(default)s)",
+    )
+    run = parser.add_argument_group("training and its report")
+    run.add_argument(
+        "--test-size",
+        type=float,
+        default=0.25,
+        metavar="FRACTION",
+        help="fraction of the rows held out to report on (default: %(default)s)",
+    )
+    run.add_argument(
+        "--cv",
+        type=int,
+        metavar="K",
+        help="report the accuracy of K-fold cross-validation instead (default: off)",
+    )
+    run.add_argument("--quiet", action="store_true", help="no per-epoch progress (default: off)")
+    run.add_argument(
+        "--save",
+        metavar="FILE.skops",
+        help="save the trained pipeline with skops; with --cv, the one trained on all rows "
+        "(default: not saved)",
+    )
+    run.add_argument(
+        "--plot",
+        metavar="FILE.png",
+        help="draw the training and held-out loss and the held-out accuracy per epoch; "
+        "with --cv, of each fold (default: no plot)",
+    )
+    predict = parser.add_argument_group("predicting with a saved model")
+    predict.add_argument(
         "--model",
         metavar="FILE.skops",
-        help="predict with a saved pipeline on --data (accuracy too when --target is given)",
+        help="predict with a saved pipeline on --data, and report the accuracy when --target "
+        "is given (default: none, train a new model)",
     )
-    parser.add_argument("--plot", metavar="FILE.png", help="draw the training curves")
+    predict.add_argument(
+        "--output",
+        metavar="FILE.csv",
+        help="with --model: write each row's predicted label and class probabilities "
+        "(default: print the predicted labels)",
+    )
+    parser.add_argument("--version", action="version", version=f"sktanhnet {__version__}")
     return parser
 
 
-def load_csv(path, target):
-    """Numeric features and the target column (None: no target) of a CSV with a header row."""
+# The options that shape or report a training run: none of them applies to --model.
+TRAINING_OPTIONS = [
+    "--hidden",
+    "--solver",
+    "--alpha",
+    "--batch-size",
+    "--learning-rate-init",
+    "--max-iter",
+    "--early-stopping",
+    "--random-state",
+    "--test-size",
+    "--cv",
+    "--quiet",
+    "--save",
+    "--plot",
+]
+
+
+def _given_options(argv):
+    """The options on the command line, told apart from their defaults by parsing without any."""
+    parser = build_parser()
+    parser.set_defaults(**dict.fromkeys(vars(parser.parse_args(argv)), None))
+    given = vars(parser.parse_args(argv))
+    return {"--" + dest.replace("_", "-") for dest, value in given.items() if value is not None}
+
+
+def check_options(args, given):
+    """Refuse, in one line naming them, options that cannot go together or values out of range."""
+    if args.model is not None:
+        if args.data is None:
+            raise InputError("--model needs --data: the rows to predict")
+        training = [option for option in TRAINING_OPTIONS if option in given]
+        if training:
+            raise InputError(
+                f"--model cannot go with {', '.join(training)}: it predicts with a model "
+                "already trained"
+            )
+    else:
+        if args.output is not None:
+            raise InputError("--output needs --model: it writes a saved model's predictions")
+        if args.target is not None and args.data is None:
+            raise InputError("--target needs --data: the CSV file holding that column")
+        if args.data is not None and args.target is None:
+            raise InputError("--data needs --target to train: the column holding the labels")
+    if args.cv is not None and "--test-size" in given:
+        raise InputError("--cv cannot go with --test-size: cross-validation holds out each fold")
+    if args.solver == "lbfgs":
+        for option in ["--batch-size", "--learning-rate-init", "--early-stopping"]:
+            if option in given:
+                raise InputError(
+                    f"{option} cannot go with --solver lbfgs: it applies to adam and sgd"
+                )
+    if args.max_iter < 1:
+        raise InputError("--max-iter must be >= 1")
+    if not 0 < args.test_size < 1:
+        raise InputError("--test-size must be in (0, 1)")
+    if args.cv is not None and args.cv < 2:
+        raise InputError("--cv must be >= 2")
+    if not 0 <= args.alpha < np.inf:
+        raise InputError(f"--alpha must be a number >= 0, got {args.alpha}")
+    if not 0 < args.learning_rate_init < np.inf:
+        raise InputError(
+            f"--learning-rate-init must be a number > 0, got {args.learning_rate_init}"
+        )
+    _check_files(args)
+
+
+def _check_files(args):
+    """No output overwrites an input or another output, and each can be written where named."""
+    inputs = {"--data": args.data, "--model": args.model}
+    outputs = {"--save": args.save, "--plot": args.plot, "--output": args.output}
+    seen = {option: path for option, path in inputs.items() if path is not None}
+    for option, path in outputs.items():
+        if path is None:
+            continue
+        for other, other_path in seen.items():
+            if os.path.realpath(path) == os.path.realpath(other_path):
+                raise InputError(f"{option} and {other} name the same file, {path}")
+        if os.path.isdir(path):
+            raise InputError(f"cannot write {path}: it is a folder; name a file")
+        folder = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(folder):
+            raise InputError(f"cannot write {path}: no folder {folder}")
+        seen[option] = path
+
+
+def load_csv(path, target, features=None):
+    """Features, labels, feature names and the columns left out, from a CSV with a header row.
+
+    ``features`` names the columns to read, in that order (a saved model's ``feature_names_in_``);
+    None reads every column but the target. The labels are empty without a target.
+    """
     try:
-        with open(path, newline="") as handle:
+        # utf-8-sig: a spreadsheet's byte-order mark must not become part of the first name.
+        with open(path, newline="", encoding="utf-8-sig") as handle:
             rows = list(csv.reader(handle))
     except OSError as error:
         raise InputError(f"cannot read {path}: {error.strerror or error}") from None
@@ -82,13 +269,25 @@ def load_csv(path, target):
     if len(rows) < 2:
         raise InputError(f"{path} needs a header row and at least one data row")
     header = [name.strip() for name in rows[0]]
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise InputError(f"{path}: column names must differ; repeated: {_names(repeated)}")
     if target is not None and target not in header:
         raise InputError(f"column {target!r} not found in {path}; columns: {', '.join(header)}")
-    target_index = header.index(target) if target is not None else -1
-    feature_names = [name for i, name in enumerate(header) if i != target_index]
-    if not feature_names:
-        raise InputError(f"{path} has no feature columns")
-    features, labels = [], []
+    if features is None:
+        features = [name for name in header if name != target]
+        if not features:
+            raise InputError(f"{path} has no feature columns")
+    else:
+        missing = [name for name in features if name not in header]
+        if missing:
+            raise InputError(f"{path} lacks feature columns the model needs: {_names(missing)}")
+        if target in features:
+            raise InputError(f"--target {target!r} is one of the model's feature columns")
+    columns = [header.index(name) for name in features]
+    left_out = [name for name in header if name not in features and name != target]
+    target_index = header.index(target) if target is not None else None
+    features_rows, labels = [], []
     for line_number, row in enumerate(rows[1:], start=2):
         if not row:
             continue
@@ -97,41 +296,54 @@ def load_csv(path, target):
                 f"{path}, line {line_number}: {len(row)} fields, the header has {len(header)}"
             )
         values = []
-        for i, cell in enumerate(row):
-            if i == target_index:
-                continue
+        for i in columns:
             try:
-                value = float(cell)
+                value = float(row[i])
             except ValueError:
                 raise InputError(
-                    f"{path}, line {line_number}: non-numeric value {cell!r} in feature "
+                    f"{path}, line {line_number}: non-numeric value {row[i]!r} in feature "
                     f"column {header[i]!r}; features must be numbers"
                 ) from None
             if not np.isfinite(value):
                 raise InputError(
-                    f"{path}, line {line_number}: {cell!r} in column {header[i]!r} is not finite"
+                    f"{path}, line {line_number}: {row[i]!r} in column {header[i]!r} is not finite"
                 )
             values.append(value)
-        features.append(values)
-        if target is not None:
+        features_rows.append(values)
+        if target_index is not None:
             labels.append(row[target_index].strip())
     labels = np.array(labels)
     try:  # numeric labels stay numbers
         labels = labels.astype(np.int64) if all(v.lstrip("-").isdigit() for v in labels) else labels
     except ValueError:
         pass
-    return np.array(features, dtype=np.float64), labels
+    return np.array(features_rows, dtype=np.float64), labels, list(features), left_out
+
+
+def _names(names):
+    return ", ".join(repr(name) for name in names)
 
 
 def _load(args):
-    """X, y and a description of the data: the user's CSV or scikit-learn's digits."""
+    """X, y, the feature names (None for digits) and a description of the data."""
     if args.data is None:
         from sklearn.datasets import load_digits
 
         X, y = load_digits(return_X_y=True)
-        return X, y, "scikit-learn's digits data"
-    X, y = load_csv(args.data, args.target)
-    return X, y, args.data
+        return X, y, None, "scikit-learn's digits data"
+    X, y, names, _ = load_csv(args.data, args.target)
+    return X, y, names, args.data
+
+
+def _record_feature_names(model, names):
+    """Give a pipeline fitted on a CSV its columns' names, as fitting on a DataFrame would.
+
+    ``feature_names_in_`` (a Pipeline's is its first step's) is what ``--model`` reads to pick
+    columns by name. It is set by hand because scikit-learn takes names only from DataFrames, and
+    the command line does not need pandas. An object array of str, as scikit-learn stores it: skops
+    saves it without any type to trust.
+    """
+    model[0].feature_names_in_ = np.asarray(names, dtype=object)
 
 
 def _skops():
@@ -144,53 +356,96 @@ def _skops():
     return skops.io
 
 
-def predict_with_saved_model(args):
-    """--model: load a saved pipeline, trusting only sktanhnet's own types, and predict."""
+# The only type --model trusts beyond skops's defaults (scikit-learn's estimators, NumPy and
+# Python's builtins). Not every name under "sktanhnet.": skops calls some of the types it loads
+# (with arguments from the file), and a function of this package must not be one of them.
+TRUSTED_TYPES = ["sktanhnet._classifier.TanhMLPClassifier"]
+
+
+def load_model(path):
+    """A pipeline saved with skops, trusting only skops's defaults and TRUSTED_TYPES."""
     sio = _skops()
     try:
-        untrusted = sio.get_untrusted_types(file=args.model)
+        untrusted = sio.get_untrusted_types(file=path)
     except FileNotFoundError:
-        raise InputError(f"cannot read {args.model}: No such file or directory") from None
+        raise InputError(f"cannot read {path}: No such file or directory") from None
     except Exception as error:  # skops raises several kinds for a file that is not its format
-        raise InputError(f"{args.model} is not a model saved with skops: {error}") from None
-    unexpected = [name for name in untrusted if not name.startswith("sktanhnet.")]
+        raise InputError(f"{path} is not a model saved with skops: {error}") from None
+    unexpected = [name for name in untrusted if name not in TRUSTED_TYPES]
     if unexpected:
-        raise InputError(f"{args.model} holds types that are not trusted: {', '.join(unexpected)}")
-    model = sio.load(args.model, trusted=untrusted)
-    X, y = load_csv(args.data, args.target)
-    expected = getattr(model, "n_features_in_", X.shape[1])
-    if X.shape[1] != expected:
         raise InputError(
-            f"{args.data} has {X.shape[1]} feature columns, the model expects {expected}"
+            f"{path} holds types that --model does not trust: {', '.join(unexpected)} "
+            f"(it trusts skops's defaults and {', '.join(TRUSTED_TYPES)})"
         )
-    predictions = model.predict(X)
+    return sio.load(path, trusted=untrusted)
+
+
+def predict_with_saved_model(args):
+    """--model: predict with a saved pipeline on the --data columns it was trained on."""
+    model = load_model(args.model)
+    names = getattr(model, "feature_names_in_", None)
+    if names is not None:
+        X, y, _, left_out = load_csv(args.data, args.target, features=list(names))
+        if left_out:
+            _note(f"{args.data}: ignoring columns the model does not use: {_names(left_out)}")
+    else:
+        X, y, used, _ = load_csv(args.data, args.target)
+        expected = getattr(model, "n_features_in_", X.shape[1])
+        if X.shape[1] != expected:
+            raise InputError(
+                f"{args.data} has {X.shape[1]} feature columns, the model expects {expected}"
+            )
+        _note(
+            f"{args.model} has no feature names (it was fitted on arrays): using the columns "
+            f"of {args.data} by position: {_names(used)}"
+        )
+    with warnings.catch_warnings():
+        # The columns were matched by name above; the arrays passed on carry no names.
+        warnings.filterwarnings("ignore", message="X does not have valid feature names")
+        predictions = model.predict(X)
+        proba = None
+        if args.output is not None and hasattr(model, "predict_proba"):
+            proba = model.predict_proba(X)
     if args.target is not None:
         from sklearn.metrics import accuracy_score
 
         y = y.astype(predictions.dtype) if predictions.dtype.kind in "iufb" else y
         print(f"accuracy: {accuracy_score(y, predictions):.4f}")
-    else:
+    if args.output is not None:
+        if proba is None:
+            _note(f"{args.model} has no predict_proba: {args.output} holds the labels only")
+        write_predictions(args.output, predictions, proba, getattr(model, "classes_", []))
+        print(f"wrote {len(predictions)} predictions to {args.output}")
+    elif args.target is None:
         for prediction in predictions:
             print(prediction)
     return 0
 
 
-def main(argv=None):
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.model is not None:
-        if args.data is None:
-            parser.error("--model needs --data: the rows to predict")
-    elif (args.data is None) != (args.target is None):
-        parser.error("--data and --target go together")
-    if args.max_iter < 1:
-        parser.error("--max-iter must be >= 1")
-    if not 0 < args.test_size < 1:
-        parser.error("--test-size must be in (0, 1)")
-    if args.cv is not None and args.cv < 2:
-        parser.error("--cv must be >= 2")
-
+def write_predictions(path, predictions, proba, classes):
+    """A CSV with a header: the predicted label, then each class's probability (if any), per row."""
     try:
+        with open(path, "w", newline="") as handle:
+            writer = csv.writer(handle)
+            if proba is None:
+                writer.writerow(["predicted"])
+                writer.writerows([prediction] for prediction in predictions)
+                return
+            writer.writerow(["predicted"] + [f"proba_{label}" for label in classes])
+            for prediction, row in zip(predictions, proba):
+                writer.writerow([prediction] + [repr(float(p)) for p in row])
+    except OSError as error:
+        raise InputError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+def _note(text):
+    print(f"note: {text}", file=sys.stderr)
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    try:
+        check_options(args, _given_options(argv))
         if args.model is not None:
             return predict_with_saved_model(args)
         return train(args)
@@ -200,8 +455,8 @@ def main(argv=None):
 
 
 def train(args):
-    from sklearn.metrics import accuracy_score, log_loss
-    from sklearn.model_selection import StratifiedKFold, cross_val_score, train_test_split
+    from sklearn.metrics import log_loss
+    from sklearn.model_selection import train_test_split
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
@@ -209,13 +464,8 @@ def train(args):
 
     sio = _skops() if args.save else None
     if args.plot:
-        try:
-            import matplotlib
-
-            matplotlib.use("Agg")
-        except ImportError:
-            raise InputError("--plot needs matplotlib: pip install 'sktanhnet[plot]'") from None
-    X, y, source = _load(args)
+        _check_plot_file(args.plot)
+    X, y, feature_names, source = _load(args)
     classes, counts = np.unique(y, return_counts=True)
     if len(classes) < 2:
         raise InputError(f"the target column needs at least two classes, found {len(classes)}")
@@ -224,25 +474,41 @@ def train(args):
         TanhMLPClassifier(
             hidden_layer_sizes=args.hidden,
             solver=args.solver,
+            alpha=args.alpha,
+            batch_size=args.batch_size,
+            learning_rate_init=args.learning_rate_init,
             max_iter=args.max_iter,
+            early_stopping=args.early_stopping,
             random_state=args.random_state,
-            verbose=not args.quiet and args.cv is None,
+            verbose=not args.quiet,
         ),
     )
     description = (
         f"TanhMLPClassifier(hidden_layer_sizes={args.hidden}, solver={args.solver!r}) on "
         f"{source}: {X.shape[1]} features, {len(classes)} classes"
     )
+    # What the plot draws beside the training loss: the held-out rows, recorded as X_val during
+    # training without changing it, or with early stopping the split it monitors.
+    held_out = "early-stopping validation" if args.early_stopping else "held-out"
+    record = args.plot is not None and not args.early_stopping
 
     if args.cv is not None:
         if counts.min() < args.cv:
             raise InputError(f"--cv {args.cv} needs at least {args.cv} rows of every class")
         print(f"Cross-validating {description}, {X.shape[0]} rows, {args.cv} folds")
-        folds = StratifiedKFold(args.cv, shuffle=True, random_state=args.random_state)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            scores = cross_val_score(model, X, y, cv=folds)
-        print(f"cross-validated accuracy: {scores.mean():.4f} +/- {scores.std():.4f}")
+        folds = cross_validate(model, X, y, args.cv, args.random_state, record)
+        scores = [score for _, score in folds]
+        print(f"cross-validated accuracy: {np.mean(scores):.4f} +/- {np.std(scores):.4f}")
+        if args.plot:
+            runs = [(f"fold {i}", fold[-1]) for i, (fold, _) in enumerate(folds, start=1)]
+            plot_curves(args.plot, runs, description, held_out)
+            print(f"wrote the training curves of the {args.cv} folds to {args.plot}")
+        if args.save:
+            print(f"Training {description}: all {X.shape[0]} rows")
+            elapsed = _timed_fit(model, X, y)
+            print(f"epochs: {model[-1].n_iter_}")
+            print(f"training time: {elapsed:.2f} s")
+            _save(sio, model, feature_names, args.save)
         return 0
 
     stratify = y if counts.min() >= 2 else None
@@ -255,35 +521,151 @@ def train(args):
     print(
         f"Training {description}: {X_train.shape[0]} training rows, {X_test.shape[0]} held-out rows"
     )
-    start = time.perf_counter()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        model.fit(X_train, y_train)
-    elapsed = time.perf_counter() - start
-    for warning in caught:
-        print(f"warning: {warning.message}", file=sys.stderr)
+    # A class of a single row can land in the held-out rows only: the model cannot give it a
+    # probability, so the log-loss (and the held-out curves) leave such rows out.
+    seen = np.isin(y_test, y_train)
+    if not seen.all():
+        _note(
+            f"{np.sum(~seen)} held-out rows are of classes that no training row has: the "
+            "held-out log-loss leaves them out"
+        )
+    validation = (X_test[seen], y_test[seen]) if record and seen.any() else None
+    elapsed = _timed_fit(model, X_train, y_train, validation)
     classifier = model[-1]
-    proba = model.predict_proba(X_test)
-    print(f"held-out accuracy: {accuracy_score(y_test, model.predict(X_test)):.4f}")
-    print(f"held-out log-loss: {log_loss(y_test, proba, labels=classifier.classes_):.4f}")
+    print(f"held-out accuracy: {model.score(X_test, y_test):.4f}")
+    if seen.any():
+        proba = model.predict_proba(X_test[seen])
+        log_loss_value = log_loss(y_test[seen], proba, labels=classifier.classes_)
+        print(f"held-out log-loss: {log_loss_value:.4f}")
     print(f"epochs: {classifier.n_iter_}")
     print(f"training time: {elapsed:.2f} s")
     if args.save:
-        try:
-            sio.dump(model, args.save)
-        except OSError as error:
-            raise InputError(f"cannot write {args.save}: {error.strerror or error}") from None
-        print(f"saved the pipeline to {args.save}")
+        _save(sio, model, feature_names, args.save)
     if args.plot:
-        from sktanhnet import TrainingCurveDisplay
-
-        display = TrainingCurveDisplay.from_estimator(classifier)
-        try:
-            display.figure_.savefig(args.plot)
-        except (OSError, ValueError) as error:
-            raise InputError(f"cannot write {args.plot}: {error}") from None
+        plot_curves(args.plot, [(None, model[-1])], description, held_out)
         print(f"wrote the training curves to {args.plot}")
     return 0
+
+
+def _fit(model, X, y, validation=None):
+    """Fit the pipeline; with validation=(X_val, y_val), record its loss and accuracy per epoch.
+
+    The scaler and the classifier are fitted one after the other, as Pipeline.fit does, so that
+    the scaled X_val reaches fit without metadata routing.
+    """
+    if validation is None:
+        return model.fit(X, y)
+    X_val, y_val = validation
+    scaler, classifier = model[0], model[-1]
+    classifier.fit(scaler.fit_transform(X), y, X_val=scaler.transform(X_val), y_val=y_val)
+    return model
+
+
+def _timed_fit(model, X, y, validation=None):
+    """Fit, print the warnings on stderr; return the seconds it took."""
+    start = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            _fit(model, X, y, validation)
+        except ValueError as error:  # the classifier's errors name the fault
+            raise InputError(f"cannot train: {error}") from None
+    elapsed = time.perf_counter() - start
+    for warning in caught:
+        print(f"warning: {warning.message}", file=sys.stderr)
+    return elapsed
+
+
+def cross_validate(model, X, y, k, random_state, record):
+    """(fitted pipeline, accuracy) of each of k stratified folds; cross_val_score's scores.
+
+    With record, each fold's held-out rows are recorded per epoch, for the plot.
+    """
+    from sklearn.base import clone
+    from sklearn.model_selection import StratifiedKFold
+
+    folds = StratifiedKFold(k, shuffle=True, random_state=random_state)
+    results = []
+    for train_rows, test_rows in folds.split(X, y):
+        fold_model = clone(model).set_params(tanhmlpclassifier__verbose=False)
+        validation = (X[test_rows], y[test_rows]) if record else None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            _fit(fold_model, X[train_rows], y[train_rows], validation)
+        results.append((fold_model, fold_model.score(X[test_rows], y[test_rows])))
+    return results
+
+
+def _save(sio, model, feature_names, path):
+    if feature_names is not None:
+        _record_feature_names(model, feature_names)
+    try:
+        sio.dump(model, path)
+    except OSError as error:
+        raise InputError(f"cannot write {path}: {error.strerror or error}") from None
+    print(f"saved the pipeline to {path}")
+
+
+def _check_plot_file(path):
+    """matplotlib is installed and can write the format that path's extension names."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from matplotlib.backend_bases import FigureCanvasBase
+    except ImportError:
+        raise InputError("--plot needs matplotlib: pip install 'sktanhnet[plot]'") from None
+    extension = os.path.splitext(path)[1].lstrip(".").lower()
+    formats = FigureCanvasBase.get_supported_filetypes()
+    if extension not in formats:
+        raise InputError(
+            f"--plot {path}: matplotlib cannot write {extension or 'files without an extension'}; "
+            f"name a file ending in one of: {', '.join('.' + name for name in sorted(formats))}"
+        )
+
+
+def plot_curves(path, runs, title, held_out):
+    """Loss per epoch (training solid, held-out dashed) and held-out accuracy, side by side.
+
+    runs: (name, fitted classifier) pairs, one colour each (the folds of --cv); a single run
+    (name None) has one colour per curve. The legend sits right of the panels, clear of lines.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    figure, (loss_ax, score_ax) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
+    x_label = "iteration" if runs[0][1].solver == "lbfgs" else "epoch"
+    for i, (_, classifier) in enumerate(runs):
+        train_color, held_out_color = ("C0", "C1") if len(runs) == 1 else (f"C{i}", f"C{i}")
+        loss_ax.plot(_epochs(classifier.loss_curve_), classifier.loss_curve_, color=train_color)
+        if classifier.validation_loss_curve_ is not None:
+            curve = classifier.validation_loss_curve_
+            loss_ax.plot(_epochs(curve), curve, color=held_out_color, linestyle="--")
+            scores = classifier.validation_scores_
+            score_ax.plot(_epochs(scores), scores, color=held_out_color)
+    loss_ax.set(title="Log-loss", xlabel=x_label, ylabel="log-loss")
+    score_ax.set(title=f"Accuracy on the {held_out} rows", xlabel=x_label, ylabel="accuracy")
+    single = len(runs) == 1
+    handles = [
+        Line2D([], [], color="C0" if single else "0.3", label="training loss"),
+        Line2D([], [], color="C1" if single else "0.3", linestyle="--", label=f"{held_out} loss"),
+    ]
+    if single:
+        handles.append(Line2D([], [], color="C1", label=f"{held_out} accuracy"))
+    else:
+        handles += [Line2D([], [], color=f"C{i}", label=name) for i, (name, _) in enumerate(runs)]
+    figure.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5))
+    figure.suptitle(title, fontsize="medium")
+    try:
+        figure.savefig(path, bbox_inches="tight", dpi=100)
+    except (OSError, ValueError) as error:
+        raise InputError(f"cannot write {path}: {error}") from None
+    finally:
+        plt.close(figure)
+
+
+def _epochs(curve):
+    return range(1, len(curve) + 1)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """The command line: ``python -m sktanhnet``."""
 
+import re
 import subprocess
 import sys
 
@@ -19,7 +20,8 @@ def test_default_run_trains_on_digits(capsys):
 
 def test_module_runs_as_a_program():
     result = subprocess.run(
-        [sys.executable, "-m", "sktanhnet", "--quiet", "--solver", "lbfgs", "--max-iter", "50"],
+        [sys.executable, "-m", "sktanhnet", "--quiet", "--solver", "lbfgs", "--max-iter", "30"]
+        + ["--hidden", "20"],
         capture_output=True,
         text=True,
         timeout=300,
@@ -59,10 +61,19 @@ def test_bad_input_gives_one_line_and_exit_status_2(tmp_path, capsys, content, t
     assert "Traceback" not in err
 
 
-def test_bad_options_exit_2():
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--hidden", "10,x"], "--hidden must be comma-separated positive integers, got '10,x'"),
+        (["--batch-size", "0"], "--batch-size must be 'auto' or >= 1, got '0'"),
+        (["--solver", "newton"], "argument --solver: invalid choice: 'newton'"),
+    ],
+)
+def test_bad_option_values_exit_2_naming_the_option(capsys, argv, message):
     with pytest.raises(SystemExit) as exit_info:
-        main(["--hidden", "10,x"])
+        main(argv)
     assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
 
 
 def _digits_csv(tmp_path, with_target=True):
@@ -110,3 +121,396 @@ def test_plot_writes_a_png(tmp_path):
     path = tmp_path / "curves.png"
     assert main(["--quiet", "--max-iter", "5", "--hidden", "10", "--plot", str(path)]) == 0
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def _iris_csv(tmp_path, columns, name="iris.csv"):
+    """Iris as a CSV with the given columns, in that order: sl, sw, pl, pw, species and id."""
+    from sklearn.datasets import load_iris
+
+    iris = load_iris()
+    lines = [",".join(columns)]
+    for i, (row, target) in enumerate(zip(iris.data, iris.target)):
+        cells = dict(zip(["sl", "sw", "pl", "pw"], (f"{v:g}" for v in row)))
+        cells.update(species=str(iris.target_names[target]), id=f"row{i}")
+        lines.append(",".join(cells[column] for column in columns))
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+QUICK = ["--quiet", "--solver", "lbfgs", "--max-iter", "100", "--hidden", "10"]
+
+
+@pytest.fixture
+def iris_model(tmp_path, capsys):
+    """A model trained and saved from iris.csv with the command line."""
+    pytest.importorskip("skops")
+    path = str(tmp_path / "iris.skops")
+    columns = ["sl", "sw", "pl", "pw", "species"]
+    assert (
+        main(
+            ["--data", _iris_csv(tmp_path, columns), "--target", "species", *QUICK, "--save", path]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    return path
+
+
+def test_a_model_from_a_csv_records_its_feature_names_and_nothing_else_to_trust(iris_model):
+    import skops.io
+
+    assert skops.io.get_untrusted_types(file=iris_model) == [
+        "sktanhnet._classifier.TanhMLPClassifier"
+    ]
+    model = skops.io.load(iris_model, trusted=["sktanhnet._classifier.TanhMLPClassifier"])
+    assert list(model.feature_names_in_) == ["sl", "sw", "pl", "pw"]
+
+
+def test_model_picks_columns_by_name_in_any_order(tmp_path, capsys, iris_model):
+    in_order = _iris_csv(tmp_path, ["sl", "sw", "pl", "pw", "species"], "same.csv")
+    reordered = _iris_csv(tmp_path, ["species", "pw", "id", "sl", "pl", "sw"], "reordered.csv")
+    assert main(["--model", iris_model, "--data", in_order, "--target", "species"]) == 0
+    expected = capsys.readouterr().out
+    assert float(expected.split()[-1]) > 0.9
+    assert main(["--model", iris_model, "--data", reordered, "--target", "species"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == expected
+    assert captured.err.strip() == (
+        f"note: {reordered}: ignoring columns the model does not use: 'id'"
+    )
+    # Without --target, the target column is one more column the model does not use.
+    assert main(["--model", iris_model, "--data", reordered]) == 0
+    captured = capsys.readouterr()
+    assert len(captured.out.split()) == 150 and "setosa" in captured.out
+    assert captured.err.strip().endswith("ignoring columns the model does not use: 'species', 'id'")
+
+
+def test_model_names_the_missing_columns(tmp_path, capsys, iris_model):
+    path = _iris_csv(tmp_path, ["species", "pw", "sl"], "missing.csv")
+    assert main(["--model", iris_model, "--data", path, "--target", "species"]) == 2
+    err = capsys.readouterr().err
+    assert err == f"error: {path} lacks feature columns the model needs: 'sw', 'pl'\n"
+
+
+def test_model_saved_from_python_on_arrays_works_by_position_and_says_so(tmp_path, capsys):
+    skops_io = pytest.importorskip("skops.io")
+    from sklearn.datasets import load_iris
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from sktanhnet import TanhMLPClassifier
+
+    X, y = load_iris(return_X_y=True)
+    model = make_pipeline(
+        StandardScaler(), TanhMLPClassifier((10,), solver="lbfgs", random_state=0)
+    )
+    path = str(tmp_path / "arrays.skops")
+    skops_io.dump(model.fit(X, y), path)
+    data = _iris_csv(tmp_path, ["sl", "sw", "pl", "pw", "species"])
+    species = ["setosa", "versicolor", "virginica"]
+    data_text = open(data).read()
+    for name, number in zip(species, range(3)):
+        data_text = data_text.replace(name, str(number))
+    open(data, "w").write(data_text)
+    assert main(["--model", path, "--data", data, "--target", "species"]) == 0
+    captured = capsys.readouterr()
+    assert float(captured.out.split()[-1]) > 0.9
+    assert captured.err == (
+        f"note: {path} has no feature names (it was fitted on arrays): using the columns of "
+        f"{data} by position: 'sl', 'sw', 'pl', 'pw'\n"
+    )
+
+
+def test_model_uses_the_names_of_a_pipeline_fitted_on_a_dataframe(tmp_path, capsys):
+    pd = pytest.importorskip("pandas")
+    skops_io = pytest.importorskip("skops.io")
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from sktanhnet import TanhMLPClassifier
+
+    frame = pd.read_csv(_iris_csv(tmp_path, ["sl", "sw", "pl", "pw", "species"]))
+    model = make_pipeline(
+        StandardScaler(), TanhMLPClassifier((10,), solver="lbfgs", random_state=0)
+    )
+    model.fit(frame[["pw", "pl", "sw", "sl"]], frame["species"])
+    path = str(tmp_path / "frame.skops")
+    skops_io.dump(model, path)
+    reordered = _iris_csv(tmp_path, ["sl", "species", "sw", "pl", "pw"], "reordered.csv")
+    assert main(["--model", path, "--data", reordered, "--target", "species"]) == 0
+    captured = capsys.readouterr()
+    assert float(captured.out.split()[-1]) > 0.9 and captured.err == ""
+
+
+def test_model_refuses_types_it_does_not_trust(tmp_path, capsys):
+    skops_io = pytest.importorskip("skops.io")
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    import sktanhnet.__main__
+    from sktanhnet import TanhMLPClassifier
+
+    # A function of sktanhnet itself is not trusted: skops may call what it loads.
+    step = FunctionTransformer(sktanhnet.__main__._names)
+    model = make_pipeline(step, TanhMLPClassifier((3,), solver="lbfgs", max_iter=5))
+    path = str(tmp_path / "odd.skops")
+    skops_io.dump(model, path)
+    assert main(["--model", path, "--data", _iris_csv(tmp_path, ["sl", "sw", "pl", "pw"])]) == 2
+    err = capsys.readouterr().err
+    assert "does not trust: sktanhnet.__main__._names" in err and len(err.splitlines()) == 1
+
+
+def test_repeated_column_names_are_refused(tmp_path, capsys):
+    path = _csv(tmp_path, "a,b,a,label\n1,2,3,x\n4,5,6,y\n")
+    assert main(["--data", path, "--target", "label"]) == 2
+    assert capsys.readouterr().err == f"error: {path}: column names must differ; repeated: 'a'\n"
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--model", "m.skops"], "--model needs --data"),
+        (["--output", "p.csv"], "--output needs --model"),
+        (["--target", "label"], "--target needs --data"),
+        (["--data", "d.csv"], "--data needs --target"),
+        (["--cv", "3", "--test-size", "0.3"], "--cv cannot go with --test-size"),
+        (["--solver", "lbfgs", "--batch-size", "10"], "--batch-size cannot go with --solver lbfgs"),
+        (
+            ["--solver", "lbfgs", "--learning-rate-init", "0.1"],
+            "--learning-rate-init cannot go with --solver lbfgs",
+        ),
+        (
+            ["--solver", "lbfgs", "--early-stopping"],
+            "--early-stopping cannot go with --solver lbfgs",
+        ),
+        (["--max-iter", "0"], "--max-iter must be >= 1"),
+        (["--test-size", "1"], "--test-size must be in (0, 1)"),
+        (["--cv", "1"], "--cv must be >= 2"),
+        (["--alpha", "-1"], "--alpha must be a number >= 0"),
+        (["--alpha", "nan"], "--alpha must be a number >= 0"),
+        (["--learning-rate-init", "0"], "--learning-rate-init must be a number > 0"),
+        (["--save", "no/such/folder/m.skops"], "cannot write no/such/folder/m.skops: no folder"),
+        (["--plot", "curves.foo"], "--plot curves.foo: matplotlib cannot write foo"),
+        (["--save", "."], "cannot write .: it is a folder"),
+    ],
+)
+def test_options_that_cannot_apply_are_refused_in_one_line(capsys, argv, message):
+    if "--plot" in argv:
+        pytest.importorskip("matplotlib")
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {message}") and len(err.splitlines()) == 1
+
+
+TRAINING_OPTION_VALUES = {
+    "--hidden": "5",
+    "--solver": "sgd",
+    "--alpha": "0.1",
+    "--batch-size": "10",
+    "--learning-rate-init": "0.1",
+    "--max-iter": "5",
+    "--early-stopping": None,
+    "--random-state": "1",
+    "--test-size": "0.5",
+    "--cv": "3",
+    "--quiet": None,
+    "--save": "again.skops",
+    "--plot": "curves.png",
+}
+
+
+@pytest.mark.parametrize("option", list(TRAINING_OPTION_VALUES))
+def test_model_refuses_every_training_option(tmp_path, capsys, option):
+    value = TRAINING_OPTION_VALUES[option]
+    argv = ["--model", "m.skops", "--data", "d.csv", option] + ([value] if value else [])
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: --model cannot go with {option}: ")
+    assert len(err.splitlines()) == 1
+
+
+def test_model_names_every_training_option_given(capsys):
+    assert main(["--model", "m.skops", "--data", "d.csv", "--hidden", "5", "--cv", "3"]) == 2
+    assert "--model cannot go with --hidden, --cv: " in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("output", ["--save", "--output"])
+def test_an_output_never_overwrites_an_input(tmp_path, capsys, output):
+    data = _iris_csv(tmp_path, ["sl", "sw", "pl", "pw", "species"])
+    before = open(data).read()
+    argv = ["--data", data] + (["--target", "species"] if output == "--save" else ["--model", "m"])
+    assert main([*argv, output, data]) == 2
+    assert capsys.readouterr().err == f"error: {output} and --data name the same file, {data}\n"
+    assert open(data).read() == before
+
+
+def test_version(capsys):
+    from sktanhnet import __version__
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out == f"sktanhnet {__version__}\n"
+
+
+def test_help_shows_every_option_and_its_default(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    text = capsys.readouterr().out
+    blocks = {
+        block.split()[0]: " ".join(block.split())
+        for block in re.split(r"\n  (?=-)", text)
+        if block.startswith("--") and not block.startswith(("--help", "--version"))
+    }
+    assert set(blocks) == {*TRAINING_OPTION_VALUES, "--data", "--target", "--model", "--output"}
+    for option, block in blocks.items():
+        assert "(default: " in block, option
+    assert "--solver {adam,sgd,lbfgs} the optimizer (default: adam)" in blocks["--solver"]
+    assert "(default: 200)" in blocks["--max-iter"] and "(default: 0)" in blocks["--random-state"]
+
+
+def test_training_options_reach_the_saved_model(tmp_path, capsys):
+    skops_io = pytest.importorskip("skops.io")
+    path = str(tmp_path / "m.skops")
+    argv = ["--quiet", "--max-iter", "5", "--hidden", "8,4", "--solver", "sgd", "--save", path]
+    argv += ["--alpha", "0.01", "--batch-size", "32", "--learning-rate-init", "0.05"]
+    assert main([*argv, "--early-stopping", "--random-state", "3"]) == 0
+    capsys.readouterr()
+    model = skops_io.load(path, trusted=["sktanhnet._classifier.TanhMLPClassifier"])[-1]
+    params = model.get_params()
+    assert (params["hidden_layer_sizes"], params["solver"], params["max_iter"]) == (
+        (8, 4),
+        "sgd",
+        5,
+    )
+    assert (params["alpha"], params["batch_size"], params["learning_rate_init"]) == (0.01, 32, 0.05)
+    assert params["early_stopping"] is True and params["random_state"] == 3
+
+
+def test_cv_then_save_trains_on_all_rows(tmp_path, capsys):
+    skops_io = pytest.importorskip("skops.io")
+    path = str(tmp_path / "cv.skops")
+    data = _iris_csv(tmp_path, ["sl", "sw", "pl", "pw", "species"])
+    assert main(["--data", data, "--target", "species", *QUICK, "--cv", "3", "--save", path]) == 0
+    out = capsys.readouterr().out
+    assert "cross-validated accuracy: " in out and "all 150 rows" in out
+    assert out.index("cross-validated accuracy") < out.index(f"saved the pipeline to {path}")
+    model = skops_io.load(path, trusted=["sktanhnet._classifier.TanhMLPClassifier"])
+    assert list(model.feature_names_in_) == ["sl", "sw", "pl", "pw"]
+    assert model[-1].n_iter_ > 0 and model[0].n_samples_seen_ == 150
+
+
+def _saved_figures(monkeypatch):
+    """The figures the command line saves, kept for the test instead of written."""
+    pytest.importorskip("matplotlib")
+    from matplotlib.figure import Figure
+
+    figures = []
+    monkeypatch.setattr(Figure, "savefig", lambda figure, *args, **kwargs: figures.append(figure))
+    return figures
+
+
+def test_cv_plot_draws_one_curve_per_fold(tmp_path, capsys, monkeypatch):
+    figures = _saved_figures(monkeypatch)
+    data = _iris_csv(tmp_path, ["sl", "sw", "pl", "pw", "species"])
+    argv = ["--data", data, "--target", "species", "--quiet", "--max-iter", "20", "--hidden", "5"]
+    assert main([*argv, "--cv", "3", "--plot", str(tmp_path / "cv.png")]) == 0
+    assert "training curves of the 3 folds" in capsys.readouterr().out
+    (figure,) = figures
+    loss_ax, score_ax = figure.axes
+    assert len(loss_ax.lines) == 6 and len(score_ax.lines) == 3  # training and held-out per fold
+    assert [len(line.get_xdata()) for line in score_ax.lines] == [20, 20, 20]
+    labels = [text.get_text() for text in figure.legends[0].get_texts()]
+    assert labels == ["training loss", "held-out loss", "fold 1", "fold 2", "fold 3"]
+
+
+def test_plot_draws_the_held_out_curves_without_changing_training(tmp_path, capsys, monkeypatch):
+    argv = ["--quiet", "--max-iter", "15", "--hidden", "10"]
+    assert main(argv) == 0
+    without_plot = capsys.readouterr().out
+    figures = _saved_figures(monkeypatch)
+    assert main([*argv, "--plot", str(tmp_path / "curves.png")]) == 0
+    with_plot = capsys.readouterr().out
+    report = [line for line in without_plot.splitlines() if "time" not in line]
+    assert report == [line for line in with_plot.splitlines() if "time" not in line][:-1]
+    (figure,) = figures
+    loss_ax, score_ax = figure.axes
+    assert len(loss_ax.lines) == 2 and len(score_ax.lines) == 1
+    assert loss_ax.get_xlabel() == "epoch" and score_ax.get_ylabel() == "accuracy"
+    held_out_accuracy = float(next(x for x in report if "accuracy" in x).split()[-1])
+    assert score_ax.lines[0].get_ydata()[-1] == pytest.approx(held_out_accuracy, abs=1e-4)
+    labels = [text.get_text() for text in figure.legends[0].get_texts()]
+    assert labels == ["training loss", "held-out loss", "held-out accuracy"]
+
+
+def test_output_writes_labels_and_probabilities(tmp_path, capsys, iris_model):
+    import csv
+
+    data = _iris_csv(tmp_path, ["id", "pw", "pl", "sw", "sl"], "new.csv")
+    output = tmp_path / "predictions.csv"
+    assert main(["--model", iris_model, "--data", data, "--output", str(output)]) == 0
+    assert capsys.readouterr().out == f"wrote 150 predictions to {output}\n"
+    rows = list(csv.reader(output.open()))
+    assert rows[0] == ["predicted", "proba_setosa", "proba_versicolor", "proba_virginica"]
+    assert len(rows) == 151
+    for row in rows[1:]:
+        proba = [float(value) for value in row[1:]]
+        assert sum(proba) == pytest.approx(1)
+        assert row[0] == rows[0][1 + proba.index(max(proba))].removeprefix("proba_")
+
+
+def test_refused_combination_through_a_real_process(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "sktanhnet", "--model", "m.skops", "--data", "d.csv", "--cv", "3"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: --model cannot go with --cv: it predicts with a model already trained\n"
+    )
+
+
+def test_a_class_only_in_the_held_out_rows_is_left_out_of_the_log_loss(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    rows = [f"{i % 7},{(i * 3) % 5},{'yes' if i % 7 > 3 else 'no'}" for i in range(40)]
+    path = _csv(tmp_path, "a,b,label\n" + "\n".join([*rows, "9,9,rare"]) + "\n")
+    notes = 0
+    for seed in range(8):  # the one 'rare' row is held out for some seeds
+        argv = ["--data", path, "--target", "label", "--quiet", "--max-iter", "5", "--hidden", "3"]
+        argv += ["--random-state", str(seed), "--plot", str(tmp_path / "curves.png")]
+        assert main(argv) == 0
+        captured = capsys.readouterr()
+        assert "held-out log-loss" in captured.out
+        notes += "1 held-out rows are of classes that no training row has" in captured.err
+    assert notes > 0
+
+
+def test_output_of_a_model_without_probabilities_holds_the_labels(tmp_path, capsys):
+    skops_io = pytest.importorskip("skops.io")
+    from sklearn.datasets import load_iris
+    from sklearn.linear_model import RidgeClassifier
+
+    X, y = load_iris(return_X_y=True)
+    path = str(tmp_path / "ridge.skops")
+    skops_io.dump(RidgeClassifier().fit(X, y), path)
+    output = tmp_path / "predictions.csv"
+    data = _iris_csv(tmp_path, ["sl", "sw", "pl", "pw"])
+    assert main(["--model", path, "--data", data, "--output", str(output)]) == 0
+    assert f"note: {path} has no predict_proba: {output} holds the labels only" in (
+        capsys.readouterr().err
+    )
+    lines = output.read_text().splitlines()
+    assert lines[0] == "predicted" and len(lines) == 151 and set(lines[1:]) <= {"0", "1", "2"}
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_column_name(tmp_path, capsys, iris_model):
+    path = tmp_path / "excel.csv"
+    path.write_bytes(
+        b"\xef\xbb\xbf" + open(_iris_csv(tmp_path, ["sl", "sw", "pl", "pw"]), "rb").read()
+    )
+    assert main(["--model", iris_model, "--data", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert len(captured.out.split()) == 150 and captured.err == ""
