@@ -124,9 +124,7 @@ def compare_prediction(old, name, dtype, n_rows, repeat):
 
 def table(header, rows):
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * 3 + "---:|" * (len(header) - 3)]
-    return "\n".join(["| " + " | ".join(row) + " |" for row in rows] and lines + [
-        "| " + " | ".join(row) + " |" for row in rows
-    ])
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
 
 
 def main(argv=None):
@@ -142,7 +140,6 @@ def main(argv=None):
     machine = bench.machine_description()
     print(f"{machine['machine']}; {machine['versions']}; {machine['blas']}")
     print(f"new: this checkout; old: {args.old}")
-    training, prediction = [], []
     header = ["workload", "dtype", "solver", "old ms/epoch", "new ms/epoch", "new / old"]
     header.append("max |P new - P old|")
     print(table(header, []))
@@ -153,7 +150,6 @@ def main(argv=None):
                 for solver in [s for s in args.solvers.split(",") if s]:
                     rounds = args.repeat or max(3, bench.WORKLOADS[name][4])
                     row = compare_training(old, name, dtype, solver, rounds)
-                    training.append(row)
                     print("| " + " | ".join(row) + " |", flush=True)
         header = ["workload", "dtype", "rows", "old rows/s", "new rows/s", "new / old time"]
         print(table(header, []))
@@ -161,7 +157,6 @@ def main(argv=None):
             for dtype in [d for d in args.dtypes.split(",") if d]:
                 rows = min(args.predict_rows, 50_000 if name in ("large", "wide") else 10**9)
                 row = compare_prediction(old, name, dtype, rows, args.repeat or 5)
-                prediction.append(row)
                 print("| " + " | ".join(row) + " |", flush=True)
 
 
