@@ -197,6 +197,8 @@ class ArrayApiOps(NumpyOps):
         return to_numpy(array)
 
     def adopt(self, array, dtype=None):
+        if is_numpy_array(array) and not isinstance(array, np.ndarray):
+            array = np.asarray(array)  # lists, DataFrames: through NumPy
         return self.asarray(array, dtype)
 
     def itemsize(self, dtype):

@@ -16,7 +16,14 @@ from sklearn.utils.multiclass import check_classification_targets, type_of_targe
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from . import _network
-from ._array_ops import NUMPY, is_numpy_array, namespace_and_device, ops_for, to_numpy
+from ._array_ops import (
+    NUMPY,
+    is_numpy_array,
+    model_to_numpy,
+    namespace_and_device,
+    ops_for,
+    to_numpy,
+)
 from ._callbacks import CallbackSupportMixin, EpochCallbacks, with_callbacks
 from ._network import LOGISTIC, SOFTMAX, ParameterLayout, Workspace
 from ._optimizers import SGD, Adam
@@ -441,6 +448,7 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
             The updated estimator.
         """
         with _restore_on_error(self):
+            classes = None if classes is None else to_numpy(classes)
             return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     @with_callbacks
@@ -755,6 +763,9 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
         scorer = None
         if self.scoring is not None and self.scoring != "loss":
             scorer = get_scorer(self.scoring)
+        # On another namespace, a scorer sees a NumPy copy of the model and NumPy data: not
+        # every scikit-learn metric runs on every namespace yet (roc_auc fails on torch).
+        scorer_X = X_val if ops.is_numpy or scorer is None else to_numpy(X_val)
 
         def validate(params):
             log_proba = self._log_proba(X_val, layout.views(params, ops), layout, ops=ops)
@@ -771,7 +782,8 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
                         if sample_weight_val is not None and _accepts_sample_weight(scorer)
                         else {}
                     )
-                    score = scorer(self, X_val, y_val, **weights)
+                    model = self if ops.is_numpy else model_to_numpy(self)
+                    score = scorer(model, scorer_X, y_val, **weights)
                 if not is_real(score) or np.isnan(score):
                     raise ValueError(
                         f"scoring={self.scoring!r} returned {score!r} on the validation data "

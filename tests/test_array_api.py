@@ -143,6 +143,8 @@ def test_float32_stays_float32(data, solver):
         ({"early_stopping": True}, False),
         ({"early_stopping": True, "scoring": "loss"}, False),
         ({"early_stopping": True, "scoring": "neg_log_loss"}, False),
+        ({"early_stopping": True, "scoring": "roc_auc_ovr"}, False),  # fails on torch arrays
+        ({"early_stopping": True, "scoring": "balanced_accuracy"}, False),
         ({"scoring": "accuracy"}, True),
         ({"class_weight": "balanced"}, False),
         ({"class_weight": {0: 3.0, 2: 0.5}, "solver": "sgd"}, True),
@@ -231,6 +233,24 @@ def test_callback_stop_under_dispatch(data):
         model = _estimator("adam").set_callbacks(StopAfterThree())
         model.fit(torch.asarray(X), torch.asarray(y))
     assert model.n_iter_ == 3
+
+
+def test_scoring_monitor_under_dispatch(data):
+    pytest.importorskip("sklearn.callback")
+    torch = pytest.importorskip("torch")
+    from sklearn.callback import ScoringMonitor
+
+    X, y, _ = data
+    logs = {}
+    for name, inputs in (("numpy", (X, y)), ("torch", (torch.asarray(X), torch.asarray(y)))):
+        monitor = ScoringMonitor(scoring=["accuracy", "neg_log_loss"])
+        with sklearn.config_context(array_api_dispatch=name == "torch"):
+            _estimator("adam").set_callbacks(monitor).fit(*inputs)
+        logs[name] = [row for row in monitor.get_logs().data if row["task_name"] == "epoch"]
+    assert len(logs["torch"]) == len(logs["numpy"]) == 10
+    for ours, theirs in zip(logs["torch"], logs["numpy"]):
+        assert float(ours["accuracy"]) == pytest.approx(theirs["accuracy"])
+        assert float(ours["neg_log_loss"]) == pytest.approx(theirs["neg_log_loss"], rel=1e-10)
 
 
 def test_sparse_input_keeps_the_numpy_path_under_dispatch(data):
