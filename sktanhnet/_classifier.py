@@ -675,7 +675,7 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
             if y_val is None:
                 raise ValueError("X_val needs y_val: pass the validation targets too.")
             if not ops.is_numpy or not is_numpy_array(X_val):
-                X_val = ops.adopt(X_val)
+                X_val = ops.adopt(X_val, None if ops.is_numpy else X.dtype)  # mps: no float64
             try:
                 X_val, y_val = validate_data(
                     self,
