@@ -683,14 +683,7 @@ def main(argv=None):
             lbfgs_table(lbfgs),
         ]
     results = [
-        "# Benchmark results",
-        "",
-        f"Command: `{command.strip()}` ({elapsed / 60:.1f} minutes), {today}.",
-        "",
-        f"- Machine: {machine['machine']}",
-        f"- Libraries: {machine['versions']}",
-        f"- BLAS: {machine['blas']}",
-        "",
+        *results_header("# Benchmark results", command, elapsed, machine),
         *body,
         "",
         "Targets (issue 4; medians of side-by-side ratios):",
@@ -735,16 +728,10 @@ def main(argv=None):
     print(f"wrote RESULTS.md and README_PERFORMANCE.md in {args.output_dir} ({elapsed:.0f} s)")
 
 
-def namespace_main(args, workloads, dtypes, solvers, argv, started):
-    sys.path.insert(0, HERE)
-    import bench_namespace
-
-    body = bench_namespace.run(sys.modules[__name__], args, workloads, dtypes, solvers)
-    elapsed = time.perf_counter() - started
-    command = "python benchmarks/bench.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    machine = machine_description()
-    results = [
-        f"# Benchmark results: {args.namespace} on {args.device}",
+def results_header(title, command, elapsed, machine):
+    """The first lines of a RESULTS file: what ran, when, on what."""
+    return [
+        title,
         "",
         f"Command: `{command.strip()}` ({elapsed / 60:.1f} minutes), "
         f"{datetime.date.today().isoformat()}.",
@@ -753,9 +740,18 @@ def namespace_main(args, workloads, dtypes, solvers, argv, started):
         f"- Libraries: {machine['versions']}",
         f"- BLAS: {machine['blas']}",
         "",
-        *body,
-        "",
     ]
+
+
+def namespace_main(args, workloads, dtypes, solvers, argv, started):
+    sys.path.insert(0, HERE)
+    import bench_namespace
+
+    body = bench_namespace.run(sys.modules[__name__], args, workloads, dtypes, solvers)
+    elapsed = time.perf_counter() - started
+    command = "python benchmarks/bench.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    title = f"# Benchmark results: {args.namespace} on {args.device}"
+    results = [*results_header(title, command, elapsed, machine_description()), *body, ""]
     name = f"RESULTS_{args.namespace}_{args.device.replace(':', '')}.md"
     os.makedirs(args.output_dir, exist_ok=True)
     with open(os.path.join(args.output_dir, name), "w") as out:
