@@ -17,6 +17,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 
 from . import _network
 from ._callbacks import CallbackSupportMixin, EpochCallbacks, with_callbacks
+from ._class_balance import output_bias_shift
 from ._network import LOGISTIC, SOFTMAX, ParameterLayout, Workspace
 from ._optimizers import SGD, Adam
 from ._threads import map_chunks
@@ -486,6 +487,10 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
         stochastic = self.solver in _STOCHASTIC_SOLVERS
         if first_pass:
             params = _network.init_params(layout, random_state, dtype)
+            if not incremental and self.out_activation_ == SOFTMAX:
+                shift = output_bias_shift(target, sample_weight, n_outputs, dtype)
+                if shift is not None:  # where weights make a class rare (see _class_balance)
+                    layout.views(params)[1][-1] += shift
             history = new_history()
             optimizer_state = None
         else:
