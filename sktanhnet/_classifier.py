@@ -807,7 +807,8 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
     def predict_log_proba(self, X):
         """Log of the probability of each class (of each label, for multilabel targets).
 
-        Computed through log-softmax (log-sigmoid), so never log(0).
+        ``np.log(predict_proba(X))``, as in ``MLPClassifier``, so that the two agree to
+        roundoff; never -inf, since no probability is below ``np.finfo(dtype).tiny``.
 
         Parameters
         ----------
@@ -819,7 +820,8 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
         log_proba : ndarray of shape (n_samples, n_classes)
             Columns in the order of ``classes_``.
         """
-        return self._predict_log_proba(X)
+        proba = self.predict_proba(X)
+        return np.log(proba, out=proba)
 
     def predict_proba(self, X):
         """Probability of each class (of each label, for multilabel targets).
@@ -833,13 +835,13 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
         -------
         proba : ndarray of shape (n_samples, n_classes)
             Columns in the order of ``classes_``; rows sum to 1 for single-label targets.
-            Multilabel probabilities are kept strictly inside (0, 1).
+            Every probability is at least ``np.finfo(dtype).tiny`` (so that its log is finite),
+            and multilabel probabilities are kept strictly inside (0, 1).
         """
         proba = self._predict_log_proba(X, log=False)
-        if self.out_activation_ == LOGISTIC:
-            info = np.finfo(proba.dtype)
-            np.clip(proba, info.tiny, 1.0 - info.eps, out=proba)
-        return proba
+        info = np.finfo(proba.dtype)
+        high = 1.0 - info.eps if self.out_activation_ == LOGISTIC else 1.0
+        return np.clip(proba, info.tiny, high, out=proba)
 
     def predict(self, X):
         """Predicted class of each row (0/1 indicator rows for multilabel targets).
