@@ -2,6 +2,7 @@
 
 from ._classifier import TanhMLPClassifier
 from ._plot import TrainingCurveDisplay
+from ._validation import InvalidParameterError
 
-__all__ = ["TanhMLPClassifier", "TrainingCurveDisplay", "__version__"]
+__all__ = ["InvalidParameterError", "TanhMLPClassifier", "TrainingCurveDisplay", "__version__"]
 __version__ = "0.1.0"
