@@ -714,9 +714,8 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
             # without parameter validation, as in MLPClassifier's fit: its errors, word for word
             with config_context(skip_parameter_validation=True):
                 if self.out_activation_ == SOFTMAX and len(self.classes_) == 2:
-                    stratify = (target == 1)[
-                        :, None
-                    ]  # scikit-learn calls the classes 'True', 'False'
+                    # MLPClassifier's column of binarised labels: it names them 'False', 'True'
+                    stratify = (target == 1)[:, None]
                     rows, validation_rows = train_test_split(indices, stratify=stratify, **split)
                 elif self.out_activation_ == SOFTMAX:
                     try:
