@@ -3,6 +3,13 @@
 from ._array_ops import model_to_numpy as to_numpy
 from ._classifier import TanhMLPClassifier
 from ._plot import TrainingCurveDisplay
+from ._validation import InvalidParameterError
 
-__all__ = ["TanhMLPClassifier", "TrainingCurveDisplay", "to_numpy", "__version__"]
+__all__ = [
+    "InvalidParameterError",
+    "TanhMLPClassifier",
+    "TrainingCurveDisplay",
+    "to_numpy",
+    "__version__",
+]
 __version__ = "0.1.0"

@@ -89,6 +89,10 @@ class NumpyOps:
         """exp in place."""
         return np.exp(values, out=values)
 
+    def log(self, values):
+        """log in place."""
+        return np.log(values, out=values)
+
     def multiply(self, left, right, out):
         return np.multiply(left, right, out=out)
 
@@ -223,6 +227,10 @@ class ArrayApiOps(NumpyOps):
 
     def exp(self, values):
         values[...] = self.xp.exp(values)
+        return values
+
+    def log(self, values):
+        values[...] = self.xp.log(values)
         return values
 
     def multiply(self, left, right, out):

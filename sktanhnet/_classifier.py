@@ -6,6 +6,7 @@ from contextlib import contextmanager
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn import config_context
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.metrics import accuracy_score, get_scorer
 from sklearn.model_selection import train_test_split
@@ -25,11 +26,13 @@ from ._array_ops import (
     to_numpy,
 )
 from ._callbacks import CallbackSupportMixin, EpochCallbacks, with_callbacks
+from ._class_balance import output_bias_shift
 from ._network import LOGISTIC, SOFTMAX, ParameterLayout, Workspace
 from ._optimizers import SGD, Adam
 from ._threads import map_chunks
 from ._training import chunk_rows, new_history, run_lbfgs, run_stochastic
 from ._validation import (
+    InvalidParameterError,
     check_sample_weight,
     check_total_weight,
     is_int,
@@ -276,7 +279,7 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
             try:
                 get_scorer(self.scoring)
             except ValueError as error:
-                raise ValueError(
+                raise InvalidParameterError(
                     f"The 'scoring' parameter of {type(self).__name__} must be None, 'loss', "
                     f"the name of a scikit-learn scorer or a callable. Got {self.scoring!r}: "
                     f"{error}"
@@ -312,7 +315,8 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
         if y.ndim == 2 and type_of_target(y) == "multiclass-multioutput":
-            raise ValueError(
+            raise ValueError(  # scikit-learn's words, then ours
+                "Multioutput target data is not supported with label binarization. "
                 "Multiclass-multioutput targets are not supported: y must hold class labels "
                 "(1-D) or be a 0/1 multilabel indicator matrix."
             )
@@ -334,11 +338,12 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
                 f"{name} is a multilabel indicator matrix but the model was fitted on "
                 "single-label targets."
             )
-        unseen = np.setdiff1d(unique_labels(y), self.classes_)
+        labels = unique_labels(y)
+        unseen = np.setdiff1d(labels, self.classes_)
         if len(unseen):
-            raise ValueError(
-                f"{name} has classes not in classes_: {unseen.tolist()}; "
-                f"classes_ is {self.classes_.tolist()}."
+            raise ValueError(  # scikit-learn's words, then ours
+                f"`{name}` has classes not in `self.classes_`. `self.classes_` has "
+                f"{self.classes_}. '{name}' has {labels}. Not in classes_: {unseen.tolist()}."
             )
         return np.searchsorted(self.classes_, y)
 
@@ -377,12 +382,12 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
         for index, label in enumerate(self.classes_):
             value = self.class_weight.get(label, 1.0)
             if not is_real(value):
-                raise ValueError(
+                raise InvalidParameterError(
                     f"class_weight values must be numbers; got {value!r} for class {label!r}."
                 )
             weights[index] = value
         if not np.isfinite(weights).all() or (weights < 0).any():
-            raise ValueError("class_weight values must be finite and >= 0.")
+            raise InvalidParameterError("class_weight values must be finite and >= 0.")
         return weights[target]
 
     # ------------------------------------------------------------------ fitting
@@ -422,8 +427,8 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
     def _check_partial_fit(self):
         if self.solver not in _STOCHASTIC_SOLVERS:
             raise AttributeError(
-                f"partial_fit is only available for the stochastic solvers 'sgd' and 'adam'; "
-                f"solver={self.solver!r} is not stochastic."
+                f"partial_fit is only available for stochastic optimizers. {self.solver} is not "
+                "stochastic. Use solver='sgd' or solver='adam'."
             )
         return True
 
@@ -466,24 +471,25 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
         if first_pass:
             if incremental and classes is None and type_of_target(y) != "multilabel-indicator":
                 raise ValueError(
-                    "classes must be passed on the first call to partial_fit: every class of "
-                    "the whole data, for instance np.unique(y_all)."
+                    "classes must be passed on the first call to partial_fit. Pass every "
+                    "class of the whole data, for instance np.unique(y_all)."
                 )
             self._set_classes(y, classes)
         elif incremental and classes is not None:
             if not np.array_equal(unique_labels(classes), self.classes_):
                 raise ValueError(
-                    f"classes={np.asarray(classes).tolist()} is not the same as on the first "
-                    f"call to partial_fit: {self.classes_.tolist()}."
+                    "`classes=%r` is not the same as on last call to partial_fit, was: %r. "
+                    "Every call must pass the same classes." % (classes, self.classes_)
+                )
+        elif self.warm_start and not incremental and self.out_activation_ == SOFTMAX:
+            labels = unique_labels(y) if y.ndim == 1 else None
+            if labels is not None and set(labels) != set(self.classes_):
+                raise ValueError(  # scikit-learn's words, then ours
+                    "warm_start can only be used where `y` has the same classes as in the "
+                    f"previous call to fit. Previously got {self.classes_}, `y` has {labels}. "
+                    "Set warm_start=False to train a new model on these classes."
                 )
         target = self._encode(y)
-        if self.warm_start and not first_pass and not incremental:
-            if self.out_activation_ == SOFTMAX and len(np.unique(target)) != len(self.classes_):
-                raise ValueError(
-                    "warm_start can only be used where y has the same classes as in the "
-                    f"previous call to fit. Previously got {self.classes_.tolist()}, y has "
-                    f"{unique_labels(y).tolist()}."
-                )
 
         class_weights = self._class_row_weights(target, incremental)
         if class_weights is not None:
@@ -499,6 +505,11 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
         stochastic = self.solver in _STOCHASTIC_SOLVERS
         if first_pass:
             params = _network.init_params(layout, random_state, dtype, ops)
+            if not incremental and self.out_activation_ == SOFTMAX:
+                eps = float(ops.xp.finfo(dtype).eps)
+                shift = output_bias_shift(target, sample_weight, n_outputs, eps)
+                if shift is not None:  # where weights make a class rare (see _class_balance)
+                    layout.views(params, ops)[1][-1] += ops.adopt(shift, dtype)
             history = new_history()
             optimizer_state = None
         else:
@@ -726,26 +737,35 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
         )
 
     def _split(self, target, random_state):
-        """Training and validation rows: a stratified hold-out of validation_fraction."""
-        if self.validation_fraction == 0:
-            raise ValueError(
-                "validation_fraction=0 leaves no validation data for early_stopping=True: "
-                "set validation_fraction in (0, 1), or pass X_val and y_val."
-            )
+        """Training and validation rows: a stratified hold-out of validation_fraction.
+
+        Binary targets are stratified as MLPClassifier stratifies them (by its one column of
+        binarised labels), so that data too small to stratify fails with its error; other
+        single-label targets, which MLPClassifier splits plainly, fall back to a plain split.
+        """
         indices = np.arange(len(target))
-        stratify = target if self.out_activation_ == SOFTMAX else None
+        split = dict(random_state=random_state, test_size=self.validation_fraction)
         try:
-            rows, validation_rows = train_test_split(
-                indices,
-                random_state=random_state,
-                test_size=self.validation_fraction,
-                stratify=stratify,
-            )
-        except ValueError:
-            # Too few rows of some class to stratify: fall back to a plain random split.
-            rows, validation_rows = train_test_split(
-                indices, random_state=random_state, test_size=self.validation_fraction
-            )
+            # without parameter validation, as in MLPClassifier's fit: its errors, word for word
+            with config_context(skip_parameter_validation=True):
+                if self.out_activation_ == SOFTMAX and len(self.classes_) == 2:
+                    # MLPClassifier's column of binarised labels: it names them 'False', 'True'
+                    stratify = (target == 1)[:, None]
+                    rows, validation_rows = train_test_split(indices, stratify=stratify, **split)
+                elif self.out_activation_ == SOFTMAX:
+                    try:
+                        rows, validation_rows = train_test_split(indices, stratify=target, **split)
+                    except ValueError:  # too few rows of some class to stratify
+                        rows, validation_rows = train_test_split(indices, **split)
+                else:
+                    rows, validation_rows = train_test_split(indices, **split)
+        except ValueError as error:
+            raise ValueError(
+                f"{error} Early stopping holds out validation_fraction of the rows, stratified "
+                "by class: set validation_fraction in (0, 1) to hold out at least 2 rows and as "
+                "many as there are classes, give every class at least 2 rows, pass X_val and "
+                "y_val, or set early_stopping=False."
+            ) from error
         if len(validation_rows) < 2:
             raise ValueError(
                 "The validation set is too small. Increase 'validation_fraction' or the size of "
@@ -878,7 +898,8 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
     def predict_log_proba(self, X):
         """Log of the probability of each class (of each label, for multilabel targets).
 
-        Computed through log-softmax (log-sigmoid), so never log(0).
+        ``np.log(predict_proba(X))``, as in ``MLPClassifier``, so that the two agree to
+        roundoff; never -inf, since no probability is below ``np.finfo(dtype).tiny``.
 
         Parameters
         ----------
@@ -890,7 +911,8 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
         log_proba : ndarray of shape (n_samples, n_classes)
             Columns in the order of ``classes_``.
         """
-        return self._predict_log_proba(X)[0]
+        proba, ops = self._predict_proba(X, "predict_log_proba")
+        return ops.log(proba)
 
     def predict_proba(self, X):
         """Probability of each class (of each label, for multilabel targets).
@@ -904,15 +926,17 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
         -------
         proba : ndarray of shape (n_samples, n_classes)
             Columns in the order of ``classes_``; rows sum to 1 for single-label targets.
-            Multilabel probabilities are kept strictly inside (0, 1).
+            Every probability is at least ``np.finfo(dtype).tiny`` (so that its log is finite),
+            and multilabel probabilities are kept strictly inside (0, 1).
         """
         return self._predict_proba(X, "predict_proba")[0]
 
     def _predict_proba(self, X, method):
+        """(P, the operations of X's namespace), every P at least the dtype's smallest normal."""
         proba, ops = self._predict_log_proba(X, log=False, method=method)
-        if self.out_activation_ == LOGISTIC:
-            info = ops.xp.finfo(proba.dtype)
-            ops.clip(proba, float(info.smallest_normal), 1.0 - float(info.eps))
+        info = ops.xp.finfo(proba.dtype)
+        high = 1.0 - float(info.eps) if self.out_activation_ == LOGISTIC else 1.0
+        ops.clip(proba, float(info.smallest_normal), high)
         return proba, ops
 
     def predict(self, X):

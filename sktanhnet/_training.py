@@ -37,10 +37,20 @@ class DivergenceError(ValueError):
 
 
 def _check_finite(loss, params, advice, ops=NUMPY):
-    if not (np.isfinite(loss) and ops.all_finite(params)):
+    finite_params = ops.all_finite(params)
+    if not (np.isfinite(loss) and finite_params):
         raise DivergenceError(
-            "Training diverged: the loss or the weights became non-finite (inf or NaN). " + advice
+            # MLPClassifier's words where it would raise too (non-finite weights), then ours
+            ("" if finite_params else NON_FINITE_WEIGHTS)
+            + "Training diverged: the loss or the weights became non-finite (inf or NaN). "
+            + advice
         )
+
+
+NON_FINITE_WEIGHTS = (
+    "Solver produced non-finite parameter weights. The input data may contain large values "
+    "and need to be preprocessed. "
+)
 
 
 STOCHASTIC_ADVICE = "Scale the data (for instance with StandardScaler) or lower learning_rate_init."

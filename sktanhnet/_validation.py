@@ -10,6 +10,16 @@ import numpy as np
 from sklearn.utils.validation import check_array
 
 
+class InvalidParameterError(ValueError, TypeError):
+    """A parameter of the estimator has a value it does not allow.
+
+    A subclass of both ValueError and TypeError, as scikit-learn's own ``InvalidParameterError``
+    (which lives in a private module), so that code catching either keeps working.
+    """
+
+    __module__ = "sktanhnet"
+
+
 def is_int(value):
     return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
 
@@ -141,9 +151,15 @@ def check_sample_weight(sample_weight, n_samples, name="sample_weight"):
             raise
         # numpy's own conversion errors ("could not convert string to float") name no array
         raise type(error)(f"{name} must hold numbers: {error}") from error
-    if sample_weight.ndim != 1 or sample_weight.shape[0] != n_samples:
+    if sample_weight.ndim != 1:  # scikit-learn's words, then ours
         raise ValueError(
-            f"{name}.shape == {sample_weight.shape}, expected ({n_samples},): one weight per row."
+            f"Sample weights must be 1D array or scalar, got {sample_weight.ndim}D array. "
+            f"Expected either a scalar value or a 1D array of length {n_samples}. "
+            f"{name} holds one weight per row."
+        )
+    if sample_weight.shape[0] != n_samples:
+        raise ValueError(
+            f"{name}.shape == {sample_weight.shape}, expected ({n_samples},)! One weight per row."
         )
     if (sample_weight < 0).any():
         raise ValueError(f"Negative values in {name}: every weight must be >= 0.")
@@ -154,7 +170,12 @@ def check_sample_weight(sample_weight, n_samples, name="sample_weight"):
 def check_total_weight(row_weights, name):
     """The weights must not all be zero, and their sum (the loss's normaliser) must be finite."""
     if not row_weights.any():
-        raise ValueError(f"Every value of {name} is zero: at least one row needs a weight > 0.")
+        # scikit-learn's words for sample_weight, then ours
+        sklearn_words = "Sample weights must contain at least one non-zero number. "
+        raise ValueError(
+            (sklearn_words if name == "sample_weight" else "")
+            + f"Every value of {name} is zero: at least one row needs a weight > 0."
+        )
     with np.errstate(over="ignore"):
         total = row_weights.sum()
     if not np.isfinite(total):
@@ -163,12 +184,25 @@ def check_total_weight(row_weights, name):
         )
 
 
+def _non_positive_layer_sizes(value):
+    """MLPClassifier's own ValueError for a sequence of sizes with one <= 0, or ''."""
+    if is_int(value) or isinstance(value, str) or not hasattr(value, "__iter__"):
+        return ""
+    try:
+        sizes = list(value)
+        non_positive = bool(np.any(np.array(sizes) <= 0))
+    except (TypeError, ValueError):
+        return ""
+    return f"hidden_layer_sizes must be > 0, got {sizes}. " if non_positive else ""
+
+
 def validate_params(estimator):
-    """Raise ValueError naming the first parameter whose value is not allowed."""
+    """Raise InvalidParameterError naming the first parameter whose value is not allowed."""
     for name, (is_valid, allowed) in PARAMETER_CHECKS.items():
         value = getattr(estimator, name)
         if not is_valid(value):
-            raise ValueError(
-                f"The {name!r} parameter of {type(estimator).__name__} must be {allowed}. "
-                f"Got {value!r} instead."
+            prefix = _non_positive_layer_sizes(value) if name == "hidden_layer_sizes" else ""
+            raise InvalidParameterError(
+                f"{prefix}The {name!r} parameter of {type(estimator).__name__} must be "
+                f"{allowed}. Got {value!r} instead."
             )

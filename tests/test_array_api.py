@@ -148,6 +148,7 @@ def test_float32_stays_float32(data, solver):
         ({"scoring": "accuracy"}, True),
         ({"class_weight": "balanced"}, False),
         ({"class_weight": {0: 3.0, 2: 0.5}, "solver": "sgd"}, True),
+        ({"class_weight": {0: 1000, 1: 1e-4, 2: 1e-4}}, False),  # the rare-class bias shift
         ({"solver": "lbfgs"}, True),
     ],
 )

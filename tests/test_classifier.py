@@ -238,7 +238,9 @@ def test_partial_fit_only_for_stochastic_solvers(iris):
     assert clf.n_iter_ == 1 and clf.t_ == 10
     clf.partial_fit(X[10:30], y[10:30])
     assert clf.t_ == 30
-    with pytest.raises(ValueError, match=r"classes not in classes_: \[7\]"):
+    with pytest.raises(
+        ValueError, match=r"`y` has classes not in `self.classes_`.*Not in classes_: \[7\]"
+    ):
         clf.partial_fit(X[:2], np.array([0, 7]))
     with pytest.raises(ValueError, match="early_stopping"):
         clf.set_params(early_stopping=True).partial_fit(X, y)

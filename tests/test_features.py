@@ -253,7 +253,7 @@ def test_validation_set_errors(data):
         _small(early_stopping=True).fit(X, y, y_val=y[:10])
     with pytest.raises(ValueError, match="X_val needs y_val"):
         _small(early_stopping=True).fit(X, y, X_val=X[:10])
-    with pytest.raises(ValueError, match="y_val has classes not in classes_"):
+    with pytest.raises(ValueError, match="`y_val` has classes not in `self.classes_`"):
         _small(early_stopping=True).fit(X, y, X_val=X[:3], y_val=[0, 1, 9])
     with pytest.raises(ValueError, match="features"):
         _small(early_stopping=True).fit(X, y, X_val=X[:10, :3], y_val=y[:10])

@@ -1,16 +1,44 @@
-"""scikit-learn's own compatibility checks, for every solver, with no expected failures."""
+"""scikit-learn's own compatibility checks, for every solver at its defaults, no expected failures.
 
-from sklearn.utils.estimator_checks import parametrize_with_checks
+The checks fit with ``random_state=0``. Those whose outcome depends on the fit's randomness (an
+accuracy or a share of predictions above a threshold, every class predicted) are run again here
+with seeds 1 to 5, and the class-weight check's setting with seeds 0 to 19 in
+``test_class_balance.py``.
+"""
+
+import pytest
+import sklearn.utils.estimator_checks as estimator_checks
+from sklearn.utils.estimator_checks import (
+    check_class_weight_classifiers,
+    check_classifiers_classes,
+    check_classifiers_train,
+    parametrize_with_checks,
+)
 
 from sktanhnet import TanhMLPClassifier
 
 ESTIMATORS = [
-    TanhMLPClassifier(solver="adam", hidden_layer_sizes=(20,), max_iter=300),
-    TanhMLPClassifier(solver="sgd", hidden_layer_sizes=(20,), max_iter=300),
-    TanhMLPClassifier(solver="lbfgs", hidden_layer_sizes=(20,), max_iter=300),
+    TanhMLPClassifier(),
+    TanhMLPClassifier(solver="sgd"),
+    TanhMLPClassifier(solver="lbfgs"),
 ]
 
 
 @parametrize_with_checks(ESTIMATORS)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
+
+
+@pytest.mark.parametrize(
+    "check", [check_classifiers_train, check_classifiers_classes, check_class_weight_classifiers]
+)
+@pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_stochastic_checks_pass_for_other_seeds(monkeypatch, check, solver, seed):
+    original = estimator_checks.set_random_state
+    monkeypatch.setattr(  # the checks set random_state=0: make it ``seed``
+        estimator_checks,
+        "set_random_state",
+        lambda estimator, random_state=0: original(estimator, seed),
+    )
+    check("TanhMLPClassifier", TanhMLPClassifier(solver=solver, random_state=seed))

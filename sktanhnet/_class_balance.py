@@ -1,0 +1,38 @@
+"""Where the weights leave a class almost nothing, the network starts by predicting it as rare.
+
+A softmax output starts near uniform: its biases are small random draws. When sample or class
+weights leave a class with a negligible share of the loss, nothing in training pushes that
+class's probability down away from the rows of the heavy classes, and it keeps its starting
+share of the input space. So ``class_weight={0: 1000, 1: 1e-4, 2: 1e-4}`` on scikit-learn's
+``check_class_weight_classifiers`` data gave class 0 only 80-86% of the test rows for most seeds
+with "adam" and "sgd" (MLPClassifier with the same ``sample_weight`` did the same), where L-BFGS,
+which drives the loss to zero, gave 100%.
+
+The remedy is the usual one, a start at the class priors, applied only where it matters: the
+output bias of class c is lowered by ``log(K * W_c / max W)`` when that is negative, where W_c is
+the class's total weight (its number of rows, without weights) and K = 100. A class with at
+least 1% of the heaviest class's weight starts exactly as in MLPClassifier (the same seed gives
+the same training); a lighter one starts with at most K times its share of the probability,
+relative to the heaviest class. The shift depends on the totals W_c only, so integer weights
+still train as repeated rows, and scaling every weight changes nothing. It is floored at
+``log(eps)`` of the dtype, so that a class of zero weight gets a finite bias.
+"""
+
+import numpy as np
+
+# A class with less than 1/K of the heaviest class's total weight starts as rare.
+K = 100.0
+
+
+def output_bias_shift(target, sample_weight, n_classes, eps):
+    """The shift to add to the output biases, (n_classes,), or None where it is zero.
+
+    ``target`` holds each row's class index, ``sample_weight`` the rows' weights (class weights
+    included; not all zero) or None (NumPy arrays, on the host), ``eps`` the machine epsilon of
+    the network's dtype.
+    """
+    totals = np.bincount(target, weights=sample_weight, minlength=n_classes)
+    with np.errstate(divide="ignore"):
+        shift = np.minimum(np.log(K * totals / totals.max()), 0.0)
+    shift = np.maximum(shift, np.log(eps))
+    return shift if shift.any() else None

@@ -1,0 +1,205 @@
+"""Drop-in fidelity (issue 13): MLPClassifier's errors, word for word, and log(proba) = log_proba.
+
+Each fault is raised on both estimators, with the installed scikit-learn: ours must raise the
+same exception type (or a subclass) and its message must start with MLPClassifier's, our hint
+coming after.
+"""
+
+import inspect
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_blobs, make_multilabel_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
+
+import sktanhnet
+from sktanhnet import InvalidParameterError, TanhMLPClassifier
+
+X = np.random.RandomState(0).uniform(size=(20, 3))
+Y = np.arange(20) % 3
+
+
+def _partial_fit_twice(estimator, first, second):
+    return estimator.partial_fit(X, **first).partial_fit(X, **second)
+
+
+def _warm_refit(estimator, y_again):
+    return estimator.set_params(warm_start=True).fit(X, Y).fit(X, y_again)
+
+
+# fault: (estimator parameters, the call that raises)
+FAULTS = {
+    "warm_start, fewer classes": ({}, lambda e: _warm_refit(e, Y % 2)),
+    "warm_start, new classes": ({}, lambda e: _warm_refit(e, Y + 1)),
+    "warm_start, string classes": ({}, lambda e: _warm_refit(e, np.array(["a", "b"])[Y % 2])),
+    "partial_fit, unseen classes": (
+        {},
+        lambda e: _partial_fit_twice(e, {"y": Y, "classes": [0, 1, 2]}, {"y": Y + 1}),
+    ),
+    "partial_fit, other classes": (
+        {},
+        lambda e: _partial_fit_twice(
+            e, {"y": Y, "classes": [0, 1, 2]}, {"y": Y, "classes": [0, 1, 2, 3]}
+        ),
+    ),
+    "partial_fit, no classes": ({}, lambda e: e.partial_fit(X, Y)),
+    "partial_fit, early stopping": (
+        {"early_stopping": True},
+        lambda e: e.fit(X, Y).partial_fit(X, Y),
+    ),
+    "early stopping, a class of one row": (
+        {"early_stopping": True},
+        lambda e: e.fit(X[:10], np.r_[np.zeros(9), 1]),
+    ),
+    "early stopping, fewer validation rows than classes": (
+        {"early_stopping": True},
+        lambda e: e.fit(X[:10], Y[:10] % 2),
+    ),
+    "early stopping, validation_fraction=0": (
+        {"early_stopping": True, "validation_fraction": 0.0},
+        lambda e: e.fit(X, Y),
+    ),
+    "early stopping, validation set too small": (
+        {"early_stopping": True},
+        lambda e: e.fit(X[:5], Y[:5]),
+    ),
+    "hidden_layer_sizes with a 0": ({"hidden_layer_sizes": (10, 0)}, lambda e: e.fit(X, Y)),
+    "hidden_layer_sizes negative": ({"hidden_layer_sizes": [-1]}, lambda e: e.fit(X, Y)),
+    "multiclass-multioutput y": ({}, lambda e: e.fit(X, np.c_[Y, Y])),
+    "predict before fit": ({}, lambda e: e.predict(X)),
+    "X of other width": ({}, lambda e: e.fit(X, Y).predict(X[:, :2])),
+    "X with NaN": ({}, lambda e: e.fit(np.where(X > 0.9, np.nan, X), Y)),
+    "y of other length": ({}, lambda e: e.fit(X, Y[:-1])),
+}
+if "sample_weight" in inspect.signature(MLPClassifier.fit).parameters:  # scikit-learn >= 1.7
+    FAULTS |= {
+        "sample_weight 2-D": ({}, lambda e: e.fit(X, Y, sample_weight=np.ones((20, 2)))),
+        "sample_weight of other length": ({}, lambda e: e.fit(X, Y, sample_weight=np.ones(3))),
+        "sample_weight all zero": ({}, lambda e: e.fit(X, Y, sample_weight=np.zeros(20))),
+        "sample_weight NaN": ({}, lambda e: e.fit(X, Y, sample_weight=np.full(20, np.nan))),
+    }
+
+
+def _error(estimator, call):
+    """The exception that ``call(estimator)`` raises, or None."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            call(estimator)
+        except Exception as error:
+            return error
+    return None
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_the_same_error_as_mlpclassifier_then_ours(fault):
+    parameters, call = FAULTS[fault]
+    theirs = _error(MLPClassifier(activation="tanh", max_iter=2, **parameters), call)
+    ours = _error(TanhMLPClassifier(max_iter=2, **parameters), call)
+    if theirs is None:  # scikit-learn 1.6 trains on a validation set of one row
+        assert fault == "early stopping, validation set too small"
+        assert isinstance(ours, ValueError)
+        return
+    assert isinstance(ours, type(theirs))
+    expected = str(theirs).replace("MLPClassifier", "TanhMLPClassifier")
+    assert str(ours).startswith(expected), f"\n theirs: {theirs}\n ours:   {ours}"
+
+
+@pytest.mark.parametrize(
+    "parameters",
+    [
+        {"solver": "newton"},
+        {"alpha": -1.0},
+        {"momentum": 2},
+        {"validation_fraction": 1.0},
+        {"hidden_layer_sizes": 0},
+        {"hidden_layer_sizes": "a"},
+        {"batch_size": 0},
+        {"max_iter": 0},
+    ],
+)
+def test_invalid_parameters_raise_a_value_and_type_error_as_mlpclassifier(parameters):
+    theirs = _error(MLPClassifier(**parameters), lambda e: e.fit(X, Y))
+    ours = _error(TanhMLPClassifier(**parameters), lambda e: e.fit(X, Y))
+    assert isinstance(theirs, ValueError) and isinstance(theirs, TypeError)
+    assert type(ours) is InvalidParameterError
+    assert isinstance(ours, ValueError) and isinstance(ours, TypeError)
+    name = next(iter(parameters))
+    assert str(ours).startswith(f"The {name!r} parameter of TanhMLPClassifier must be ")
+
+
+def test_invalid_parameter_error_is_public():
+    assert sktanhnet.InvalidParameterError is InvalidParameterError
+    assert "InvalidParameterError" in sktanhnet.__all__
+    for parameters in ({"class_weight": {0: "a"}}, {"class_weight": {0: -1.0}}, {"scoring": "x"}):
+        with pytest.raises(InvalidParameterError):
+            TanhMLPClassifier(max_iter=2, **parameters).fit(X, Y)
+
+
+# ---------------------------------------------------------------- log(proba) = log_proba
+
+
+def _data(kind):
+    if kind == "multilabel":
+        return make_multilabel_classification(n_samples=60, random_state=0)
+    X, y = make_blobs(n_samples=60, centers=2 if kind == "binary" else 3, random_state=0)
+    return X, y
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("kind", ["softmax", "binary", "multilabel"])
+@pytest.mark.parametrize("solver", ["lbfgs", "adam"])
+def test_log_proba_is_the_log_of_proba(solver, kind, dtype):
+    """Also where training saturates the probabilities (L-BFGS on separable data)."""
+    X, y = _data(kind)
+    X = X.astype(dtype)
+    for seed in range(3):
+        clf = TanhMLPClassifier(solver=solver, hidden_layer_sizes=30, random_state=seed)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            clf.fit(X, y)
+        proba = clf.predict_proba(X)
+        log_proba = clf.predict_log_proba(X)
+        assert proba.dtype == log_proba.dtype == dtype
+        np.testing.assert_allclose(log_proba, np.log(proba))
+        np.testing.assert_array_equal(log_proba.argmax(axis=1), proba.argmax(axis=1))
+        if kind == "multilabel":
+            assert (proba > 0).all() and (proba < 1).all()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_multilabel_probabilities_stay_inside_0_1_when_saturated(dtype):
+    X, Y = make_multilabel_classification(n_samples=30, n_classes=3, random_state=0)
+    clf = TanhMLPClassifier(hidden_layer_sizes=(), max_iter=2, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X.astype(dtype), Y)
+    clf.coefs_[0][...] = np.array([[1e4], [-1e4], [0.0]]).T.repeat(len(X.T), axis=0)
+    proba = clf.predict_proba(X.astype(dtype))
+    assert (proba > 0).all() and (proba < 1).all()
+    np.testing.assert_allclose(clf.predict_log_proba(X.astype(dtype)), np.log(proba))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_log_proba_is_finite_where_a_probability_underflows(dtype):
+    """Probabilities are floored at the dtype's smallest normal number, log-probabilities at
+    its log, where MLPClassifier's reach 0 and -inf."""
+    X, y = make_blobs(n_samples=30, centers=3, random_state=0)
+    X = X.astype(dtype)
+    clf = TanhMLPClassifier(hidden_layer_sizes=(), max_iter=2, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y)
+    clf.coefs_[0][...] = 0.0
+    clf.intercepts_[0][...] = np.array([0.0, -2000.0, -1.0])
+    proba = clf.predict_proba(X)
+    tiny = np.finfo(dtype).tiny
+    np.testing.assert_array_equal(proba[:, 1], tiny)
+    np.testing.assert_allclose(
+        proba[:, [0, 2]], np.broadcast_to([1, np.exp(-1)], (30, 2)) / (1 + np.exp(-1)), rtol=1e-6
+    )
+    log_proba = clf.predict_log_proba(X)
+    np.testing.assert_array_equal(log_proba, np.log(proba))
+    assert np.isfinite(log_proba).all()
