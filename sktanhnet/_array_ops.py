@@ -113,6 +113,9 @@ class NumpyOps:
         """Sum over ``axis``, into ``out`` when given."""
         return values.sum(axis=axis, out=out)
 
+    def max(self, values, axis):
+        return values.max(axis=axis)  # the method: np.max costs a microsecond more per call
+
     def sigmoid(self, values):
         """1 / (1 + exp(-z)) in place, without overflow."""
         # exp(-|Z|) is in (0, 1]; sigmoid(Z) = 1 / (1 + e) for Z >= 0 and e / (1 + e) otherwise.
@@ -252,6 +255,9 @@ class ArrayApiOps(NumpyOps):
     def clip(self, values, low, high):
         values[...] = self.xp.clip(values, low, high)
         return values
+
+    def max(self, values, axis):
+        return self.xp.max(values, axis=axis)
 
     def sum(self, values, axis, out=None):
         total = self.xp.sum(values, axis=axis)

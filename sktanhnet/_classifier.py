@@ -823,11 +823,12 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ prediction
 
-    def _log_proba(self, X, weights, layout, log=True, ops=NUMPY):
+    def _log_proba(self, X, weights, layout, log=True, ops=NUMPY, clip=None):
         """log P (P with ``log=False``) for validated X, chunk by chunk, on one or more threads.
 
         Each thread has buffers of its own, made in this call (see ``_threads``). On another
-        namespace than NumPy the chunks run one after the other, on X's device.
+        namespace than NumPy the chunks run one after the other, on X's device. ``clip``, a
+        (low, high) pair, clips each chunk's values while they are in cache.
         """
         coefs, intercepts = weights
         xp = ops.xp
@@ -839,7 +840,7 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
         def work(workspace, i):
             chunk = slice(i * rows, min((i + 1) * rows, n_rows))
             activations, _ = workspace.rows(chunk.stop - chunk.start)
-            out[chunk, :] = _network.log_proba(
+            values = _network.log_proba(
                 coefs,
                 intercepts,
                 ops.take_rows(X, chunk, None),
@@ -848,6 +849,9 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
                 log,
                 ops,
             )
+            if clip is not None:
+                ops.clip(values, *clip)
+            out[chunk, :] = values
 
         n_chunks = -(-n_rows // rows)
         map_chunks(n_chunks, lambda: Workspace(layout, rows, dtype, ops), work, ops.is_numpy)
@@ -873,8 +877,12 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
             )
         return ops
 
-    def _predict_log_proba(self, X, log=True, method="predict_log_proba"):
-        """(log P or P, the operations of X's namespace) for X, after every check."""
+    def _predict_proba(self, X, method):
+        """(P, the operations of X's namespace) for X, after every check.
+
+        Every P is at least the dtype's smallest normal number (so that its log is finite), and
+        below 1 - eps for multilabel outputs: clipped chunk by chunk, while in cache.
+        """
         check_is_fitted(self)
         ops = self._check_namespace(X, method)
         X = validate_data(
@@ -884,16 +892,20 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
             X = X.tocsr()
         sizes = [self.n_features_in_] + [b.shape[0] for b in self.intercepts_]
         layout = ParameterLayout(sizes)
-        log_proba = self._log_proba(X, (self.coefs_, self.intercepts_), layout, log, ops)
         xp = ops.xp
+        info = xp.finfo(xp.result_type(X.dtype, self.coefs_[0].dtype) if self.coefs_ else X.dtype)
+        high = 1.0 - float(info.eps) if self.out_activation_ == LOGISTIC else 1.0
+        weights = (self.coefs_, self.intercepts_)
+        clip = (float(info.smallest_normal), high)
+        proba = self._log_proba(X, weights, layout, False, ops, clip)
         # NaN anywhere makes the sum NaN; no rows x k temporary
-        if bool(xp.isnan(ops.sum(ops.reshape(log_proba, (-1,)), axis=0))):
+        if bool(xp.isnan(ops.sum(ops.reshape(proba, (-1,)), axis=0))):
             raise ValueError(
                 "The network's output is NaN for some rows of X: their values are too large "
                 "for the weights (inf - inf overflowed in the network). Scale X as the "
                 "training data was scaled (for instance with StandardScaler)."
             )
-        return log_proba, ops
+        return proba, ops
 
     def predict_log_proba(self, X):
         """Log of the probability of each class (of each label, for multilabel targets).
@@ -930,14 +942,6 @@ class TanhMLPClassifier(ClassifierMixin, CallbackSupportMixin, BaseEstimator):
             and multilabel probabilities are kept strictly inside (0, 1).
         """
         return self._predict_proba(X, "predict_proba")[0]
-
-    def _predict_proba(self, X, method):
-        """(P, the operations of X's namespace), every P at least the dtype's smallest normal."""
-        proba, ops = self._predict_log_proba(X, log=False, method=method)
-        info = ops.xp.finfo(proba.dtype)
-        high = 1.0 - float(info.eps) if self.out_activation_ == LOGISTIC else 1.0
-        ops.clip(proba, float(info.smallest_normal), high)
-        return proba, ops
 
     def predict(self, X):
         """Predicted class of each row (0/1 indicator rows for multilabel targets).

@@ -207,8 +207,7 @@ def forward(coefs, intercepts, X, activations, out_activation, ops=NUMPY):
 
 def _softmax_inplace(logits, ops):
     """eq 2 on Z^T (one column per row), computed as exp(Z - max Z) / sum: it never overflows."""
-    xp = ops.xp
-    logits -= xp.max(logits, axis=0)
+    logits -= ops.max(logits, axis=0)
     ops.exp(logits)
     logits /= ops.sum(logits, axis=0)
     return logits
@@ -230,7 +229,7 @@ def log_proba(coefs, intercepts, X, activations, out_activation, log=True, ops=N
         ops.clip(logits, -bound, bound)
         if not log:
             return _softmax_inplace(logits, ops).T
-        logits -= xp.max(logits, axis=0)
+        logits -= ops.max(logits, axis=0)
         logits -= xp.log(ops.sum(xp.exp(logits), axis=0))
     else:
         ops.log_sigmoid(logits)
@@ -281,7 +280,7 @@ def _output_loss_and_delta(logits, target, row_weights, normalizer, out_activati
     ops = workspace.ops
     xp = ops.xp
     if out_activation == SOFTMAX:
-        logits -= xp.max(logits, axis=0)
+        logits -= ops.max(logits, axis=0)
         true_class = ops.true_class(logits, target, workspace)
         true_logits = ops.take_true_class(logits, true_class)
         ops.exp(logits)
