@@ -4,9 +4,9 @@ The network (``_network``), the optimizers and the training loops are written on
 standard's functions and operators (``+=``, ``x[...] = y``, ``.T``) and with the primitives below
 for what the standard leaves out: writing a result into an existing buffer, an elementwise
 function in place, a gather of rows into a buffer, a scalar that stays on the device. Each
-primitive has a NumPy fast path (``NumpyOps``: ``out=`` arguments, no temporaries, scipy.sparse
-inputs) and a portable path (``ArrayApiOps``: any namespace that follows the standard, such as
-PyTorch, CuPy or array-api-strict, on any device).
+primitive has a NumPy fast path (``NumpyOps``: ``out=`` arguments, no temporaries; the network
+multiplies scipy.sparse X itself) and a portable path (``ArrayApiOps``: any namespace that
+follows the standard, such as PyTorch, CuPy or array-api-strict, on any device).
 
 The estimator finds the namespace and device once, from X, and hands the matching object down
 with the arrays; nothing below it asks again which library an array comes from. NumPy input
@@ -18,7 +18,6 @@ import contextlib
 import copy
 
 import numpy as np
-import scipy.sparse as sp
 
 
 class NumpyOps:
@@ -65,12 +64,8 @@ class NumpyOps:
         return np.errstate(over="ignore")
 
     def matmul(self, left, right, out):
-        """out = left @ right, for a dense or sparse ``left``."""
-        if sp.issparse(left):
-            out[...] = left @ right
-        else:
-            np.matmul(left, right, out=out)
-        return out
+        """out = left @ right, for dense arrays (the network multiplies sparse X itself)."""
+        return np.matmul(left, right, out=out)
 
     def tanh(self, values):
         """tanh in place, as 2 / (1 + exp(-2z)) - 1.
