@@ -63,9 +63,13 @@ class NumpyOps:
         """exp(-2z) in ``tanh`` overflows to inf for z < -354, and gives -1 as it should."""
         return np.errstate(over="ignore")
 
-    def matmul(self, left, right, out):
-        """out = left @ right, for dense arrays (the network multiplies sparse X itself)."""
-        return np.matmul(left, right, out=out)
+    # out = left @ right and the like, for dense arrays (the network multiplies sparse X
+    # itself): NumPy's own functions, called with out=, without a Python frame of ours.
+    matmul = staticmethod(np.matmul)
+    multiply = staticmethod(np.multiply)
+    divide = staticmethod(np.divide)
+    subtract = staticmethod(np.subtract)
+    sqrt = staticmethod(np.sqrt)
 
     def tanh(self, values):
         """tanh in place, as 2 / (1 + exp(-2z)) - 1.
@@ -87,18 +91,6 @@ class NumpyOps:
     def log(self, values):
         """log in place."""
         return np.log(values, out=values)
-
-    def multiply(self, left, right, out):
-        return np.multiply(left, right, out=out)
-
-    def divide(self, left, right, out):
-        return np.divide(left, right, out=out)
-
-    def subtract(self, left, right, out):
-        return np.subtract(left, right, out=out)
-
-    def sqrt(self, values, out):
-        return np.sqrt(values, out=out)
 
     def clip(self, values, low, high):
         """Clip in place."""
