@@ -141,7 +141,7 @@ def main(argv=None):
     print(f"{machine['machine']}; {machine['versions']}; {machine['blas']}")
     print(f"new: this checkout; old: {args.old}")
     header = ["workload", "dtype", "solver", "old ms/epoch", "new ms/epoch", "new / old"]
-    header.append("max |P new - P old|")
+    header.append("max abs(P new - P old)")
     print(table(header, []))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
