@@ -161,11 +161,11 @@ class NumpyOps:
         return bool(np.isfinite(array).all())
 
 
-class ArrayApiOps(NumpyOps):
+class ArrayApiOps:
     """Any array API namespace: new arrays from the standard's functions, copied into buffers.
 
-    Inherits nothing that writes with ``out=``: every method that NumpyOps implements with a
-    NumPy call is overridden here with the standard's functions.
+    The same methods as ``NumpyOps``, each with the standard's functions only (no subclass of
+    it, so that a method missing here fails loudly instead of calling NumPy).
     """
 
     is_numpy = False
@@ -323,29 +323,28 @@ def namespace_and_device(array):
     return xp.__name__.removeprefix("array_api_compat."), array_api_compat.device(array)
 
 
-def ops_for(*arrays):
-    """The operations for the arrays' namespace and device, under array API dispatch.
+def ops_for(X):
+    """The operations for X's namespace and device, under array API dispatch.
 
-    NumPy (``NUMPY``) without dispatch, or when every array is NumPy-like; otherwise the
-    namespace and device of the first non-NumPy array, found with ``array_api_compat``.
+    NumPy (``NUMPY``) without dispatch or for NumPy-like X (arrays, lists, DataFrames, sparse
+    matrices); otherwise X's namespace and device, found with ``array_api_compat``.
     """
     from sklearn import get_config
 
-    foreign = [a for a in arrays if a is not None and not is_numpy_array(a)]
-    if not foreign or not get_config().get("array_api_dispatch", False):
+    if is_numpy_array(X) or not get_config().get("array_api_dispatch", False):
         return NUMPY
     try:
         import array_api_compat
     except ImportError:  # pragma: no cover - the array-api extra is missing
         raise ImportError(
-            f"Inputs of type {type(foreign[0]).__module__}.{type(foreign[0]).__name__} under "
+            f"Inputs of type {type(X).__module__}.{type(X).__name__} under "
             "array_api_dispatch need the array-api-compat package: "
             'pip install "sktanhnet[array-api]".'
         ) from None
-    xp = array_api_compat.array_namespace(foreign[0])
+    xp = array_api_compat.array_namespace(X)
     if array_api_compat.is_numpy_namespace(xp):
         return NUMPY
-    return ArrayApiOps(xp, array_api_compat.device(foreign[0]))
+    return ArrayApiOps(xp, array_api_compat.device(X))
 
 
 def model_to_numpy(estimator):
