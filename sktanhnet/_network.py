@@ -1,4 +1,4 @@
-"""The network of the note: tanh hidden layers, softmax (or sigmoid) output, mean cross-entropy.
+"""The network of the note: tanh hidden layers, an output head, and its loss; backpropagation.
 
 Nothing here knows scikit-learn. Every equation is written once, for every array namespace:
 with the standard's operators and functions, and with the primitives of ``_array_ops`` (``ops``,
@@ -21,8 +21,15 @@ Extensions beyond the note, each stated where it is coded:
 - the L2 term (alpha / 2s) sum_l ||W_l||^2 of scikit-learn's MLP;
 - sample weights: each row's loss and delta scaled by w_i, and every 1/n (the L2 term's too)
   becomes 1/s with s = sum w (s = n without weights);
-- multilabel targets: independent sigmoid outputs with binary cross-entropy, a canonical pair
-  like softmax with cross-entropy, so delta_L = (P - Y) / s holds unchanged.
+- the output heads below the note's softmax: each output activation is paired with the loss it
+  is the canonical link of, so delta_L = (P - Y) / s holds unchanged for every one of them, and a
+  head differs from another only in its forward function and its loss (``_output_loss_and_delta``):
+  (h1) softmax + cross-entropy, multiclass (the note, eq 2, 3);
+  (h2) logistic + binary cross-entropy, multilabel;
+  (h3) identity + squared error, regression (``loss="squared_error"``);
+  (h4) exp + Poisson deviance, regression (``loss="poisson"``).
+  The losses are scikit-learn's (``sklearn/neural_network/_base.py``), so that loss curves and
+  L-BFGS runs agree with its MLP.
 """
 
 import numpy as np
@@ -30,8 +37,10 @@ import scipy.sparse as sp
 
 from ._array_ops import NUMPY
 
-SOFTMAX = "softmax"
-LOGISTIC = "logistic"
+SOFTMAX = "softmax"  # (h1)
+LOGISTIC = "logistic"  # (h2)
+IDENTITY = "identity"  # (h3)
+EXP = "exp"  # (h4)
 
 
 class ParameterLayout:
@@ -197,12 +206,20 @@ class Workspace:
 
 
 def forward(coefs, intercepts, X, activations, out_activation, ops=NUMPY):
-    """Forward pass: fills ``activations`` (a workspace's) and returns P, (n, k) (eq 1, 2)."""
+    """Forward pass: fills ``activations`` (a workspace's) and returns P, (n, k) (eq 1, 2).
+
+    P is the output head's: softmax (h1), sigmoid (h2), Z itself (h3) or exp(Z) (h4).
+    """
     with ops.errstate():  # exp(-2z) in NumPy's tanh
         output = forward_logits(coefs, intercepts, X, activations, ops=ops)
     if out_activation == SOFTMAX:
         return _softmax_inplace(output, ops).T
-    return ops.sigmoid(output).T  # multilabel extension: P = 1 / (1 + exp(-Z))
+    if out_activation == LOGISTIC:
+        return ops.sigmoid(output).T  # (h2): P = 1 / (1 + exp(-Z))
+    if out_activation == EXP:
+        with ops.errstate():  # exp(Z) overflows to inf for Z > 709: the caller checks
+            ops.exp(output)  # (h4): P = exp(Z)
+    return output.T  # (h3): P = Z
 
 
 def _softmax_inplace(logits, ops):
@@ -270,11 +287,19 @@ def forward_logits(coefs, intercepts, X, activations, blocks=None, ops=NUMPY):
 def _output_loss_and_delta(logits, target, row_weights, normalizer, out_activation, workspace):
     """Data term of the loss, and delta_L^T = (dL/dZ_L)^T written over ``logits`` (Z_L^T).
 
-    Softmax (eq 2, 3): target holds each row's class index; the loss is the mean of
+    (h1) Softmax (eq 2, 3): target holds each row's class index; the loss is the mean of
     -log P[i, y_i] = logsumexp(Z_i) - Z[i, y_i], taken from the true class only.
-    Logistic (multilabel): target is the 0/1 indicator matrix Y; the loss is the binary
+    (h2) Logistic (multilabel): target is the 0/1 indicator matrix Y; the loss is the binary
     cross-entropy sum_j log(1 + exp(z_ij)) - y_ij z_ij.
-    In both, delta_L = w_i (P - Y) / s (eq 5-7, 12; see ``backward`` for the corrected eq 6).
+    (h3) Identity (regression): target is the (n, k) matrix Y; the loss is scikit-learn's
+    squared_loss, half the squared error averaged over the rows and then over the k targets:
+    (1 / 2k) sum_j (z_ij - y_ij)^2 per row. Its delta is P - Y without the 1/k, as in
+    scikit-learn: with k > 1 targets the gradient is k times the loss's (kept, for parity).
+    (h4) Exp (Poisson regression): P = exp(Z), and the loss is scikit-learn's poisson_loss, half
+    the Poisson deviance summed over the targets: sum_j y log(y / p) - y + p per row, with
+    y log(y / p) = y log y - y z (0 where y = 0).
+    In all four, delta_L = w_i (P - Y) / s (eq 5-7, 12; see ``backward`` for the corrected eq 6):
+    each output activation is the canonical link of its loss, so its Jacobian cancels.
     The loss is a Python float on NumPy, a 0-d array on the device elsewhere (no sync).
     """
     ops = workspace.ops
@@ -289,10 +314,22 @@ def _output_loss_and_delta(logits, target, row_weights, normalizer, out_activati
         row_losses -= true_logits  # -log P[i, y_i] via log-softmax
         logits /= sums  # eq 2: P
         ops.subtract_true_class(logits, true_class)  # eq 7: P - Y
-    else:
+    elif out_activation == LOGISTIC:
         target = target.T
         row_losses = ops.sum(ops.softplus(logits) - target * logits, axis=0)
         ops.sigmoid(logits)
+        logits -= target  # P - Y
+    elif out_activation == IDENTITY:
+        logits -= target.T  # (h3): P - Y, with P = Z
+        row_losses = ops.sum(logits * logits, axis=0) * (0.5 / logits.shape[0])
+    else:
+        target = target.T
+        # (h4): sum_j y log y - y z - y + exp(z); log y taken where y > 0 only (xlogy)
+        log_target = xp.log(xp.where(target > 0, target, xp.ones_like(target)))
+        row_losses = ops.sum(target * (log_target - logits - 1.0), axis=0)
+        with ops.errstate():
+            ops.exp(logits)  # P = exp(Z)
+        row_losses += ops.sum(logits, axis=0)
         logits -= target  # P - Y
     if row_weights is None:
         data_loss = ops.scalar(ops.sum(row_losses, axis=0)) / normalizer
@@ -355,7 +392,7 @@ def backward(
     Chain rule (eq 4, corrected: the note swaps its variables; it is dz/dx = dz/dy * dy/dx).
     Softmax with cross-entropy is a canonical pair: with the corrected eq 6,
     dP_i/dZ_j = P_i (delta_ij - P_j), the softmax Jacobian cancels and delta_L = (P - Y) / n
-    (eq 5-7, 12).
+    (eq 5-7, 12); so do the other three heads' (h2-h4, see ``_output_loss_and_delta``).
     Buffers are a workspace's, feature-major: delta_l^T and [A_l | 1]^T. With ``grad_blocks``
     (the [dW_l; db_l] views of the gradient), eq 8 and 9 above the first layer are one product.
     Overwrites the hidden activations with tanh' = 1 - A^2 on the way down.

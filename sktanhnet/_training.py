@@ -8,6 +8,7 @@ Arrays are in the namespace and on the device of ``ops`` (``_array_ops``); the r
 """
 
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.optimize
@@ -59,6 +60,29 @@ LBFGS_ADVICE = "Scale the data (for instance with StandardScaler)."
 CALLBACK_STOP = "A callback asked to stop training. Stopping."
 
 
+@dataclass(frozen=True)
+class TrainingSettings:
+    """What the loops take from the estimator's parameters, in one place.
+
+    ``out_activation`` names the output head (``_network``); ``batch_size`` is already resolved
+    (an int); ``incremental`` is True for ``partial_fit`` (one epoch). The stochastic loop reads
+    every field but ``max_fun``; L-BFGS reads ``alpha``, ``out_activation``, ``max_iter``,
+    ``max_fun``, ``tol`` and ``verbose``.
+    """
+
+    alpha: float
+    out_activation: str
+    max_iter: int
+    tol: float
+    verbose: bool = False
+    batch_size: int = 200
+    shuffle: bool = True
+    n_iter_no_change: float = 10
+    early_stopping: bool = False
+    incremental: bool = False
+    max_fun: int = 15000
+
+
 def new_history():
     """Counters and curves of a model that has not been trained yet."""
     return {
@@ -80,28 +104,20 @@ def run_stochastic(
     X,
     target,
     sample_weight,
+    settings,
     *,
     rows,
     optimizer,
     history,
-    alpha,
-    out_activation,
-    batch_size,
-    shuffle,
     random_state,
-    max_iter,
-    tol,
-    n_iter_no_change,
-    early_stopping,
     validate,
-    incremental,
-    verbose,
     on_epoch=None,
     ops=NUMPY,
     host_weight=None,
 ):
     """Mini-batch epochs with the no-improvement rule, as scikit-learn's ``_fit_stochastic``.
 
+    ``settings`` (a ``TrainingSettings``) holds the estimator's parameters.
     ``validate(params)``, when given, returns (score, loss) on the validation data after each
     epoch; with ``early_stopping`` the score drives the stopping rule and the best epoch's weights
     are restored at the end. Without it, the training loss drives the rule. ``rows`` are the
@@ -110,6 +126,9 @@ def run_stochastic(
     ``host_weight`` is ``sample_weight`` on the host (NumPy; None: ``sample_weight`` is), from
     which each batch's normaliser is summed without waiting for a device.
     """
+    alpha, out_activation, tol = settings.alpha, settings.out_activation, settings.tol
+    batch_size, shuffle, max_iter = settings.batch_size, settings.shuffle, settings.max_iter
+    early_stopping, verbose = settings.early_stopping, settings.verbose
     host_weight = sample_weight if host_weight is None else host_weight
     sample_index = np.arange(X.shape[0]) if rows is None else np.array(rows)
     n_samples = len(sample_index)
@@ -204,12 +223,12 @@ def run_stochastic(
                 print(CALLBACK_STOP)
             break
 
-        if history["no_improvement_count"] > n_iter_no_change:
+        if history["no_improvement_count"] > settings.n_iter_no_change:
             what = "Validation score" if early_stopping else "Training loss"
             message = "%s did not improve more than tol=%f for %d consecutive epochs." % (
                 what,
                 tol,
-                n_iter_no_change,
+                settings.n_iter_no_change,
             )
             if optimizer.no_improvement():
                 if verbose:
@@ -219,7 +238,7 @@ def run_stochastic(
             if verbose:
                 print(message + " Setting learning rate to %f" % optimizer.learning_rate)
 
-        if incremental:
+        if settings.incremental:
             break
         if history["n_iter"] == max_iter:
             warnings.warn(
@@ -311,14 +330,9 @@ def run_lbfgs(
     X,
     target,
     sample_weight,
+    settings,
     *,
     history,
-    alpha,
-    out_activation,
-    max_iter,
-    max_fun,
-    tol,
-    verbose,
     validate=None,
     on_epoch=None,
     ops=NUMPY,
@@ -332,8 +346,17 @@ def run_lbfgs(
     When ``on_epoch(history)`` returns True (a callback asks to stop), L-BFGS stops there,
     without a ConvergenceWarning.
     """
+    max_iter, verbose = settings.max_iter, settings.verbose
     objective = full_loss_and_gradient(
-        layout, params, X, target, sample_weight, alpha, out_activation, ops, host_weight
+        layout,
+        params,
+        X,
+        target,
+        sample_weight,
+        settings.alpha,
+        settings.out_activation,
+        ops,
+        host_weight,
     )
 
     history["n_iter"] = 0
@@ -380,7 +403,7 @@ def run_lbfgs(
         method="L-BFGS-B",
         jac=True,
         callback=iteration_ends,
-        options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+        options={"maxfun": settings.max_fun, "maxiter": max_iter, "gtol": settings.tol},
     )
     params[...] = ops.asarray(result.x, params.dtype)
     _check_finite(result.fun, params, LBFGS_ADVICE, ops)

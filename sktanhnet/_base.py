@@ -1,0 +1,606 @@
+"""What TanhMLPClassifier and TanhMLPRegressor share: one estimator base around the network.
+
+``BaseTanhMLP`` owns the orchestration of ``fit`` and ``partial_fit`` (parameters, input
+validation, the weights' start or reuse, the optimizer, the training loop and its settings), the
+validation data (a given ``X_val`` or the early-stopping split) and its per-epoch score and loss,
+the history of counters and curves, the array namespace and device of X, and the chunked forward
+pass of prediction. The two estimators add only what differs: the targets and how they are
+encoded, the output head, the validation loss and default score, and what ``predict`` returns.
+
+Hooks a subclass defines (each documented where ``BaseTanhMLP`` declares it): ``_check_targets``,
+``_prepare_targets``, ``_split_rows``, ``_encode_validation``, ``_output``, ``_validation_loss``,
+``_default_score``, and, when it needs them, ``_row_weights`` and ``_adjust_initial_params``.
+"""
+
+import inspect
+import warnings
+from contextlib import contextmanager
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn import config_context
+from sklearn.base import BaseEstimator
+from sklearn.metrics import get_scorer
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+
+from . import _network
+from ._array_ops import (
+    is_numpy_array,
+    model_to_numpy,
+    namespace_and_device,
+    ops_for,
+    to_numpy,
+)
+from ._callbacks import CallbackSupportMixin, EpochCallbacks, with_callbacks
+from ._network import ParameterLayout, Workspace
+from ._optimizers import SGD, Adam
+from ._threads import map_chunks
+from ._training import TrainingSettings, chunk_rows, new_history, run_lbfgs, run_stochastic
+from ._validation import (
+    InvalidParameterError,
+    check_sample_weight,
+    check_total_weight,
+    is_int,
+    is_real,
+    validate_params,
+)
+
+STOCHASTIC_SOLVERS = ("sgd", "adam")
+
+
+@contextmanager
+def _restore_on_error(estimator):
+    """On any exception, put back every attribute as it was: a failed call loses nothing.
+
+    A shallow copy suffices because the fitting code never mutates an attribute's object in
+    place: it trains on fresh copies of the weights, curves and optimizer state.
+    """
+    saved = dict(estimator.__dict__)
+    try:
+        yield
+    except BaseException:
+        estimator.__dict__.clear()
+        estimator.__dict__.update(saved)
+        raise
+
+
+class BaseTanhMLP(CallbackSupportMixin, BaseEstimator):
+    """Base of the tanh multi-layer perceptrons: not for direct use.
+
+    Subclasses define ``__init__`` with their parameters (each stored as given, by
+    ``_store_params``) and the hooks named in the module's docstring.
+    """
+
+    #: What the validation score is called when ``scoring`` is None (for messages and plots).
+    _default_score_name = "score"
+    #: validate_data's y_numeric: regression targets are converted to float.
+    _y_numeric = False
+
+    def _store_params(self, params):
+        """Store each ``__init__`` argument as the attribute of its name, unchanged."""
+        for name, value in params.items():
+            if name not in ("self", "__class__"):
+                setattr(self, name, value)
+
+    # ------------------------------------------------------------------ checks
+
+    def _validate_params(self):
+        validate_params(self)
+        if isinstance(self.scoring, str) and self.scoring != "loss":
+            try:
+                get_scorer(self.scoring)
+            except ValueError as error:
+                raise InvalidParameterError(
+                    f"The 'scoring' parameter of {type(self).__name__} must be None, 'loss', "
+                    f"the name of a scikit-learn scorer or a callable. Got {self.scoring!r}: "
+                    f"{error}"
+                ) from None
+
+    def __sklearn_is_fitted__(self):
+        return hasattr(self, "coefs_")
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.array_api_support = True
+        return tags
+
+    def _hidden_sizes(self):
+        sizes = self.hidden_layer_sizes
+        return [int(sizes)] if is_int(sizes) else [int(size) for size in sizes]
+
+    def _validate_X_y(self, X, y, reset, ops):
+        """Validated X (CSR if sparse) and y (1-D, or 2-D with several columns), checked."""
+        X, y = validate_data(
+            self,
+            X,
+            to_numpy(y),  # y follows X: targets are checked on the host, then moved to X's device
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            y_numeric=self._y_numeric,
+            dtype=ops.float_dtypes,
+            reset=reset,
+        )
+        if sp.issparse(y):
+            y = y.toarray()
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        self._check_targets(y)
+        if sp.issparse(X) and X.format == "csc":
+            X = X.tocsr()  # row batches are cheap in CSR
+        return X, y
+
+    def _check_targets(self, y):
+        """Raise ValueError where y (validated, 1-D or 2-D) cannot be this estimator's target."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ fitting
+
+    def fit(self, X, y, sample_weight=None, *, X_val=None, y_val=None, sample_weight_val=None):
+        """Fit the model to the data X and targets y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The targets: class labels or a binary indicator matrix (classification), real
+            numbers (regression).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weight of each row.
+        X_val, y_val : array-like, default=None
+            Validation data: used instead of a split of X for early stopping, and recorded in
+            ``validation_scores_`` and ``validation_loss_curve_`` after each epoch (with
+            ``solver="lbfgs"``, which has no early stopping, after each iteration).
+        sample_weight_val : array-like of shape (n_val_samples,), default=None
+            Weight of each validation row.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        with _restore_on_error(self):
+            return self._fit(
+                X,
+                y,
+                sample_weight,
+                incremental=False,
+                validation=(X_val, y_val, sample_weight_val),
+            )
+
+    def _check_partial_fit(self):
+        if self.solver not in STOCHASTIC_SOLVERS:
+            raise AttributeError(
+                f"partial_fit is only available for stochastic optimizers. {self.solver} is not "
+                "stochastic. Use solver='sgd' or solver='adam'."
+            )
+        return True
+
+    @with_callbacks
+    def _fit(self, X, y, sample_weight, incremental, classes=None, validation=(None,) * 3):
+        self._validate_params()
+        first_pass = not hasattr(self, "coefs_") or (not self.warm_start and not incremental)
+        ops = ops_for(X)  # X's namespace and device, for everything below
+        X, y = self._validate_X_y(X, y, reset=first_pass, ops=ops)
+        n_samples = X.shape[0]
+        sample_weight = check_sample_weight(to_numpy(sample_weight), n_samples)
+        callbacks = EpochCallbacks(
+            self, X, y, sample_weight, 1 if incremental else self.max_iter, copy=ops.copy
+        )
+        dtype = X.dtype
+        target, n_outputs = self._prepare_targets(y, first_pass, incremental, classes, dtype)
+        sample_weight = self._row_weights(target, sample_weight, incremental)
+
+        layout = ParameterLayout([X.shape[1], *self._hidden_sizes(), n_outputs])
+        random_state = check_random_state(self.random_state)
+        stochastic = self.solver in STOCHASTIC_SOLVERS
+        if first_pass:
+            params = _network.init_params(layout, random_state, dtype, ops)
+            if not incremental:
+                self._adjust_initial_params(layout, params, target, sample_weight, ops)
+            history = new_history()
+            optimizer_state = None
+        else:
+            try:
+                params = layout.pack(self.coefs_, self.intercepts_, dtype, ops)
+            except ValueError as error:
+                raise ValueError(
+                    f"The weights of the previous fit do not fit the network of the current "
+                    f"parameters: {error} Refit with warm_start=False."
+                ) from None
+            history = self._history()
+            reuse = incremental and getattr(self, "_optimizer_state", None)
+            optimizer_state = self._optimizer_state if reuse else None
+        if stochastic:
+            optimizer = self._make_optimizer(layout.size, dtype, optimizer_state, ops)
+
+        # From here on the estimator's attributes describe the model being trained, so that a
+        # scorer can call predict on it after each epoch; _restore_on_error undoes it all.
+        self.n_outputs_ = n_outputs
+        self.n_layers_ = layout.n_layers + 1
+        self.coefs_, self.intercepts_ = layout.views(params, ops)
+        # The targets and weights follow X to its namespace and device (with the weights' host
+        # copy, from which the training loops sum batch normalisers).
+        device_target, device_weight = target, sample_weight
+        if not ops.is_numpy:
+            device_target = ops.asarray(target, None if target.ndim == 1 else dtype)
+            if sample_weight is not None:
+                device_weight = ops.asarray(sample_weight, dtype)
+
+        if stochastic:
+            if self.early_stopping and incremental:
+                raise ValueError("partial_fit does not support early_stopping=True.")
+            rows, validate = self._validation(
+                X, y, target, sample_weight, validation, random_state, layout, ops
+            )
+            n_train = n_samples if rows is None else len(rows)
+            if self.batch_size == "auto":
+                batch_size = min(200, n_train)
+            else:
+                if self.batch_size > n_train:
+                    warnings.warn(
+                        "Got `batch_size` less than 1 or larger than sample size. It is going "
+                        "to be clipped"
+                    )
+                batch_size = int(np.clip(self.batch_size, 1, n_train))
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                run_stochastic(
+                    layout,
+                    params,
+                    X,
+                    device_target,
+                    device_weight,
+                    self._training_settings(batch_size, incremental),
+                    rows=rows,
+                    optimizer=optimizer,
+                    history=history,
+                    random_state=random_state,
+                    validate=validate,
+                    on_epoch=callbacks,
+                    ops=ops,
+                    host_weight=sample_weight,
+                )
+            self._optimizer_state = optimizer.state()
+        else:
+            # L-BFGS has no early stopping (as in scikit-learn): validation data given to fit is
+            # only recorded, and X is never split.
+            _, validate = self._validation(
+                X, y, target, sample_weight, validation, random_state, layout, ops, split=False
+            )
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                run_lbfgs(
+                    layout,
+                    params,
+                    X,
+                    device_target,
+                    device_weight,
+                    self._training_settings(None, incremental),
+                    history=history,
+                    validate=validate,
+                    on_epoch=callbacks,
+                    ops=ops,
+                    host_weight=sample_weight,
+                )
+            self._optimizer_state = None
+        self._commit_history(history, stochastic and self.early_stopping)
+        callbacks.close()
+        return self
+
+    def _prepare_targets(self, y, first_pass, incremental, classes, dtype):
+        """(target as the network takes it, number of outputs); sets ``out_activation_``.
+
+        ``y`` is validated; ``dtype`` is the network's. On the first pass this learns what it
+        must of y (the classes); later it checks that y matches what was learned.
+        """
+        raise NotImplementedError
+
+    def _row_weights(self, target, sample_weight, incremental):
+        """The weight of each row in the loss (None: all equal). Default: ``sample_weight``."""
+        return sample_weight
+
+    def _adjust_initial_params(self, layout, params, target, sample_weight, ops):
+        """Change freshly drawn initial weights in place, before a fit. Default: nothing."""
+
+    def _training_settings(self, batch_size, incremental):
+        """The parameters that the training loops read, in one object."""
+        return TrainingSettings(
+            alpha=self.alpha,
+            out_activation=self.out_activation_,
+            max_iter=self.max_iter,
+            tol=self.tol,
+            verbose=self.verbose,
+            batch_size=batch_size,
+            shuffle=self.shuffle,
+            n_iter_no_change=self.n_iter_no_change,
+            early_stopping=self.early_stopping,
+            incremental=incremental,
+            max_fun=self.max_fun,
+        )
+
+    def _make_optimizer(self, n_params, dtype, state, ops):
+        if state is not None:  # the state of a partial_fit on another namespace or device
+            state = {
+                key: ops.adopt(value) if key.endswith(("moment", "velocity")) else value
+                for key, value in state.items()
+            }
+        if self.solver == "sgd":
+            if state is not None and "velocity" not in state:
+                state = None
+            return SGD(
+                n_params,
+                dtype,
+                self.learning_rate_init,
+                self.learning_rate,
+                self.momentum,
+                self.nesterovs_momentum,
+                self.power_t,
+                state=state,
+                ops=ops,
+            )
+        if state is not None and "first_moment" not in state:
+            state = None
+        return Adam(
+            n_params,
+            dtype,
+            self.learning_rate_init,
+            self.beta_1,
+            self.beta_2,
+            self.epsilon,
+            state=state,
+            ops=ops,
+        )
+
+    def _history(self):
+        """A fresh copy of the counters and curves, to continue training from."""
+        history = new_history()
+        history["t"] = getattr(self, "t_", 0)
+        history["loss_curve"] = list(getattr(self, "loss_curve_", None) or [])
+        history["validation_scores"] = list(getattr(self, "validation_scores_", None) or [])
+        history["validation_loss_curve"] = list(getattr(self, "validation_loss_curve_", None) or [])
+        if getattr(self, "best_loss_", None) is not None:
+            history["best_loss"] = self.best_loss_
+        if getattr(self, "best_validation_score_", None) is not None:
+            history["best_validation_score"] = self.best_validation_score_
+        history["no_improvement_count"] = getattr(self, "_no_improvement_count", 0)
+        return history
+
+    def _commit_history(self, history, early_stopping):
+        self.n_iter_ = history["n_iter"]
+        self.t_ = history["t"]
+        self.loss_ = history["loss"]
+        self.loss_curve_ = history["loss_curve"]
+        self.best_loss_ = None if early_stopping else history["best_loss"]
+        has_validation = bool(history["validation_scores"])
+        self.validation_scores_ = history["validation_scores"] if has_validation else None
+        self.validation_loss_curve_ = history["validation_loss_curve"] if has_validation else None
+        self.best_validation_score_ = history["best_validation_score"] if has_validation else None
+        self._no_improvement_count = history["no_improvement_count"]
+
+    # ------------------------------------------------------------------ validation data
+
+    def _validation(
+        self, X, y, target, sample_weight, validation, random_state, layout, ops, split=True
+    ):
+        """The training rows (None: all) and the per-epoch validation function (or None).
+
+        Without ``X_val``, early stopping holds out a split of X, unless ``split`` is False.
+        ``X_val`` follows X to its namespace and device; the rest stays on the host.
+        """
+        X_val, y_val, sample_weight_val = validation
+        if X_val is None and (y_val is not None or sample_weight_val is not None):
+            raise ValueError("y_val and sample_weight_val need X_val: pass X_val too.")
+        if X_val is not None:
+            if y_val is None:
+                raise ValueError("X_val needs y_val: pass the validation targets too.")
+            if not ops.is_numpy or not is_numpy_array(X_val):
+                X_val = ops.adopt(X_val, None if ops.is_numpy else X.dtype)  # mps: no float64
+            try:
+                X_val, y_val = self._validate_X_y(X_val, y_val, reset=False, ops=ops)
+            except ValueError as error:  # its messages say "X" and "y"
+                raise ValueError(f"Invalid validation data X_val, y_val: {error}") from error
+            sample_weight_val = check_sample_weight(
+                to_numpy(sample_weight_val), X_val.shape[0], "sample_weight_val"
+            )
+            target_val, sample_weight_val = self._encode_validation(
+                y_val, sample_weight_val, X.dtype
+            )
+            rows = None
+        elif self.early_stopping and split:
+            rows, validation_rows = self._split(target, random_state)
+            X_val, y_val, target_val = (
+                ops.take_rows(X, ops.adopt(validation_rows), None),
+                y[validation_rows],
+                target[validation_rows],
+            )
+            if sample_weight is None:
+                sample_weight_val = None
+            else:
+                sample_weight_val = sample_weight[validation_rows]
+                check_total_weight(sample_weight[rows], "sample_weight of the training split")
+                check_total_weight(sample_weight_val, "sample_weight of the validation split")
+        else:
+            return None, None
+        source = "X_val, y_val" if validation[0] is not None else "the early-stopping split"
+        return rows, self._validation_function(
+            X_val, y_val, target_val, sample_weight_val, layout, source, ops
+        )
+
+    #: How the early-stopping split holds out its rows, for the advice of its errors.
+    _split_advice = (
+        "Early stopping holds out validation_fraction of the rows: set validation_fraction in "
+        "(0, 1) to hold out at least 2 rows, pass X_val and y_val, or set early_stopping=False."
+    )
+
+    def _split(self, target, random_state):
+        """Training and validation rows: a hold-out of validation_fraction (``_split_rows``)."""
+        indices = np.arange(len(target))
+        split = dict(random_state=random_state, test_size=self.validation_fraction)
+        try:
+            # without parameter validation, as in scikit-learn's MLP: its errors, word for word
+            with config_context(skip_parameter_validation=True):
+                rows, validation_rows = self._split_rows(indices, target, split)
+        except ValueError as error:
+            raise ValueError(f"{error} {self._split_advice}") from error
+        if len(validation_rows) < 2:
+            raise ValueError(
+                "The validation set is too small. Increase 'validation_fraction' or the size of "
+                "your dataset."
+            )
+        return rows, validation_rows
+
+    def _split_rows(self, indices, target, split):
+        """(training, validation) indices: ``train_test_split(indices, **split)``, plain.
+
+        The training rows keep the split's order, as scikit-learn's MLP's ``X_train`` does, so
+        that the same seed draws the same batches.
+        """
+        return train_test_split(indices, **split)
+
+    def _encode_validation(self, y_val, sample_weight_val, dtype):
+        """(validation target as the network's loss takes it, the validation rows' weights)."""
+        raise NotImplementedError
+
+    def _validation_function(
+        self, X_val, y_val, target_val, sample_weight_val, layout, source, ops
+    ):
+        """validate(params) -> (score, loss) on the validation data (named by ``source``).
+
+        The network's outputs (``_output``) come back to the host: one small array per epoch.
+        """
+        scorer = None
+        if self.scoring is not None and self.scoring != "loss":
+            scorer = get_scorer(self.scoring)
+        # On another namespace, a scorer sees a NumPy copy of the model and NumPy data: not
+        # every scikit-learn metric runs on every namespace yet (roc_auc fails on torch).
+        scorer_X = X_val if ops.is_numpy or scorer is None else to_numpy(X_val)
+
+        def validate(params):
+            output = to_numpy(self._output(X_val, layout.views(params, ops), layout, ops))
+            loss = self._validation_loss(output, target_val, sample_weight_val)
+            if self.scoring == "loss":
+                return -loss, loss
+            if scorer is None:
+                return self._default_score(output, target_val, sample_weight_val), loss
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message=".*feature names.*")
+                # a callable scorer(estimator, X, y) need not take sample_weight
+                weights = (
+                    {"sample_weight": sample_weight_val}
+                    if sample_weight_val is not None and _accepts_sample_weight(scorer)
+                    else {}
+                )
+                model = self if ops.is_numpy else model_to_numpy(self)
+                score = scorer(model, scorer_X, y_val, **weights)
+            if not is_real(score) or np.isnan(score):
+                raise ValueError(
+                    f"scoring={self.scoring!r} returned {score!r} on the validation data "
+                    f"({source}); each epoch's validation score must be a real number, "
+                    "not NaN. A score such as roc_auc is undefined when the validation "
+                    "targets hold a single class: give them every class, or choose "
+                    "another scoring."
+                )
+            return float(score), loss
+
+        return validate
+
+    def _output(self, X, weights, layout, ops):
+        """The network's output for validation: what ``_validation_loss`` takes."""
+        raise NotImplementedError
+
+    def _validation_loss(self, output, target, sample_weight):
+        """The loss (as the training loss, without the L2 term) of host outputs ``output``."""
+        raise NotImplementedError
+
+    def _default_score(self, output, target, sample_weight):
+        """The validation score when ``scoring`` is None (higher is better)."""
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ prediction
+
+    def _forward_chunks(self, X, weights, layout, ops, transform, clip=None):
+        """``transform`` of X's rows, (n, k), chunk by chunk, on one or more threads.
+
+        ``transform(coefs, intercepts, X_chunk, activations)`` runs the network on one chunk in
+        a workspace's ``activations`` and returns its (rows, k) result. Each thread has buffers
+        of its own, made in this call (see ``_threads``). On another namespace than NumPy the
+        chunks run one after the other, on X's device. ``clip``, a (low, high) pair, clips each
+        chunk's values while they are in cache. Memory is bounded: chunks of ``chunk_rows``.
+        """
+        coefs, intercepts = weights
+        xp = ops.xp
+        dtype = xp.result_type(X.dtype, coefs[0].dtype) if coefs else X.dtype
+        n_rows = X.shape[0]
+        rows = chunk_rows(layout, dtype, n_rows, ops)
+        out = ops.empty((n_rows, layout.layer_units[-1]), dtype)
+
+        def work(workspace, i):
+            chunk = slice(i * rows, min((i + 1) * rows, n_rows))
+            activations, _ = workspace.rows(chunk.stop - chunk.start)
+            values = transform(coefs, intercepts, ops.take_rows(X, chunk, None), activations)
+            if clip is not None:
+                ops.clip(values, *clip)
+            out[chunk, :] = values
+
+        n_chunks = -(-n_rows // rows)
+        map_chunks(n_chunks, lambda: Workspace(layout, rows, dtype, ops), work, ops.is_numpy)
+        return out
+
+    def _check_namespace(self, X, method):
+        """The operations for X, which must be of the fit's namespace and device.
+
+        The message is scikit-learn's (``check_same_namespace``), with what to do instead.
+        """
+        ops = ops_for(X)
+        fitted = namespace_and_device(self.coefs_[0] if self.coefs_ else self.intercepts_[0])
+        given = (ops.name, ops.device)
+        if fitted != given:
+            part = 0 if fitted[0] != given[0] else 1
+            raise ValueError(
+                f"Inputs passed to {type(self).__name__}.{method}() must use the same "
+                "namespace and the same device as those passed to fit(). Array "
+                f"{('namespaces', 'devices')[part]} used during fit ({fitted[part]}) and "
+                f"{method} ({given[part]}) differ. Pass X in the fit's namespace and on its "
+                "device, under sklearn.config_context(array_api_dispatch=True), or convert "
+                "the model with sktanhnet.to_numpy(model) to predict on NumPy arrays."
+            )
+        return ops
+
+    def _prediction_input(self, X, method):
+        """(validated X, its layout, the operations of its namespace), after every check."""
+        check_is_fitted(self)
+        ops = self._check_namespace(X, method)
+        X = validate_data(
+            self, X, accept_sparse=["csr", "csc"], dtype=ops.float_dtypes, reset=False
+        )
+        if sp.issparse(X) and X.format == "csc":
+            X = X.tocsr()
+        sizes = [self.n_features_in_] + [b.shape[0] for b in self.intercepts_]
+        return X, ParameterLayout(sizes), ops
+
+    def _check_output(self, output, ops, finite=False):
+        """Raise where the network's output is NaN (with ``finite``, also inf) for some row."""
+        if finite:
+            bad, what = not ops.all_finite(output), "not finite (inf or NaN)"
+        else:  # NaN anywhere makes the sum NaN; no rows x k temporary
+            bad, what = bool(ops.xp.isnan(ops.sum(ops.reshape(output, (-1,)), axis=0))), "NaN"
+        if bad:
+            raise ValueError(
+                f"The network's output is {what} for some rows of X: their values are too "
+                "large for the weights (the network overflowed). Scale X as the training data "
+                "was scaled (for instance with StandardScaler)."
+            )
+
+
+def _accepts_sample_weight(function):
+    """Whether ``function`` takes a ``sample_weight`` keyword (scikit-learn scorers do)."""
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return True  # no signature to read: let the call itself say
+    return any(
+        parameter.name == "sample_weight" or parameter.kind is parameter.VAR_KEYWORD
+        for parameter in parameters
+    )
