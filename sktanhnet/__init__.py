@@ -1,13 +1,15 @@
-"""sktanhnet: a fast, scikit-learn compatible tanh multi-layer perceptron classifier."""
+"""sktanhnet: fast, scikit-learn compatible tanh multi-layer perceptrons (classifier, regressor)."""
 
 from ._array_ops import model_to_numpy as to_numpy
 from ._classifier import TanhMLPClassifier
 from ._plot import TrainingCurveDisplay
+from ._regressor import TanhMLPRegressor
 from ._validation import InvalidParameterError
 
 __all__ = [
     "InvalidParameterError",
     "TanhMLPClassifier",
+    "TanhMLPRegressor",
     "TrainingCurveDisplay",
     "to_numpy",
     "__version__",

@@ -191,7 +191,8 @@ class BaseTanhMLP(CallbackSupportMixin, BaseEstimator):
             self, X, y, sample_weight, 1 if incremental else self.max_iter, copy=ops.copy
         )
         dtype = X.dtype
-        target, n_outputs = self._prepare_targets(y, first_pass, incremental, classes, dtype)
+        host_dtype = np.float64 if ops.itemsize(dtype) == 8 else np.float32  # X's, on NumPy
+        target, n_outputs = self._prepare_targets(y, first_pass, incremental, classes, host_dtype)
         sample_weight = self._row_weights(target, sample_weight, incremental)
 
         layout = ParameterLayout([X.shape[1], *self._hidden_sizes(), n_outputs])
@@ -292,7 +293,7 @@ class BaseTanhMLP(CallbackSupportMixin, BaseEstimator):
     def _prepare_targets(self, y, first_pass, incremental, classes, dtype):
         """(target as the network takes it, number of outputs); sets ``out_activation_``.
 
-        ``y`` is validated; ``dtype`` is the network's. On the first pass this learns what it
+        ``y`` is validated; ``dtype`` is the network's, as a NumPy dtype. On the first pass this learns what it
         must of y (the classes); later it checks that y matches what was learned.
         """
         raise NotImplementedError
@@ -404,8 +405,9 @@ class BaseTanhMLP(CallbackSupportMixin, BaseEstimator):
             sample_weight_val = check_sample_weight(
                 to_numpy(sample_weight_val), X_val.shape[0], "sample_weight_val"
             )
+            host_dtype = np.float64 if ops.itemsize(X.dtype) == 8 else np.float32
             target_val, sample_weight_val = self._encode_validation(
-                y_val, sample_weight_val, X.dtype
+                y_val, sample_weight_val, host_dtype
             )
             rows = None
         elif self.early_stopping and split:
@@ -460,7 +462,10 @@ class BaseTanhMLP(CallbackSupportMixin, BaseEstimator):
         return train_test_split(indices, **split)
 
     def _encode_validation(self, y_val, sample_weight_val, dtype):
-        """(validation target as the network's loss takes it, the validation rows' weights)."""
+        """(validation target as the network's loss takes it, the validation rows' weights).
+
+        ``dtype`` is the network's, as a NumPy dtype: the target stays on the host.
+        """
         raise NotImplementedError
 
     def _validation_function(

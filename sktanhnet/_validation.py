@@ -1,6 +1,6 @@
-"""Parameter and input checks of TanhMLPClassifier: the table of allowed values, sample weights.
+"""Parameter and input checks of the estimators: the table of allowed values, sample weights.
 
-Kept apart from the estimator so that ``_classifier.py`` reads as what the estimator does.
+Kept apart from the estimators so that ``_base.py`` and its subclasses read as what they do.
 """
 
 import numbers
@@ -86,6 +86,7 @@ PARAMETER_CHECKS = {
         _hidden_layer_sizes_ok,
         "an int >= 1 or a sequence of ints >= 1, one per hidden layer",
     ),
+    "loss": _one_of("squared_error", "poisson"),
     "solver": _one_of("lbfgs", "sgd", "adam"),
     "alpha": _real(0),
     "batch_size": (
@@ -197,9 +198,15 @@ def _non_positive_layer_sizes(value):
 
 
 def validate_params(estimator):
-    """Raise InvalidParameterError naming the first parameter whose value is not allowed."""
+    """Raise InvalidParameterError naming the first parameter whose value is not allowed.
+
+    Checks the estimator's own parameters (``get_params(deep=False)``) that the table knows.
+    """
+    params = estimator.get_params(deep=False)
     for name, (is_valid, allowed) in PARAMETER_CHECKS.items():
-        value = getattr(estimator, name)
+        if name not in params:
+            continue
+        value = params[name]
         if not is_valid(value):
             prefix = _non_positive_layer_sizes(value) if name == "hidden_layer_sizes" else ""
             raise InvalidParameterError(
