@@ -293,8 +293,8 @@ class BaseTanhMLP(CallbackSupportMixin, BaseEstimator):
     def _prepare_targets(self, y, first_pass, incremental, classes, dtype):
         """(target as the network takes it, number of outputs); sets ``out_activation_``.
 
-        ``y`` is validated; ``dtype`` is the network's, as a NumPy dtype. On the first pass this learns what it
-        must of y (the classes); later it checks that y matches what was learned.
+        ``y`` is validated; ``dtype`` is the network's, as a NumPy dtype. On the first pass this
+        learns what it must of y (the classes); later it checks that y matches what was learned.
         """
         raise NotImplementedError
 

@@ -3,8 +3,11 @@
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from scipy.special import xlogy
 
 from sktanhnet._network import (
+    EXP,
+    IDENTITY,
     LOGISTIC,
     SOFTMAX,
     ParameterLayout,
@@ -24,6 +27,10 @@ def _problem(layer_units, n_rows, out_activation, seed, weighted):
     n_outputs = layer_units[-1]
     if out_activation == SOFTMAX:
         target = rng.randint(n_outputs, size=n_rows)
+    elif out_activation == IDENTITY:
+        target = rng.normal(size=(n_rows, n_outputs))
+    elif out_activation == EXP:
+        target = rng.poisson(1.5, size=(n_rows, n_outputs)).astype(np.float64)
     else:
         target = (rng.uniform(size=(n_rows, n_outputs)) < 0.5).astype(np.float64)
     weights = rng.uniform(0.1, 3.0, size=n_rows) if weighted else None
@@ -40,8 +47,14 @@ def _loss(layout, params, X, target, weights, alpha, out_activation, grad=None):
     return loss, grad
 
 
-def _reference_loss(layout, params, X, target, weights, alpha, out_activation):
-    """Eq 1-3 plus the L2 term, written out plainly (no buffers, no tricks)."""
+def _reference_loss(layout, params, X, target, weights, alpha, out_activation, for_gradient=False):
+    """Eq 1-3 plus the L2 term, written out plainly (no buffers, no tricks).
+
+    The regression heads' losses are scikit-learn's ``squared_loss`` and ``poisson_loss``. With
+    ``for_gradient``, the function whose gradient the network computes: for the identity head
+    with k outputs, k times the data term (scikit-learn averages the loss over the outputs but
+    not the gradient).
+    """
     coefs, intercepts = layout.views(params)
     activation = X
     for coef, intercept in zip(coefs[:-1], intercepts[:-1]):
@@ -50,6 +63,12 @@ def _reference_loss(layout, params, X, target, weights, alpha, out_activation):
     if out_activation == SOFTMAX:
         proba = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
         row_losses = -np.log(proba[np.arange(len(target)), target])
+    elif out_activation == IDENTITY:
+        scale = 0.5 if for_gradient else 0.5 / target.shape[1]
+        row_losses = scale * ((logits - target) ** 2).sum(axis=1)
+    elif out_activation == EXP:
+        prediction = np.exp(logits)
+        row_losses = (xlogy(target, target / prediction) - target + prediction).sum(axis=1)
     else:
         proba = 1 / (1 + np.exp(-logits))
         row_losses = -(target * np.log(proba) + (1 - target) * np.log(1 - proba)).sum(axis=1)
@@ -58,7 +77,7 @@ def _reference_loss(layout, params, X, target, weights, alpha, out_activation):
     return (row_losses @ weights + penalty) / weights.sum()
 
 
-@pytest.mark.parametrize("out_activation", [SOFTMAX, LOGISTIC])
+@pytest.mark.parametrize("out_activation", [SOFTMAX, LOGISTIC, IDENTITY, EXP])
 @pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize("alpha", [0.0, 1e-4, 0.5])
 @pytest.mark.parametrize(
@@ -75,9 +94,9 @@ def test_gradient_matches_finite_differences(layer_units, alpha, weighted, out_a
     for i in range(layout.size):
         shifted = params.copy()
         shifted[i] += step
-        up = _reference_loss(layout, shifted, X, target, weights, alpha, out_activation)
+        up = _reference_loss(layout, shifted, X, target, weights, alpha, out_activation, True)
         shifted[i] -= 2 * step
-        down = _reference_loss(layout, shifted, X, target, weights, alpha, out_activation)
+        down = _reference_loss(layout, shifted, X, target, weights, alpha, out_activation, True)
         numeric[i] = (up - down) / (2 * step)
     relative_error = np.linalg.norm(grad - numeric) / np.linalg.norm(grad + numeric)
     assert relative_error < 1e-7

@@ -1,5 +1,8 @@
 """scikit-learn's own compatibility checks, for every solver at its defaults, no expected failures.
 
+For TanhMLPClassifier with each solver, and for TanhMLPRegressor with each solver and with
+``loss="poisson"`` (whose ``positive_only`` tag makes the checks fit positive targets).
+
 The checks fit with ``random_state=0``. Those whose outcome depends on the fit's randomness (an
 accuracy or a share of predictions above a threshold, every class predicted) are run again here
 with seeds 1 to 5, and the class-weight check's setting with seeds 0 to 19 in
@@ -12,15 +15,20 @@ from sklearn.utils.estimator_checks import (
     check_class_weight_classifiers,
     check_classifiers_classes,
     check_classifiers_train,
+    check_regressors_train,
     parametrize_with_checks,
 )
 
-from sktanhnet import TanhMLPClassifier
+from sktanhnet import TanhMLPClassifier, TanhMLPRegressor
 
 ESTIMATORS = [
     TanhMLPClassifier(),
     TanhMLPClassifier(solver="sgd"),
     TanhMLPClassifier(solver="lbfgs"),
+    TanhMLPRegressor(),
+    TanhMLPRegressor(solver="sgd"),
+    TanhMLPRegressor(solver="lbfgs"),
+    TanhMLPRegressor(loss="poisson"),
 ]
 
 
@@ -42,3 +50,19 @@ def test_stochastic_checks_pass_for_other_seeds(monkeypatch, check, solver, seed
         lambda estimator, random_state=0: original(estimator, seed),
     )
     check("TanhMLPClassifier", TanhMLPClassifier(solver=solver, random_state=seed))
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"solver": "adam"}, {"solver": "sgd"}, {"solver": "lbfgs"}, {"loss": "poisson"}],
+    ids=["adam", "sgd", "lbfgs", "poisson"],
+)
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_regressor_train_check_passes_for_other_seeds(monkeypatch, params, seed):
+    original = estimator_checks.set_random_state
+    monkeypatch.setattr(
+        estimator_checks,
+        "set_random_state",
+        lambda estimator, random_state=0: original(estimator, seed),
+    )
+    check_regressors_train("TanhMLPRegressor", TanhMLPRegressor(**params, random_state=seed))
