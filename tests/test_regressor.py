@@ -269,6 +269,22 @@ def test_other_targets_after_a_fit_are_refused(diabetes):
         model.partial_fit(X, np.abs(y))
 
 
+@pytest.mark.parametrize("loss", ["poisson", "squared_error"])
+def test_no_hidden_layer_is_the_generalized_linear_model(loss):
+    """hidden_layer_sizes=(): a log-linear Poisson GLM, or least squares (scikit-learn's test
+    of this emulates no hidden layer with an identity activation)."""
+    from sklearn.linear_model import LinearRegression, PoissonRegressor
+
+    rng = np.random.default_rng(42)
+    X = np.linspace(0, 1, 100).reshape(-1, 1)
+    y = rng.poisson(np.exp(X[:, 0] + 1))
+    glm = (PoissonRegressor(alpha=0, tol=1e-7) if loss == "poisson" else LinearRegression()).fit(
+        X, y
+    )
+    model = TanhMLPRegressor((), loss=loss, alpha=0, solver="lbfgs", tol=1e-7, random_state=0)
+    np.testing.assert_allclose(model.fit(X, y).predict(X), glm.predict(X), rtol=1e-4)
+
+
 def test_predict_before_fit_raises_not_fitted():
     with pytest.raises(NotFittedError):
         TanhMLPRegressor().predict([[0.0]])
