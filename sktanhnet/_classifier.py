@@ -16,10 +16,12 @@ from . import _network
 from ._array_ops import to_numpy
 from ._base import BaseTanhMLP, _restore_on_error
 from ._class_balance import output_bias_shift
+from ._docs import fill_docstring
 from ._network import LOGISTIC, SOFTMAX
 from ._validation import InvalidParameterError, check_sample_weight, check_total_weight, is_real
 
 
+@fill_docstring
 class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
     """Multi-layer perceptron classifier with tanh hidden layers and a softmax output.
 
@@ -34,49 +36,7 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
         The ith element is the number of neurons in the ith hidden layer. An empty tuple gives
         a softmax regression.
 
-    solver : {"lbfgs", "sgd", "adam"}, default="adam"
-        "lbfgs": full-batch L-BFGS-B from scipy; "sgd": mini-batch SGD with momentum;
-        "adam": mini-batch Adam.
-
-    alpha : float, default=0.0001
-        Strength of the L2 penalty, divided by the number of rows (or the sum of the weights).
-
-    batch_size : int or "auto", default="auto"
-        Mini-batch size for the stochastic solvers; "auto" is ``min(200, n_samples)``.
-
-    learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
-        Learning-rate schedule of the "sgd" solver.
-
-    learning_rate_init : float, default=0.001
-        Initial learning rate of "sgd" and "adam".
-
-    power_t : float, default=0.5
-        Exponent of the "invscaling" schedule.
-
-    max_iter : int, default=200
-        Maximum number of epochs ("sgd", "adam") or of iterations ("lbfgs").
-
-    shuffle : bool, default=True
-        Whether to shuffle the rows at each epoch ("sgd", "adam").
-
-    random_state : int, RandomState instance or None, default=None
-        Seeds the weight initialisation, the shuffling and the early-stopping split.
-
-    tol : float, default=1e-4
-        Training stops when the loss (or the validation score, with early stopping) has not
-        improved by at least ``tol`` for ``n_iter_no_change`` epochs.
-
-    verbose : bool or int, default=False
-        Print the loss (and validation score) after each epoch.
-
-    warm_start : bool, default=False
-        Reuse the weights of the previous fit as the starting point.
-
-    momentum : float, default=0.9
-        Momentum of the "sgd" solver, in [0, 1].
-
-    nesterovs_momentum : bool, default=True
-        Use Nesterov's momentum with "sgd".
+    <solver parameters>
 
     early_stopping : bool, default=False
         Stop when the validation score stops improving and keep the best epoch's weights. The
@@ -84,23 +44,7 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
         ``validation_fraction`` of the training data. Only with "sgd" and "adam", as in
         scikit-learn: "lbfgs" ignores it.
 
-    validation_fraction : float, default=0.1
-        Fraction of the training data held out for early stopping, in (0, 1).
-
-    beta_1 : float, default=0.9
-        Decay of Adam's first-moment estimate, in [0, 1).
-
-    beta_2 : float, default=0.999
-        Decay of Adam's second-moment estimate, in [0, 1).
-
-    epsilon : float, default=1e-8
-        Adam's numerical-stability constant.
-
-    n_iter_no_change : int, default=10
-        Epochs without improvement by ``tol`` before stopping ("sgd", "adam").
-
-    max_fun : int, default=15000
-        Maximum number of loss evaluations ("lbfgs").
+    <stopping parameters>
 
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes, multiplied into ``sample_weight``. "balanced" uses
@@ -116,45 +60,13 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
     classes_ : ndarray of shape (n_classes,)
         The class labels (for multilabel targets, ``arange(n_labels)``).
 
-    coefs_ : list of ndarray of shape (fan_in, fan_out)
-        Weight matrix of each layer. Assignable, as in scikit-learn.
-
-    intercepts_ : list of ndarray of shape (fan_out,)
-        Bias vector of each layer. Assignable.
-
-    n_features_in_ : int
-        Number of features seen during fit.
-
-    feature_names_in_ : ndarray of shape (n_features_in_,)
-        Names of the features seen during fit, when they are all strings.
-
-    n_iter_ : int
-        Number of epochs (or L-BFGS iterations) run by the last call.
-
-    t_ : int
-        Number of training rows seen by the stochastic solvers.
-
-    loss_ : float
-        Training loss at the end of the last call.
-
-    best_loss_ : float or None
-        Lowest training loss reached; None with early stopping, as in scikit-learn.
-
-    loss_curve_ : list of float
-        Training loss after each epoch (or L-BFGS iteration).
-
-    validation_scores_ : list of float or None
-        Validation score after each epoch (or L-BFGS iteration), when there is validation data.
+    <fitted attributes>
 
     validation_loss_curve_ : list of float or None
         Validation log-loss after each epoch (or L-BFGS iteration), when there is validation
         data.
 
-    best_validation_score_ : float or None
-        Best validation score, when there is validation data.
-
-    n_layers_ : int
-        Number of layers, input and output included.
+    <layer attributes>
 
     n_outputs_ : int
         Number of outputs: the number of classes (2 for binary targets, which use a two-column

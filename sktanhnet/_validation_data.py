@@ -1,0 +1,176 @@
+"""The validation data of a fit and its per-epoch score and loss: a part of ``BaseTanhMLP``.
+
+A given ``X_val, y_val`` (checked as the training data is, and moved to X's namespace and
+device), or the early-stopping hold-out of ``validation_fraction`` of the rows; then
+``validate(params) -> (score, loss)``, which the training loops call after each epoch. The
+estimator supplies what differs between classification and regression: ``_split_rows``,
+``_encode_validation``, ``_output``, ``_validation_loss`` and ``_default_score``.
+"""
+
+import inspect
+import warnings
+
+import numpy as np
+from sklearn import config_context
+from sklearn.metrics import get_scorer
+from sklearn.model_selection import train_test_split
+
+from ._array_ops import is_numpy_array, model_to_numpy, to_numpy
+from ._validation import check_sample_weight, check_total_weight, is_real
+
+
+class ValidationDataMixin:
+    """The validation data of ``BaseTanhMLP``'s fit (see the module's docstring)."""
+
+    def _validation(
+        self, X, y, target, sample_weight, validation, random_state, layout, ops, split=True
+    ):
+        """The training rows (None: all) and the per-epoch validation function (or None).
+
+        Without ``X_val``, early stopping holds out a split of X, unless ``split`` is False.
+        ``X_val`` follows X to its namespace and device; the rest stays on the host.
+        """
+        X_val, y_val, sample_weight_val = validation
+        if X_val is None and (y_val is not None or sample_weight_val is not None):
+            raise ValueError("y_val and sample_weight_val need X_val: pass X_val too.")
+        if X_val is not None:
+            if y_val is None:
+                raise ValueError("X_val needs y_val: pass the validation targets too.")
+            if not ops.is_numpy or not is_numpy_array(X_val):
+                X_val = ops.adopt(X_val, None if ops.is_numpy else X.dtype)  # mps: no float64
+            try:
+                X_val, y_val = self._validate_X_y(X_val, y_val, reset=False, ops=ops)
+            except ValueError as error:  # its messages say "X" and "y"
+                raise ValueError(f"Invalid validation data X_val, y_val: {error}") from error
+            sample_weight_val = check_sample_weight(
+                to_numpy(sample_weight_val), X_val.shape[0], "sample_weight_val"
+            )
+            host_dtype = np.float64 if ops.itemsize(X.dtype) == 8 else np.float32
+            target_val, sample_weight_val = self._encode_validation(
+                y_val, sample_weight_val, host_dtype
+            )
+            rows = None
+        elif self.early_stopping and split:
+            rows, validation_rows = self._split(target, random_state)
+            X_val, y_val, target_val = (
+                ops.take_rows(X, ops.adopt(validation_rows), None),
+                y[validation_rows],
+                target[validation_rows],
+            )
+            if sample_weight is None:
+                sample_weight_val = None
+            else:
+                sample_weight_val = sample_weight[validation_rows]
+                check_total_weight(sample_weight[rows], "sample_weight of the training split")
+                check_total_weight(sample_weight_val, "sample_weight of the validation split")
+        else:
+            return None, None
+        source = "X_val, y_val" if validation[0] is not None else "the early-stopping split"
+        return rows, self._validation_function(
+            X_val, y_val, target_val, sample_weight_val, layout, source, ops
+        )
+
+    #: How the early-stopping split holds out its rows, for the advice of its errors.
+    _split_advice = (
+        "Early stopping holds out validation_fraction of the rows: set validation_fraction in "
+        "(0, 1) to hold out at least 2 rows, pass X_val and y_val, or set early_stopping=False."
+    )
+
+    def _split(self, target, random_state):
+        """Training and validation rows: a hold-out of validation_fraction (``_split_rows``)."""
+        indices = np.arange(len(target))
+        split = dict(random_state=random_state, test_size=self.validation_fraction)
+        try:
+            # without parameter validation, as in scikit-learn's MLP: its errors, word for word
+            with config_context(skip_parameter_validation=True):
+                rows, validation_rows = self._split_rows(indices, target, split)
+        except ValueError as error:
+            raise ValueError(f"{error} {self._split_advice}") from error
+        if len(validation_rows) < 2:
+            raise ValueError(
+                "The validation set is too small. Increase 'validation_fraction' or the size of "
+                "your dataset."
+            )
+        return rows, validation_rows
+
+    def _split_rows(self, indices, target, split):
+        """(training, validation) indices: ``train_test_split(indices, **split)``, plain.
+
+        The training rows keep the split's order, as scikit-learn's MLP's ``X_train`` does, so
+        that the same seed draws the same batches.
+        """
+        return train_test_split(indices, **split)
+
+    def _encode_validation(self, y_val, sample_weight_val, dtype):
+        """(validation target as the network's loss takes it, the validation rows' weights).
+
+        ``dtype`` is the network's, as a NumPy dtype: the target stays on the host.
+        """
+        raise NotImplementedError
+
+    def _validation_function(
+        self, X_val, y_val, target_val, sample_weight_val, layout, source, ops
+    ):
+        """validate(params) -> (score, loss) on the validation data (named by ``source``).
+
+        The network's outputs (``_output``) come back to the host: one small array per epoch.
+        """
+        scorer = None
+        if self.scoring is not None and self.scoring != "loss":
+            scorer = get_scorer(self.scoring)
+        # On another namespace, a scorer sees a NumPy copy of the model and NumPy data: not
+        # every scikit-learn metric runs on every namespace yet (roc_auc fails on torch).
+        scorer_X = X_val if ops.is_numpy or scorer is None else to_numpy(X_val)
+
+        def validate(params):
+            output = to_numpy(self._output(X_val, layout.views(params, ops), layout, ops))
+            loss = self._validation_loss(output, target_val, sample_weight_val)
+            if self.scoring == "loss":
+                return -loss, loss
+            if scorer is None:
+                return self._default_score(output, target_val, sample_weight_val), loss
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message=".*feature names.*")
+                # a callable scorer(estimator, X, y) need not take sample_weight
+                weights = (
+                    {"sample_weight": sample_weight_val}
+                    if sample_weight_val is not None and _accepts_sample_weight(scorer)
+                    else {}
+                )
+                model = self if ops.is_numpy else model_to_numpy(self)
+                score = scorer(model, scorer_X, y_val, **weights)
+            if not is_real(score) or np.isnan(score):
+                raise ValueError(
+                    f"scoring={self.scoring!r} returned {score!r} on the validation data "
+                    f"({source}); each epoch's validation score must be a real number, "
+                    "not NaN. A score such as roc_auc is undefined when the validation "
+                    "targets hold a single class: give them every class, or choose "
+                    "another scoring."
+                )
+            return float(score), loss
+
+        return validate
+
+    def _output(self, X, weights, layout, ops):
+        """The network's output for validation: what ``_validation_loss`` takes."""
+        raise NotImplementedError
+
+    def _validation_loss(self, output, target, sample_weight):
+        """The loss (as the training loss, without the L2 term) of host outputs ``output``."""
+        raise NotImplementedError
+
+    def _default_score(self, output, target, sample_weight):
+        """The validation score when ``scoring`` is None (higher is better)."""
+        raise NotImplementedError
+
+
+def _accepts_sample_weight(function):
+    """Whether ``function`` takes a ``sample_weight`` keyword (scikit-learn scorers do)."""
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return True  # no signature to read: let the call itself say
+    return any(
+        parameter.name == "sample_weight" or parameter.kind is parameter.VAR_KEYWORD
+        for parameter in parameters
+    )
