@@ -388,3 +388,71 @@ def test_readme_gpu_example_runs():
     assert result.returncode == 0, result.stderr
     score, labels = result.stdout.splitlines()
     assert float(score) > 0.95 and labels == "[0 1 2 3 4]"
+
+
+# ---------------------------------------------------------------- TanhMLPRegressor
+
+
+@pytest.fixture
+def regression_data():
+    from sklearn.datasets import make_regression
+
+    X, y = make_regression(n_samples=240, n_features=8, n_targets=2, random_state=0)
+    weights = np.random.RandomState(1).uniform(0.5, 2.0, size=len(y))
+    return X, y / 100, weights
+
+
+@pytest.mark.parametrize("namespace", NAMESPACES, ids=lambda n: "-".join(n))
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"solver": "adam"},
+        {"solver": "sgd", "early_stopping": True},
+        {"solver": "lbfgs"},
+        {"solver": "adam", "loss": "poisson"},
+        {"solver": "lbfgs", "loss": "poisson"},
+    ],
+    ids=["adam", "sgd-early-stopping", "lbfgs", "adam-poisson", "lbfgs-poisson"],
+)
+@pytest.mark.parametrize("n_targets", [1, 2])
+def test_regressor_same_model_as_numpy_in_namespace_and_on_device(
+    regression_data, namespace, params, n_targets
+):
+    from sktanhnet import TanhMLPRegressor
+
+    xp, device = _namespace(*namespace)
+    move = _move(xp, device)
+    X, y, weights = regression_data
+    y = np.abs(y) if params.get("loss") == "poisson" else y
+    y = y[:, 0] if n_targets == 1 else y
+    settings = dict(hidden_layer_sizes=(12, 6), max_iter=10, random_state=0, **params)
+    expected = TanhMLPRegressor(**settings).fit(X, y, sample_weight=weights)
+    with sklearn.config_context(array_api_dispatch=True):
+        model = TanhMLPRegressor(**settings).fit(move(X), move(y), sample_weight=move(weights))
+        prediction = model.predict(move(X))
+        score = model.score(move(X), move(y))
+    device = _namespace_of(move(X))[1]
+    for array in [*model.coefs_, *model.intercepts_, prediction]:
+        assert _namespace_of(array)[0].__name__.endswith(namespace[0])
+        assert _namespace_of(array)[1] == device
+    assert prediction.dtype == xp.float64 and prediction.shape == expected.predict(X).shape
+    np.testing.assert_allclose(_host(prediction), expected.predict(X), rtol=0, atol=1e-8)
+    np.testing.assert_allclose(model.loss_curve_, expected.loss_curve_, rtol=1e-10)
+    assert model.n_iter_ == expected.n_iter_
+    assert isinstance(score, float) and score == pytest.approx(expected.score(X, y), abs=1e-10)
+    host = to_numpy(model)
+    assert all(isinstance(coef, np.ndarray) for coef in host.coefs_ + host.intercepts_)
+    np.testing.assert_allclose(host.predict(X), _host(prediction), rtol=1e-12)
+
+
+def test_regressor_float32_stays_float32(regression_data):
+    torch = pytest.importorskip("torch")
+    from sktanhnet import TanhMLPRegressor
+
+    X, y, _ = regression_data
+    X32 = torch.asarray(X, dtype=torch.float32)
+    with sklearn.config_context(array_api_dispatch=True):
+        model = TanhMLPRegressor((8,), max_iter=5, random_state=0).fit(X32, torch.asarray(y))
+        prediction = model.predict(X32)
+    assert prediction.dtype == torch.float32
+    assert all(coef.dtype == torch.float32 for coef in model.coefs_ + model.intercepts_)
