@@ -1,7 +1,8 @@
-"""ONNX export of TanhMLPClassifier through skl2onnx.
+"""ONNX export of TanhMLPClassifier and TanhMLPRegressor through skl2onnx.
 
-Importing this module registers a converter with skl2onnx, so that ``skl2onnx.to_onnx`` converts
-a fitted :class:`~sktanhnet.TanhMLPClassifier`, alone or as the last step of a ``Pipeline``::
+Importing this module registers a converter for each with skl2onnx, so that ``skl2onnx.to_onnx``
+converts a fitted :class:`~sktanhnet.TanhMLPClassifier` or :class:`~sktanhnet.TanhMLPRegressor`,
+alone or as the last step of a ``Pipeline``::
 
     import skl2onnx
     import sktanhnet.onnx  # noqa: F401  (registers the converter)
@@ -17,6 +18,12 @@ with ``Gather``; for multilabel targets it is ``probability > 0.5`` as an int64 
 The graph computes in the type of its input: a float32 input gives float32 weights and
 probabilities, a float64 (double) input gives double weights and probabilities, so that the
 probabilities match ``predict_proba`` to rounding. Other input types are cast to float32.
+
+A regressor's graph has one output, ``variable``, of shape (n, n_outputs): the identity of
+Z_L (``loss="squared_error"``) or ``Exp`` of it (``loss="poisson"``), one column per target
+(``predict`` returns 1-D for one target; the graph, as skl2onnx's for scikit-learn's regressors,
+a column). Unlike skl2onnx's own converter for ``MLPRegressor``, several targets keep their
+columns.
 
 Options are those of scikit-learn classifiers in skl2onnx: ``zipmap`` (True, the default: the
 probabilities as a list of dicts; False: as a tensor; "columns": one output per class) and
@@ -46,17 +53,24 @@ except ImportError as error:  # pragma: no cover - exercised only without the ex
     ) from error
 
 from ._classifier import TanhMLPClassifier
-from ._network import LOGISTIC
+from ._network import EXP, LOGISTIC
+from ._regressor import TanhMLPRegressor
 
 __all__ = [
     "ALIAS",
+    "REGRESSOR_ALIAS",
     "convert_tanh_mlp_classifier",
+    "convert_tanh_mlp_regressor",
     "parse_tanh_mlp_classifier",
+    "parse_tanh_mlp_regressor",
     "tanh_mlp_classifier_shape_calculator",
+    "tanh_mlp_regressor_shape_calculator",
 ]
 
 #: The name under which skl2onnx knows TanhMLPClassifier.
 ALIAS = "SktanhnetTanhMLPClassifier"
+#: The name under which skl2onnx knows TanhMLPRegressor.
+REGRESSOR_ALIAS = "SktanhnetTanhMLPRegressor"
 
 
 def _label_values(classes):
@@ -165,29 +179,14 @@ def tanh_mlp_classifier_shape_calculator(operator):
     operator.outputs[0].type = _label_type(operator.raw_operator, _n_rows(operator.inputs[0]))
 
 
-def convert_tanh_mlp_classifier(scope, operator, container):
-    """Write the ONNX nodes of a fitted TanhMLPClassifier.
-
-    Parameters
-    ----------
-    scope : skl2onnx Scope
-        Gives unique names.
-    operator : skl2onnx operator
-        ``raw_operator`` is the estimator; one input, outputs (label, probabilities).
-    container : skl2onnx ModelComponentContainer
-        Receives the initializers and nodes.
-    """
-    model = operator.raw_operator
+def _graph_dtypes(operator):
+    """(ONNX element type, NumPy dtype) of the graph: double for a double input, else float."""
     if isinstance(operator.inputs[0].type, DoubleTensorType):
-        proto_dtype, np_dtype = TensorProto.DOUBLE, np.float64
-    else:
-        proto_dtype, np_dtype = TensorProto.FLOAT, np.float32
-    label_name = operator.outputs[0].full_name
-    zipmap = isinstance(operator.outputs[1].type, SequenceType)
+        return TensorProto.DOUBLE, np.float64
+    return TensorProto.FLOAT, np.float32
 
-    def unique(name):
-        return scope.get_unique_variable_name(name)
 
+def _node_writer(scope, container):
     def node(op_type, inputs, output, op_domain="", **attrs):
         container.add_node(
             op_type,
@@ -197,6 +196,17 @@ def convert_tanh_mlp_classifier(scope, operator, container):
             name=scope.get_unique_operator_name(op_type),
             **attrs,
         )
+
+    return node
+
+
+def _logits(scope, operator, container, node):
+    """Write the network up to the output logits Z_L; return the name of Z_L."""
+    model = operator.raw_operator
+    proto_dtype, np_dtype = _graph_dtypes(operator)
+
+    def unique(name):
+        return scope.get_unique_variable_name(name)
 
     activation = operator.inputs[0].full_name
     if not isinstance(operator.inputs[0].type, (FloatTensorType, DoubleTensorType)):
@@ -218,6 +228,31 @@ def convert_tanh_mlp_classifier(scope, operator, container):
         if layer < n_layers - 1:
             activation = unique("tanh")
             node("Tanh", [logits_name], activation)  # A_l = tanh(Z_l) (eq 1)
+    return logits_name
+
+
+def convert_tanh_mlp_classifier(scope, operator, container):
+    """Write the ONNX nodes of a fitted TanhMLPClassifier.
+
+    Parameters
+    ----------
+    scope : skl2onnx Scope
+        Gives unique names.
+    operator : skl2onnx operator
+        ``raw_operator`` is the estimator; one input, outputs (label, probabilities).
+    container : skl2onnx ModelComponentContainer
+        Receives the initializers and nodes.
+    """
+    model = operator.raw_operator
+    proto_dtype, _ = _graph_dtypes(operator)
+    label_name = operator.outputs[0].full_name
+    zipmap = isinstance(operator.outputs[1].type, SequenceType)
+
+    def unique(name):
+        return scope.get_unique_variable_name(name)
+
+    node = _node_writer(scope, container)
+    logits_name = _logits(scope, operator, container, node)
 
     proba_name = unique("probabilities") if zipmap else operator.outputs[1].full_name
     if model.out_activation_ == LOGISTIC:
@@ -260,6 +295,78 @@ def convert_tanh_mlp_classifier(scope, operator, container):
         )
 
 
+def parse_tanh_mlp_regressor(scope, model, inputs, custom_parsers=None):
+    """Declare the operator and its output ``variable``, (n, n_outputs), in the input's type.
+
+    Parameters
+    ----------
+    scope : skl2onnx Scope
+        Where the operator and its variables are declared.
+    model : TanhMLPRegressor
+        The fitted estimator.
+    inputs : list of skl2onnx Variable
+        The one input, a 2-D tensor of features.
+    custom_parsers : dict, default=None
+        Unused; part of skl2onnx's parser signature.
+
+    Returns
+    -------
+    outputs : list of skl2onnx Variable
+        The predictions.
+    """
+    operator = scope.declare_local_operator(REGRESSOR_ALIAS, model)
+    operator.inputs = inputs
+    output_type = (
+        DoubleTensorType if isinstance(inputs[0].type, DoubleTensorType) else FloatTensorType
+    )
+    variable = scope.declare_local_variable(
+        "variable", output_type([_n_rows(inputs[0]), int(model.n_outputs_)])
+    )
+    operator.outputs.append(variable)
+    return list(operator.outputs)
+
+
+def tanh_mlp_regressor_shape_calculator(operator):
+    """Check the operator's one input and one output; their types are set by the parser.
+
+    Parameters
+    ----------
+    operator : skl2onnx operator
+        The operator holding the fitted estimator as ``raw_operator``.
+    """
+    if len(operator.inputs) != 1 or len(operator.outputs) != 1:
+        raise RuntimeError(
+            f"{REGRESSOR_ALIAS} takes one input and gives one output; got "
+            f"{len(operator.inputs)} and {len(operator.outputs)}."
+        )
+    shape = operator.inputs[0].type.shape
+    if shape is not None and len(shape) != 2:
+        raise RuntimeError(
+            f"{REGRESSOR_ALIAS} takes a 2-D input (rows, features); got shape {shape}."
+        )
+
+
+def convert_tanh_mlp_regressor(scope, operator, container):
+    """Write the ONNX nodes of a fitted TanhMLPRegressor: Z_L, or exp(Z_L) for "poisson".
+
+    Parameters
+    ----------
+    scope : skl2onnx Scope
+        Gives unique names.
+    operator : skl2onnx operator
+        ``raw_operator`` is the estimator; one input, one output (the predictions).
+    container : skl2onnx ModelComponentContainer
+        Receives the initializers and nodes.
+    """
+    node = _node_writer(scope, container)
+    logits_name = _logits(scope, operator, container, node)
+    output = operator.outputs[0].full_name
+    # (h4) P = exp(Z_L); (h3) P = Z_L
+    node(
+        "Exp" if operator.raw_operator.out_activation_ == EXP else "Identity", [logits_name], output
+    )
+
+
 update_registered_converter(
     TanhMLPClassifier,
     ALIAS,
@@ -267,4 +374,11 @@ update_registered_converter(
     convert_tanh_mlp_classifier,
     parser=parse_tanh_mlp_classifier,
     options={"zipmap": [True, False]},
+)
+update_registered_converter(
+    TanhMLPRegressor,
+    REGRESSOR_ALIAS,
+    tanh_mlp_regressor_shape_calculator,
+    convert_tanh_mlp_regressor,
+    parser=parse_tanh_mlp_regressor,
 )

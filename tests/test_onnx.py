@@ -111,3 +111,33 @@ def test_unsupported_zipmap_value_is_refused():
     model = _fit(TanhMLPClassifier((3,), max_iter=3, random_state=0), Y_INT)
     with pytest.raises(ValueError, match="zipmap"):
         skl2onnx.to_onnx(model, X[:1].astype(np.float32), options={"zipmap": "columns"})
+
+
+# ---------------------------------------------------------------- TanhMLPRegressor
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("loss", ["squared_error", "poisson"])
+@pytest.mark.parametrize("n_targets", [1, 3])
+@pytest.mark.parametrize("in_pipeline", [False, True], ids=["alone", "pipeline"])
+def test_regressor_graph_matches_predict(dtype, loss, n_targets, in_pipeline):
+    """One column per target (skl2onnx's MLPRegressor converter flattens them into one)."""
+    from sktanhnet import TanhMLPRegressor
+
+    y = np.abs(X[:, :n_targets] / 5)
+    y = y[:, 0] if n_targets == 1 else y
+    model = TanhMLPRegressor((7, 5), loss=loss, solver="lbfgs", max_iter=40, random_state=0)
+    if in_pipeline:
+        model = make_pipeline(StandardScaler(), model)
+    _fit(model, y)
+    X_test = X.astype(dtype)
+    onx = skl2onnx.to_onnx(model, X_test[:1])
+    session = onnxruntime.InferenceSession(
+        onx.SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+    (prediction,) = session.run(None, {session.get_inputs()[0].name: X_test})
+    expected = model.predict(X_test)
+    assert prediction.dtype == dtype and prediction.shape == (len(X), n_targets)
+    np.testing.assert_allclose(
+        prediction.reshape(expected.shape), expected, rtol=TOLERANCE[dtype], atol=TOLERANCE[dtype]
+    )

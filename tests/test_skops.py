@@ -100,3 +100,34 @@ def test_pickled_model_keeps_training_like_the_original():
     model.partial_fit(X, Y)
     copy.partial_fit(X, Y)
     _assert_same_predictions(copy, model)
+
+
+# ---------------------------------------------------------------- TanhMLPRegressor
+
+REGRESSOR_TRUSTED = ["sktanhnet._regressor.TanhMLPRegressor"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"solver": "lbfgs"}, {"loss": "poisson"}, {"solver": "sgd", "early_stopping": True}],
+    ids=["adam", "lbfgs", "poisson", "sgd-early-stopping"],
+)
+@pytest.mark.parametrize("n_targets", [1, 3])
+def test_skops_round_trip_of_a_regressor_trusts_only_the_regressor(tmp_path, params, n_targets):
+    sio = pytest.importorskip("skops.io", reason="skops persistence needs the skops extra")
+    from sktanhnet import TanhMLPRegressor
+
+    y = np.abs(X[:, :n_targets]).squeeze()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = make_pipeline(
+            StandardScaler(), TanhMLPRegressor((6,), max_iter=5, random_state=0, **params)
+        ).fit(X, y)
+    path = tmp_path / "model.skops"
+    sio.dump(model, path)
+    assert sio.get_untrusted_types(file=path) == REGRESSOR_TRUSTED
+    loaded = sio.load(path, trusted=REGRESSOR_TRUSTED)
+    assert loaded.predict(X).dtype == model.predict(X).dtype
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+    if params.get("solver", "adam") != "lbfgs":  # keeps training
+        loaded[-1].set_params(early_stopping=False).partial_fit(loaded[0].transform(X), y)
