@@ -4,7 +4,11 @@ matplotlib is imported only when a curve is drawn, so the core package never nee
 (``pip install sktanhnet[plot]``).
 """
 
+from sklearn.base import is_regressor
 from sklearn.utils.validation import check_is_fitted
+
+#: The left axis's label for a regressor's ``loss`` (the halves are scikit-learn's definitions).
+LOSS_NAMES = {"squared_error": "Half squared error", "poisson": "Half Poisson deviance"}
 
 
 def _pyplot():
@@ -55,6 +59,9 @@ class TrainingCurveDisplay:
 
     x_label : str, default="Epoch"
         Label of the horizontal axis.
+
+    loss_name : str, default="Log-loss"
+        Label of the left axis: what the losses are.
 
     Attributes
     ----------
@@ -107,6 +114,7 @@ class TrainingCurveDisplay:
         estimator_name=None,
         score_name="Validation score",
         x_label="Epoch",
+        loss_name="Log-loss",
     ):
         self.loss_curve = loss_curve
         self.validation_scores = validation_scores
@@ -114,6 +122,7 @@ class TrainingCurveDisplay:
         self.estimator_name = estimator_name
         self.score_name = score_name
         self.x_label = x_label
+        self.loss_name = loss_name
 
     def plot(
         self,
@@ -167,7 +176,7 @@ class TrainingCurveDisplay:
             )
             self.lines_.append(self.validation_loss_line_)
         ax.set_xlabel(self.x_label)
-        ax.set_ylabel("Log-loss")
+        ax.set_ylabel(self.loss_name)
 
         self.score_ax_ = None
         self.validation_score_line_ = None
@@ -198,8 +207,9 @@ class TrainingCurveDisplay:
         Parameters
         ----------
         estimator : estimator instance
-            A fitted :class:`~sktanhnet.TanhMLPClassifier` (or any estimator with
-            ``loss_curve_``, such as scikit-learn's ``MLPClassifier``), or a ``Pipeline``
+            A fitted :class:`~sktanhnet.TanhMLPClassifier` or
+            :class:`~sktanhnet.TanhMLPRegressor` (or any estimator with ``loss_curve_``, such
+            as scikit-learn's ``MLPClassifier`` and ``MLPRegressor``), or a ``Pipeline``
             ending in one.
 
         ax : matplotlib Axes, default=None
@@ -232,12 +242,17 @@ class TrainingCurveDisplay:
                 "draw. TrainingCurveDisplay draws the curves of a fitted network."
             )
         scoring = getattr(model, "scoring", None)
+        if is_regressor(model):
+            loss_name = LOSS_NAMES.get(getattr(model, "loss", None), "Loss")
+            default_score = "R^2"
+        else:
+            loss_name, default_score = "Log-loss", "accuracy"
         if scoring == "loss":
-            score_name = "Validation score (negated log-loss)"
+            score_name = f"Validation score (negated {loss_name.lower()})"
         elif isinstance(scoring, str):
             score_name = f"Validation score ({scoring})"
         elif scoring is None:
-            score_name = "Validation accuracy"
+            score_name = f"Validation {default_score}"
         else:
             score_name = "Validation score"
         display = cls(
@@ -247,5 +262,6 @@ class TrainingCurveDisplay:
             estimator_name=type(model).__name__,
             score_name=score_name,
             x_label="Iteration" if getattr(model, "solver", None) == "lbfgs" else "Epoch",
+            loss_name=loss_name,
         )
         return display.plot(ax=ax, name=name, **kwargs)

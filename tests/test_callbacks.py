@@ -207,3 +207,25 @@ def test_verbose_says_when_a_callback_stopped_training(solver, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[-1] == "A callback asked to stop training. Stopping."
     assert sum(line.startswith("Iteration") for line in lines) == 2
+
+
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_regressor_scoring_monitor_and_progress_bar(solver, capsys):
+    from sklearn.metrics import r2_score
+
+    from sktanhnet import TanhMLPRegressor
+
+    y = X[:, 0] - X[:, 1]
+    monitor = callback.ScoringMonitor(scoring="r2")
+    callbacks = [monitor]
+    if solver == "adam" and pytest.importorskip("rich", reason="ProgressBar needs rich"):
+        callbacks.append(callback.ProgressBar())
+    model = TanhMLPRegressor((4,), solver=solver, max_iter=5, random_state=0)
+    _fit(model.set_callbacks(*callbacks), X, y)
+    rows = _epoch_rows(monitor)
+    assert len(rows) == model.n_iter_ == len(model.loss_curve_)
+    assert rows[-1]["r2"] == pytest.approx(r2_score(y, model.predict(X)), rel=1e-12)
+    plain = _fit(TanhMLPRegressor((4,), solver=solver, max_iter=5, random_state=0), X, y)
+    np.testing.assert_array_equal(model.predict(X), plain.predict(X))
+    if solver == "adam":
+        assert re.search(r"TanhMLPRegressor - fit.*100%", capsys.readouterr().out)

@@ -151,3 +151,35 @@ def test_writes_a_png_headless(tmp_path):
     path = tmp_path / "curves.png"
     TrainingCurveDisplay.from_estimator(clf).figure_.savefig(path)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize(
+    "loss, loss_name",
+    [("squared_error", "Half squared error"), ("poisson", "Half Poisson deviance")],
+)
+def test_a_regressors_curves_name_its_loss_and_r2(loss, loss_name):
+    from sktanhnet import TanhMLPRegressor
+
+    y, y_val = np.abs(X[:, 0]), np.abs(X_VAL[:, 0])
+    model = _fit(
+        TanhMLPRegressor((4,), loss=loss, max_iter=6, random_state=0),
+        X,
+        y,
+        X_val=X_VAL,
+        y_val=y_val,
+    )
+    display = TrainingCurveDisplay.from_estimator(make_pipeline(StandardScaler(), model))
+    np.testing.assert_array_equal(display.loss_line_.get_ydata(), model.loss_curve_)
+    np.testing.assert_array_equal(
+        display.validation_loss_line_.get_ydata(), model.validation_loss_curve_
+    )
+    np.testing.assert_array_equal(
+        display.validation_score_line_.get_ydata(), model.validation_scores_
+    )
+    assert display.ax_.get_ylabel() == loss_name
+    assert display.score_ax_.get_ylabel() == "Validation R^2"
+    assert display.ax_.get_title() == "TanhMLPRegressor"
+    model.set_params(scoring="loss")
+    _fit(model, X, y, X_val=X_VAL, y_val=y_val)
+    display = TrainingCurveDisplay.from_estimator(model)
+    assert display.score_ax_.get_ylabel() == f"Validation score (negated {loss_name.lower()})"
