@@ -2,11 +2,15 @@
 
 With no arguments it trains a ``TanhMLPClassifier`` on scikit-learn's bundled digits data in a
 ``Pipeline`` with ``StandardScaler``, printing its progress per epoch, then the held-out accuracy,
-the log-loss, the number of epochs and the training time. ``--cv K`` reports a cross-validated
-accuracy instead, ``--save FILE.skops`` saves the trained pipeline (with the CSV's column names),
-``--plot FILE.png`` draws the training and held-out curves, and ``--model FILE.skops`` predicts
-with a saved pipeline on the ``--data`` columns it was trained on, picked by name. Options that
-cannot go together, and bad input files, give one line on stderr and exit status 2.
+the log-loss, the number of epochs and the training time. ``--task regression`` trains a
+``TanhMLPRegressor`` instead (on scikit-learn's diabetes data without ``--data``) and reports the
+held-out R^2, RMSE and MAE; ``--task auto``, the default, trains a regressor on a CSV target of
+non-integer numbers and a classifier otherwise, and says which. ``--cv K`` reports a
+cross-validated accuracy (R^2) instead, ``--save FILE.skops`` saves the trained pipeline (with
+the CSV's column names), ``--plot FILE.png`` draws the training and held-out curves, and
+``--model FILE.skops`` predicts with a saved pipeline on the ``--data`` columns it was trained on,
+picked by name. Options that cannot go together, and bad input files, give one line on stderr
+and exit status 2.
 """
 
 import argparse
@@ -54,8 +58,9 @@ def build_parser():
 
     parser = argparse.ArgumentParser(
         prog="python -m sktanhnet",
-        description="Train a TanhMLPClassifier on scikit-learn's digits data or on a CSV file "
-        "and report its held-out accuracy, or predict with a saved model.",
+        description="Train a TanhMLPClassifier (or TanhMLPRegressor) on scikit-learn's digits "
+        "(diabetes) data or on a CSV file and report its held-out accuracy (R^2), or predict "
+        "with a saved model.",
     )
     data = parser.add_argument_group("data")
     data.add_argument(
@@ -67,10 +72,18 @@ def build_parser():
     data.add_argument(
         "--target",
         metavar="COLUMN",
-        help="the CSV column holding the labels: needed to train on --data, optional with "
-        "--model (default: none)",
+        help="the CSV column holding the labels (or target values): needed to train on --data, "
+        "optional with --model (default: none)",
     )
     model = parser.add_argument_group("the model")
+    model.add_argument(
+        "--task",
+        choices=["auto", "classification", "regression"],
+        default="auto",
+        help="classification trains a TanhMLPClassifier (default data: digits), regression a "
+        "TanhMLPRegressor (default data: diabetes); auto: regression for a --target of "
+        "non-integer numbers, else classification (default: %(default)s)",
+    )
     model.add_argument(
         "--hidden",
         type=_parse_hidden,
@@ -112,7 +125,7 @@ def build_parser():
     model.add_argument(
         "--early-stopping",
         action="store_true",
-        help="stop when the accuracy on 10%% of the training rows stops improving, "
+        help="stop when the accuracy (R^2) on 10%% of the training rows stops improving, "
         "'adam' and 'sgd' only (default: off)",
     )
     model.add_argument(
@@ -134,7 +147,7 @@ def build_parser():
         "--cv",
         type=int,
         metavar="K",
-        help="report the accuracy of K-fold cross-validation instead (default: off)",
+        help="report the accuracy (R^2) of K-fold cross-validation instead (default: off)",
     )
     run.add_argument("--quiet", action="store_true", help="no per-epoch progress (default: off)")
     run.add_argument(
@@ -146,21 +159,21 @@ def build_parser():
     run.add_argument(
         "--plot",
         metavar="FILE.png",
-        help="draw the training and held-out loss and the held-out accuracy per epoch; "
+        help="draw the training and held-out loss and the held-out accuracy (R^2) per epoch; "
         "with --cv, of each fold (default: no plot)",
     )
     predict = parser.add_argument_group("predicting with a saved model")
     predict.add_argument(
         "--model",
         metavar="FILE.skops",
-        help="predict with a saved pipeline on --data, and report the accuracy when --target "
-        "is given (default: none, train a new model)",
+        help="predict with a saved pipeline on --data, and report the accuracy (a regressor's "
+        "R^2, RMSE and MAE) when --target is given (default: none, train a new model)",
     )
     predict.add_argument(
         "--output",
         metavar="FILE.csv",
-        help="with --model: write each row's predicted label and class probabilities "
-        "(default: print the predicted labels)",
+        help="with --model: write each row's predicted label and class probabilities (a "
+        "regressor's prediction, one column per target) (default: print the predictions)",
     )
     parser.add_argument("--version", action="version", version=f"sktanhnet {__version__}")
     return parser
@@ -168,6 +181,7 @@ def build_parser():
 
 # The options that shape or report a training run: none of them applies to --model.
 TRAINING_OPTIONS = [
+    "--task",
     "--hidden",
     "--solver",
     "--alpha",
@@ -325,14 +339,62 @@ def _names(names):
 
 
 def _load(args):
-    """X, y, the feature names (None for digits) and a description of the data."""
+    """X, y, the feature names (None for bundled data), a description, and the task to train."""
     if args.data is None:
-        from sklearn.datasets import load_digits
+        from sklearn.datasets import load_diabetes, load_digits
 
+        if args.task == "regression":
+            X, y = load_diabetes(return_X_y=True)
+            return X, y, None, "scikit-learn's diabetes data", "regression"
         X, y = load_digits(return_X_y=True)
-        return X, y, None, "scikit-learn's digits data"
+        return X, y, None, "scikit-learn's digits data", "classification"
     X, y, names, _ = load_csv(args.data, args.target)
-    return X, y, names, args.data
+    task, y = choose_task(args.task, y, f"--target {args.target!r}")
+    return X, y, names, args.data, task
+
+
+def _as_numbers(values, what):
+    """values as finite float64 numbers, or None where one is not a number at all."""
+    try:
+        numbers = np.asarray(values, dtype=np.float64)
+    except ValueError:
+        return None
+    bad = ~np.isfinite(numbers)
+    if bad.any():
+        raise InputError(f"{what}: {str(values[np.argmax(bad)])!r} is not a finite number")
+    return numbers
+
+
+def choose_task(task, y, what):
+    """(the task, y as it trains): regression takes numbers, classification labels.
+
+    With ``task`` "auto", a target of numbers that are not all integers is a regression
+    target, and a note on stderr says so; integers and text are class labels, as before.
+    """
+    numbers = _as_numbers(y, what) if y.dtype.kind in "US" else y.astype(np.float64)
+    continuous = numbers is not None and not np.array_equal(numbers, np.round(numbers))
+    if task == "auto":
+        task = "regression" if continuous else "classification"
+        if continuous:
+            _note(
+                f"{what} holds non-integer numbers: training a TanhMLPRegressor "
+                "(--task classification refuses them; --task regression is this)"
+            )
+    if task == "regression":
+        if numbers is None:
+            value = str(next(v for v in y if _as_numbers([v], what) is None))
+            raise InputError(
+                f"--task regression needs numbers in {what}; it holds {value!r}. Use --task "
+                "classification for class labels"
+            )
+        return task, numbers
+    if continuous:
+        value = float(numbers[np.argmax(numbers != np.round(numbers))])
+        raise InputError(
+            f"--task classification needs class labels; {what} holds non-integer numbers such "
+            f"as {value!r}. Use --task regression (or auto) for a continuous target"
+        )
+    return task, y
 
 
 def _record_feature_names(model, names):
@@ -359,7 +421,7 @@ def _skops():
 # The only type --model trusts beyond skops's defaults (scikit-learn's estimators, NumPy and
 # Python's builtins). Not every name under "sktanhnet.": skops calls some of the types it loads
 # (with arguments from the file), and a function of this package must not be one of them.
-TRUSTED_TYPES = ["sktanhnet._classifier.TanhMLPClassifier"]
+TRUSTED_TYPES = ["sktanhnet._classifier.TanhMLPClassifier", "sktanhnet._regressor.TanhMLPRegressor"]
 
 
 def load_model(path):
@@ -382,6 +444,8 @@ def load_model(path):
 
 def predict_with_saved_model(args):
     """--model: predict with a saved pipeline on the --data columns it was trained on."""
+    from sklearn.base import is_regressor
+
     model = load_model(args.model)
     names = getattr(model, "feature_names_in_", None)
     if names is not None:
@@ -406,27 +470,49 @@ def predict_with_saved_model(args):
         proba = None
         if args.output is not None and hasattr(model, "predict_proba"):
             proba = model.predict_proba(X)
-    if args.target is not None:
+    regression = is_regressor(model)
+    if args.target is not None and regression:
+        _, y = choose_task("regression", y, f"--target {args.target!r}")
+        if predictions.ndim != 1:
+            raise InputError(
+                f"{args.model} predicts {predictions.shape[1]} targets; --target names one "
+                "column: leave it out, and compare the --output columns yourself"
+            )
+        report_regression(y, predictions, "")
+    elif args.target is not None:
         from sklearn.metrics import accuracy_score
 
         y = y.astype(predictions.dtype) if predictions.dtype.kind in "iufb" else y
         print(f"accuracy: {accuracy_score(y, predictions):.4f}")
     if args.output is not None:
-        if proba is None:
+        if proba is None and not regression:
             _note(f"{args.model} has no predict_proba: {args.output} holds the labels only")
         write_predictions(args.output, predictions, proba, getattr(model, "classes_", []))
         print(f"wrote {len(predictions)} predictions to {args.output}")
     elif args.target is None:
         for prediction in predictions:
-            print(prediction)
+            if regression:
+                print(",".join(repr(float(value)) for value in np.atleast_1d(prediction)))
+            else:
+                print(prediction)
     return 0
 
 
 def write_predictions(path, predictions, proba, classes):
-    """A CSV with a header: the predicted label, then each class's probability (if any), per row."""
+    """A CSV with a header: the predicted label, then each class's probability (if any), per row.
+
+    A regressor's predictions (floats, no ``proba``): one column per target, ``prediction`` for
+    one target, ``prediction_0``, ``prediction_1``... for several.
+    """
     try:
         with open(path, "w", newline="") as handle:
             writer = csv.writer(handle)
+            if proba is None and predictions.dtype.kind == "f":
+                rows = predictions.reshape(len(predictions), -1)
+                names = ["prediction"] if predictions.ndim == 1 else None
+                writer.writerow(names or [f"prediction_{i}" for i in range(rows.shape[1])])
+                writer.writerows([repr(float(value)) for value in row] for row in rows)
+                return
             if proba is None:
                 writer.writerow(["predicted"])
                 writer.writerows([prediction] for prediction in predictions)
@@ -455,63 +541,75 @@ def main(argv=None):
 
 
 def train(args):
-    from sklearn.metrics import log_loss
     from sklearn.model_selection import train_test_split
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    from sktanhnet import TanhMLPClassifier
+    from sktanhnet import TanhMLPClassifier, TanhMLPRegressor
 
     sio = _skops() if args.save else None
     if args.plot:
         _check_plot_file(args.plot)
-    X, y, feature_names, source = _load(args)
-    classes, counts = np.unique(y, return_counts=True)
-    if len(classes) < 2:
-        raise InputError(f"the target column needs at least two classes, found {len(classes)}")
-    model = make_pipeline(
-        StandardScaler(),
-        TanhMLPClassifier(
-            hidden_layer_sizes=args.hidden,
-            solver=args.solver,
-            alpha=args.alpha,
-            batch_size=args.batch_size,
-            learning_rate_init=args.learning_rate_init,
-            max_iter=args.max_iter,
-            early_stopping=args.early_stopping,
-            random_state=args.random_state,
-            verbose=not args.quiet,
-        ),
+    X, y, feature_names, source, task = _load(args)
+    regression = task == "regression"
+    if regression:
+        what = f"{X.shape[1]} features, 1 target"
+    else:
+        classes, counts = np.unique(y, return_counts=True)
+        if len(classes) < 2:
+            raise InputError(f"the target column needs at least two classes, found {len(classes)}")
+        what = f"{X.shape[1]} features, {len(classes)} classes"
+    estimator = TanhMLPRegressor if regression else TanhMLPClassifier
+    network = estimator(
+        hidden_layer_sizes=args.hidden,
+        solver=args.solver,
+        alpha=args.alpha,
+        batch_size=args.batch_size,
+        learning_rate_init=args.learning_rate_init,
+        max_iter=args.max_iter,
+        early_stopping=args.early_stopping,
+        random_state=args.random_state,
+        verbose=not args.quiet,
     )
+    if regression:
+        from sklearn.compose import TransformedTargetRegressor
+
+        # The network trains on a standardized target, as it does on standardized features;
+        # predictions come back in the target's own units.
+        network = TransformedTargetRegressor(network, transformer=StandardScaler())
+    model = make_pipeline(StandardScaler(), network)
     description = (
-        f"TanhMLPClassifier(hidden_layer_sizes={args.hidden}, solver={args.solver!r}) on "
-        f"{source}: {X.shape[1]} features, {len(classes)} classes"
+        f"{estimator.__name__}(hidden_layer_sizes={args.hidden}, solver={args.solver!r}) on "
+        f"{source}: {what}"
     )
+    score_name = "R^2" if regression else "accuracy"
     # What the plot draws beside the training loss: the held-out rows, recorded as X_val during
     # training without changing it, or with early stopping the split it monitors.
     held_out = "early-stopping validation" if args.early_stopping else "held-out"
     record = args.plot is not None and not args.early_stopping
 
     if args.cv is not None:
-        if counts.min() < args.cv:
+        if not regression and counts.min() < args.cv:
             raise InputError(f"--cv {args.cv} needs at least {args.cv} rows of every class")
+        if regression and len(y) < args.cv:
+            raise InputError(f"--cv {args.cv} needs at least {args.cv} rows")
         print(f"Cross-validating {description}, {X.shape[0]} rows, {args.cv} folds")
         folds = cross_validate(model, X, y, args.cv, args.random_state, record)
         scores = [score for _, score in folds]
-        print(f"cross-validated accuracy: {np.mean(scores):.4f} +/- {np.std(scores):.4f}")
+        print(f"cross-validated {score_name}: {np.mean(scores):.4f} +/- {np.std(scores):.4f}")
         if args.plot:
-            runs = [(f"fold {i}", fold[-1]) for i, (fold, _) in enumerate(folds, start=1)]
+            runs = [(f"fold {i}", _network(fold)) for i, (fold, _) in enumerate(folds, start=1)]
             plot_curves(args.plot, runs, description, held_out)
             print(f"wrote the training curves of the {args.cv} folds to {args.plot}")
         if args.save:
             print(f"Training {description}: all {X.shape[0]} rows")
             elapsed = _timed_fit(model, X, y)
-            print(f"epochs: {model[-1].n_iter_}")
+            _print_iterations(_network(model))
             print(f"training time: {elapsed:.2f} s")
             _save(sio, model, feature_names, args.save)
         return 0
 
-    stratify = y if counts.min() >= 2 else None
+    stratify = None if regression or counts.min() < 2 else y
     try:
         X_train, X_test, y_train, y_test = train_test_split(
             X, y, test_size=args.test_size, random_state=args.random_state, stratify=stratify
@@ -523,7 +621,7 @@ def train(args):
     )
     # A class of a single row can land in the held-out rows only: the model cannot give it a
     # probability, so the log-loss (and the held-out curves) leave such rows out.
-    seen = np.isin(y_test, y_train)
+    seen = np.ones(len(y_test), dtype=bool) if regression else np.isin(y_test, y_train)
     if not seen.all():
         _note(
             f"{np.sum(~seen)} held-out rows are of classes that no training row has: the "
@@ -531,33 +629,70 @@ def train(args):
         )
     validation = (X_test[seen], y_test[seen]) if record and seen.any() else None
     elapsed = _timed_fit(model, X_train, y_train, validation)
-    classifier = model[-1]
-    print(f"held-out accuracy: {model.score(X_test, y_test):.4f}")
-    if seen.any():
-        proba = model.predict_proba(X_test[seen])
-        log_loss_value = log_loss(y_test[seen], proba, labels=classifier.classes_)
-        print(f"held-out log-loss: {log_loss_value:.4f}")
-    print(f"epochs: {classifier.n_iter_}")
+    report_held_out(model, X_test, y_test, seen)
+    _print_iterations(_network(model))
     print(f"training time: {elapsed:.2f} s")
     if args.save:
         _save(sio, model, feature_names, args.save)
     if args.plot:
-        plot_curves(args.plot, [(None, model[-1])], description, held_out)
+        plot_curves(args.plot, [(None, _network(model))], description, held_out)
         print(f"wrote the training curves to {args.plot}")
     return 0
+
+
+def report_held_out(model, X_test, y_test, seen):
+    """Print the held-out scores: accuracy and log-loss, or a regressor's R^2, RMSE and MAE."""
+    from sklearn.base import is_regressor
+    from sklearn.metrics import log_loss
+
+    if is_regressor(model):
+        report_regression(y_test, model.predict(X_test), "held-out ")
+        return
+    print(f"held-out accuracy: {model.score(X_test, y_test):.4f}")
+    if seen.any():
+        proba = model.predict_proba(X_test[seen])
+        log_loss_value = log_loss(y_test[seen], proba, labels=model[-1].classes_)
+        print(f"held-out log-loss: {log_loss_value:.4f}")
+
+
+def report_regression(y, prediction, prefix):
+    """Print R^2, RMSE and MAE of the predictions, each line starting with ``prefix``."""
+    from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
+
+    print(f"{prefix}R^2: {r2_score(y, prediction):.4f}")
+    print(f"{prefix}RMSE: {np.sqrt(mean_squared_error(y, prediction)):.4f}")
+    print(f"{prefix}MAE: {mean_absolute_error(y, prediction):.4f}")
+
+
+def _network(model):
+    """The fitted TanhMLPClassifier or TanhMLPRegressor of a pipeline the command line built."""
+    step = model[-1]
+    return getattr(step, "regressor_", step)
+
+
+def _print_iterations(estimator):
+    """The number of epochs, or of L-BFGS iterations."""
+    kind = "iterations" if estimator.solver == "lbfgs" else "epochs"
+    print(f"{kind}: {estimator.n_iter_}")
 
 
 def _fit(model, X, y, validation=None):
     """Fit the pipeline; with validation=(X_val, y_val), record its loss and accuracy per epoch.
 
-    The scaler and the classifier are fitted one after the other, as Pipeline.fit does, so that
-    the scaled X_val reaches fit without metadata routing.
+    The scaler and the estimator are fitted one after the other, as Pipeline.fit does, so that
+    the scaled X_val reaches fit without metadata routing. A regressor's y_val is standardized as
+    TransformedTargetRegressor standardizes y (the same scaler, fitted on the same y).
     """
     if validation is None:
         return model.fit(X, y)
     X_val, y_val = validation
-    scaler, classifier = model[0], model[-1]
-    classifier.fit(scaler.fit_transform(X), y, X_val=scaler.transform(X_val), y_val=y_val)
+    scaler, estimator = model[0], model[-1]
+    if hasattr(estimator, "transformer"):
+        from sklearn.base import clone
+
+        target_scaler = clone(estimator.transformer).fit(y.reshape(-1, 1))
+        y_val = target_scaler.transform(y_val.reshape(-1, 1))[:, 0]
+    estimator.fit(scaler.fit_transform(X), y, X_val=scaler.transform(X_val), y_val=y_val)
     return model
 
 
@@ -577,17 +712,23 @@ def _timed_fit(model, X, y, validation=None):
 
 
 def cross_validate(model, X, y, k, random_state, record):
-    """(fitted pipeline, accuracy) of each of k stratified folds; cross_val_score's scores.
+    """(fitted pipeline, score) of each of k folds (stratified for a classifier): the scores of
+    cross_val_score, accuracy or R^2.
 
     With record, each fold's held-out rows are recorded per epoch, for the plot.
     """
-    from sklearn.base import clone
-    from sklearn.model_selection import StratifiedKFold
+    from sklearn.base import clone, is_regressor
+    from sklearn.model_selection import KFold, StratifiedKFold
 
-    folds = StratifiedKFold(k, shuffle=True, random_state=random_state)
+    kind = KFold if is_regressor(model) else StratifiedKFold
+    folds = kind(k, shuffle=True, random_state=random_state)
     results = []
     for train_rows, test_rows in folds.split(X, y):
-        fold_model = clone(model).set_params(tanhmlpclassifier__verbose=False)
+        fold_model = clone(model)
+        step = fold_model[-1]
+        step.set_params(
+            **{"regressor__verbose" if hasattr(step, "regressor") else "verbose": False}
+        )
         validation = (X[test_rows], y[test_rows]) if record else None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -625,9 +766,10 @@ def _check_plot_file(path):
 
 
 def plot_curves(path, runs, title, held_out):
-    """Loss per epoch (training solid, held-out dashed) and held-out accuracy, side by side.
+    """Loss per epoch (training solid, held-out dashed) and held-out accuracy (or R^2), side by
+    side.
 
-    runs: (name, fitted classifier) pairs, one colour each (the folds of --cv); a single run
+    runs: (name, fitted network) pairs, one colour each (the folds of --cv); a single run
     (name None) has one colour per curve. The legend sits right of the panels, clear of lines.
     """
     import matplotlib.pyplot as plt
@@ -643,15 +785,22 @@ def plot_curves(path, runs, title, held_out):
             loss_ax.plot(_epochs(curve), curve, color=held_out_color, linestyle="--")
             scores = classifier.validation_scores_
             score_ax.plot(_epochs(scores), scores, color=held_out_color)
-    loss_ax.set(title="Log-loss", xlabel=x_label, ylabel="log-loss")
-    score_ax.set(title=f"Accuracy on the {held_out} rows", xlabel=x_label, ylabel="accuracy")
+    from sklearn.base import is_regressor
+
+    loss, score = (
+        ("half squared error", "R^2") if is_regressor(runs[0][1]) else ("log-loss", "accuracy")
+    )
+    loss_ax.set(title=loss.capitalize(), xlabel=x_label, ylabel=loss)
+    score_ax.set(
+        title=f"{score[0].upper()}{score[1:]} on the {held_out} rows", xlabel=x_label, ylabel=score
+    )
     single = len(runs) == 1
     handles = [
         Line2D([], [], color="C0" if single else "0.3", label="training loss"),
         Line2D([], [], color="C1" if single else "0.3", linestyle="--", label=f"{held_out} loss"),
     ]
     if single:
-        handles.append(Line2D([], [], color="C1", label=f"{held_out} accuracy"))
+        handles.append(Line2D([], [], color="C1", label=f"{held_out} {score}"))
     else:
         handles += [Line2D([], [], color=f"C{i}", label=name) for i, (name, _) in enumerate(runs)]
     figure.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5))

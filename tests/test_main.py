@@ -304,6 +304,7 @@ def test_options_that_cannot_apply_are_refused_in_one_line(capsys, argv, message
 
 
 TRAINING_OPTION_VALUES = {
+    "--task": "regression",
     "--hidden": "5",
     "--solver": "sgd",
     "--alpha": "0.1",
@@ -514,3 +515,141 @@ def test_a_byte_order_mark_is_not_part_of_the_first_column_name(tmp_path, capsys
     assert main(["--model", iris_model, "--data", str(path)]) == 0
     captured = capsys.readouterr()
     assert len(captured.out.split()) == 150 and captured.err == ""
+
+
+# ---------------------------------------------------------------- regression
+
+
+def _regression_csv(tmp_path, name="reg.csv", n_rows=120):
+    """Four features and a continuous target 'y' (non-integer numbers), plus 'count' (integers)."""
+    import numpy as np
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(n_rows, 4))
+    y = 3 * X[:, 0] - 2 * X[:, 1] + 0.1 * rng.normal(size=n_rows) + 10
+    lines = ["a,b,c,d,y"] + [",".join(repr(float(v)) for v in [*row, t]) for row, t in zip(X, y)]
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n")
+    return str(path)
+
+
+def _report(out, name):
+    return float(next(line for line in out.splitlines() if line.startswith(name)).split()[-1])
+
+
+def test_regression_on_the_bundled_diabetes_data(capsys):
+    assert main(["--task", "regression", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "TanhMLPRegressor" in out and "diabetes" in out
+    for name in ("held-out R^2: ", "held-out RMSE: ", "held-out MAE: "):
+        assert name in out
+    assert 0.2 < _report(out, "held-out R^2") < 1 and _report(out, "held-out RMSE") > 10
+    assert "epochs: 200" in out
+
+
+def test_lbfgs_reports_iterations_not_epochs(capsys):
+    assert main(["--task", "regression", *QUICK]) == 0
+    out = capsys.readouterr().out
+    assert "iterations: " in out and "epochs: " not in out
+
+
+def test_auto_trains_a_regressor_on_a_continuous_target_and_says_so(tmp_path, capsys):
+    data = _regression_csv(tmp_path)
+    assert main(["--data", data, "--target", "y", *QUICK]) == 0
+    captured = capsys.readouterr()
+    assert "TanhMLPRegressor" in captured.out and _report(captured.out, "held-out R^2") > 0.9
+    notes = [line for line in captured.err.splitlines() if line.startswith("note:")]
+    assert len(notes) == 1 and "training a TanhMLPRegressor" in notes[0]
+
+
+def test_auto_keeps_integer_targets_as_classes(tmp_path, capsys):
+    rows = "\n".join(f"{i % 7},{(i * 3) % 5},{i % 3}" for i in range(60))
+    assert main(["--data", _csv(tmp_path, "a,b,label\n" + rows + "\n"), "--target", "label"]) == 0
+    captured = capsys.readouterr()
+    assert "TanhMLPClassifier" in captured.out and "accuracy" in captured.out
+    assert "TanhMLPRegressor" not in captured.err
+
+
+@pytest.mark.parametrize(
+    "content, task, message",
+    [
+        ("a,y\n1,0.5\n2,1.5\n3,2.5\n", "classification", "--task classification needs class"),
+        ("a,y\n1,x\n2,1.5\n3,2.5\n", "regression", "--task regression needs numbers"),
+        ("a,y\n1,nan\n2,1.5\n3,2.5\n", "regression", "'nan' is not a finite number"),
+        ("a,y\n1,inf\n2,1.5\n3,2.5\n", "auto", "'inf' is not a finite number"),
+    ],
+)
+def test_a_target_that_does_not_fit_the_task_is_refused(tmp_path, capsys, content, task, message):
+    assert main(["--data", _csv(tmp_path, content), "--target", "y", "--task", task]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_regression_cross_validation_reports_r2(tmp_path, capsys):
+    data = _regression_csv(tmp_path)
+    assert main(["--data", data, "--target", "y", "--task", "regression", *QUICK, "--cv", "3"]) == 0
+    out = capsys.readouterr().out
+    line = next(line for line in out.splitlines() if line.startswith("cross-validated R^2"))
+    assert float(line.split()[2]) > 0.9
+
+
+def test_a_saved_regressor_predicts_reports_and_writes_one_column(tmp_path, capsys):
+    pytest.importorskip("skops")
+    import numpy as np
+    from sklearn.metrics import r2_score
+
+    data, path = _regression_csv(tmp_path), str(tmp_path / "reg.skops")
+    assert main(["--data", data, "--target", "y", *QUICK, "--save", path]) == 0
+    capsys.readouterr()
+    assert main(["--model", path, "--data", data, "--target", "y"]) == 0
+    out = capsys.readouterr().out
+    output = tmp_path / "predictions.csv"
+    assert main(["--model", path, "--data", data, "--output", str(output)]) == 0
+    header, *rows = output.read_text().splitlines()
+    assert header == "prediction" and len(rows) == 120
+    table = np.loadtxt(data, delimiter=",", skiprows=1)
+    predicted = np.array([float(row) for row in rows])
+    assert _report(out, "R^2") == pytest.approx(r2_score(table[:, -1], predicted), abs=1e-4)
+    capsys.readouterr()
+    assert main(["--model", path, "--data", data]) == 0
+    printed = capsys.readouterr().out.split()
+    np.testing.assert_array_equal([float(value) for value in printed], predicted)
+
+
+def test_a_saved_regressor_of_several_targets_writes_a_column_per_target(tmp_path, capsys):
+    sio = pytest.importorskip("skops.io")
+    import numpy as np
+
+    from sktanhnet import TanhMLPRegressor
+
+    X = np.random.RandomState(0).normal(size=(50, 4))
+    model = TanhMLPRegressor((5,), solver="lbfgs", max_iter=20, random_state=0)
+    model.fit(X, np.c_[X[:, 0], -X[:, 1], X[:, 2]])
+    path = str(tmp_path / "three.skops")
+    sio.dump(model, path)
+    data = _csv(tmp_path, "a,b,c,d\n" + "\n".join(",".join(map(str, row)) for row in X) + "\n")
+    output = tmp_path / "out.csv"
+    assert main(["--model", path, "--data", data, "--output", str(output)]) == 0
+    header, *rows = output.read_text().splitlines()
+    assert header == "prediction_0,prediction_1,prediction_2" and len(rows) == 50
+    assert (
+        main(["--model", path, "--data", _regression_csv(tmp_path, n_rows=50), "--target", "y"])
+        == 2
+    )
+    assert "predicts 3 targets" in capsys.readouterr().err
+
+
+def test_regression_plot_draws_loss_and_r2(tmp_path, capsys, monkeypatch):
+    pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    titles = []
+    monkeypatch.setattr(
+        plt.Figure,
+        "savefig",
+        lambda figure, *args, **kwargs: titles.extend(ax.get_title() for ax in figure.axes),
+    )
+    data = _regression_csv(tmp_path)
+    argv = ["--data", data, "--target", "y", "--quiet", "--max-iter", "20"]
+    assert main([*argv, "--plot", str(tmp_path / "curves.png")]) == 0
+    assert titles[1] == "R^2 on the held-out rows" and "squared error" in titles[0].lower()
