@@ -4,18 +4,20 @@ For each workload, dtype and solver, one ``fit`` of ``TanhMLPRegressor`` and of
 ``MLPRegressor(activation="tanh")`` with the same settings run alternately in one process after
 a warm-up, the order reversed every other round (``bench.py``'s protocol); the table gives the
 median per-epoch time of each (the time of ``fit`` with ``max_iter=E, tol=0`` over the E epochs),
-the median of the per-round ratios sklearn / ours, and the largest difference between the two
-models' predictions (the same seed trains the same model: roundoff in float64).
+the median of the per-round ratios sklearn / ours, ours / floor (``bench.py``'s floor: the
+matrix products one epoch needs, alone, without the first layer's input gradient, which training
+never computes), and the largest difference between the two models' predictions (the same seed
+trains the same model: roundoff in float64).
 
 Workloads (make_regression, standardized; batch size, hidden layers):
 
 - small: 2,000 x 64, 1 target, (100,), batch 200, 20 epochs per fit, 9 rounds;
-- medium: 20,000 x 100, 5 targets, (256, 256), batch 256, 2 epochs, 3 rounds;
-- deep: 20,000 x 32, 1 target, six hidden layers of 64, batch 200, 2 epochs, 3 rounds.
+- medium: 20,000 x 100, 5 targets, (256, 256), batch 256, 2 epochs, 7 rounds;
+- deep: 20,000 x 32, 1 target, six hidden layers of 64, batch 200, 2 epochs, 7 rounds.
 
 Usage::
 
-    python benchmarks/bench_regressor.py             # everything: about 3 minutes on 2 cores
+    python benchmarks/bench_regressor.py             # everything: about a minute on 2 cores
     python benchmarks/bench_regressor.py --workloads small --repeat 3
 
 It writes ``benchmarks/RESULTS_regressor.md`` (the table, the machine, the libraries and BLAS).
@@ -42,8 +44,8 @@ from sktanhnet import TanhMLPRegressor  # noqa: E402
 WORKLOADS = {
     # name: (rows, features, targets, hidden layers, batch size, epochs per fit, rounds)
     "small": (2_000, 64, 1, (100,), 200, 20, 9),
-    "medium": (20_000, 100, 5, (256, 256), 256, 2, 3),
-    "deep": (20_000, 32, 1, (64,) * 6, 200, 2, 3),
+    "medium": (20_000, 100, 5, (256, 256), 256, 2, 7),
+    "deep": (20_000, 32, 1, (64,) * 6, 200, 2, 7),
 }
 
 
@@ -90,18 +92,25 @@ def time_training(name, dtype, solver, repeat):
         "ours": TanhMLPRegressor,
         "sklearn": lambda **p: MLPRegressor(activation="tanh", **p),
     }
-    times = {key: [] for key in contenders}
+    floor = bench.Floor(X, params, WORKLOADS[name][2])
+    times = {key: [] for key in [*contenders, "floor"]}
     models = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         for estimator in contenders.values():
             per_epoch(estimator, X[:1000], y[:1000], warm)
+        floor.epoch()
         for round_ in range(repeat):
-            order = list(contenders) if round_ % 2 == 0 else list(contenders)[::-1]
+            order = [*contenders, "floor"] if round_ % 2 == 0 else ["floor", *contenders][::-1]
             for key in order:
-                seconds, models[key] = per_epoch(contenders[key], X, y, params)
-                times[key].append(seconds)
+                if key == "floor":
+                    seconds, input_gradient = floor.epoch()
+                    times[key].append(seconds - input_gradient)
+                else:
+                    seconds, models[key] = per_epoch(contenders[key], X, y, params)
+                    times[key].append(seconds)
     ours, theirs = np.array(times["ours"]), np.array(times["sklearn"])
+    floor_times = np.array(times["floor"])
     difference = np.abs(models["ours"].predict(X) - models["sklearn"].predict(X)).max()
     return [
         name,
@@ -111,6 +120,9 @@ def time_training(name, dtype, solver, repeat):
         f"{1e3 * np.median(ours):.1f}",
         f"{1e3 * np.median(theirs):.1f}",
         f"{np.median(theirs / ours):.2f}",
+        f"{1e3 * np.median(floor_times):.1f}",
+        f"{np.median(ours / floor_times):.2f}",
+        f"{np.median(theirs / floor_times):.2f}",
         f"{float(models['ours'].score(X, y)):.3f}",
         f"{float(models['sklearn'].score(X, y)):.3f}",
         f"{difference:.1e}",
@@ -125,6 +137,9 @@ HEADER = [
     "ours ms/epoch",
     "sklearn ms/epoch",
     "sklearn / ours",
+    "floor ms/epoch",
+    "ours / floor",
+    "sklearn / floor",
     "R^2 ours",
     "R^2 sklearn",
     "max abs(pred ours - pred sklearn)",
@@ -161,9 +176,11 @@ def main(argv=None):
     results = [
         *bench.results_header("# TanhMLPRegressor against MLPRegressor", command, elapsed, machine),
         "Per-epoch `fit` time (median of alternated rounds, after a warm-up) of "
-        '`TanhMLPRegressor` and `MLPRegressor(activation="tanh")` with the same settings; '
-        "R^2 on the training data after the timed fit; the largest difference between their "
-        "predictions (the same seed trains the same model).",
+        '`TanhMLPRegressor` and `MLPRegressor(activation="tanh")` with the same settings, and '
+        "the floor: the matrix products one epoch needs, alone, without the first layer's input "
+        "gradient (which training never computes); R^2 on the training data after the timed "
+        "fit; the largest difference between their predictions (the same seed trains the same "
+        "model).",
         "",
         table(rows),
         "",

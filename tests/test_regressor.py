@@ -1,5 +1,6 @@
 """TanhMLPRegressor as a user sees it, and as a drop-in for MLPRegressor(activation="tanh")."""
 
+import inspect
 import pickle
 import warnings
 
@@ -21,6 +22,10 @@ from sklearn.preprocessing import StandardScaler
 
 from sktanhnet import InvalidParameterError, TanhMLPRegressor
 from sktanhnet._training import DivergenceError
+
+# scikit-learn 1.7 added MLPRegressor's loss (with "poisson") and fit's sample_weight.
+THEIRS_HAS_LOSS = "loss" in MLPRegressor().get_params()
+THEIRS_FIT_WEIGHTS = "sample_weight" in inspect.signature(MLPRegressor.fit).parameters
 
 
 def _quiet(function, *args, **kwargs):
@@ -51,7 +56,8 @@ def test_is_a_regressor_with_mlpregressors_parameters():
     ours_params = ours.get_params()
     for name, default in theirs.items():
         assert ours_params[name] == default, name
-    assert set(ours_params) - set(theirs) == {"scoring"}
+    assert set(ours_params) - set(theirs) == {"scoring"} | ({"loss"} - set(theirs))
+    assert ours_params["loss"] == "squared_error"
     assert TanhMLPRegressor((5,)).hidden_layer_sizes == (5,)  # first positional parameter
 
 
@@ -74,16 +80,17 @@ SOLVERS = {
 @pytest.mark.parametrize("n_targets", [1, 2])
 @pytest.mark.parametrize("weighted", [False, True])
 def test_same_seed_trains_like_mlpregressor(diabetes, counts, solver, loss, n_targets, weighted):
+    if loss == "poisson" and not THEIRS_HAS_LOSS or weighted and not THEIRS_FIT_WEIGHTS:
+        pytest.skip("MLPRegressor has loss and fit(sample_weight=) from scikit-learn 1.7")
     X, y = counts if loss == "poisson" else diabetes
     y = y[:, :n_targets] if y.ndim == 2 else (y if n_targets == 1 else np.c_[y, -2 * y + 1])
     if n_targets == 1 and y.ndim == 2:
         y = y[:, 0]
     sample_weight = np.random.RandomState(1).uniform(0, 2, len(y)) if weighted else None
-    settings = dict(PARITY, loss=loss, **SOLVERS[solver])
-    ours = _quiet(TanhMLPRegressor(**settings).fit, X, y, sample_weight=sample_weight)
-    theirs = _quiet(
-        MLPRegressor(activation="tanh", **settings).fit, X, y, sample_weight=sample_weight
-    )
+    settings = dict(PARITY, **SOLVERS[solver], **({"loss": loss} if THEIRS_HAS_LOSS else {}))
+    weights = {} if sample_weight is None else {"sample_weight": sample_weight}
+    ours = _quiet(TanhMLPRegressor(**settings).fit, X, y, **weights)
+    theirs = _quiet(MLPRegressor(activation="tanh", **settings).fit, X, y, **weights)
     assert ours.n_iter_ == theirs.n_iter_
     assert ours.out_activation_ == theirs.out_activation_
     assert ours.n_outputs_ == theirs.n_outputs_ == n_targets

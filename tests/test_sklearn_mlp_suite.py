@@ -80,12 +80,6 @@ DESELECTED = {
 }
 
 
-@pytest.fixture(params=[42])
-def global_random_seed(request):
-    """scikit-learn's own fixture (its conftest.py), at its default seed: 42."""
-    return request.param
-
-
 def _load_installed_test_mlp():
     path = Path(sklearn.__file__).parent / "neural_network" / "tests" / "test_mlp.py"
     spec = importlib.util.spec_from_file_location("_sklearn_installed_test_mlp", path)
