@@ -349,17 +349,25 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, BaseEstimator):
             ops=ops,
         )
 
+    #: (fitted attribute, history key) of the curves, which continue from one call to the next.
+    _CURVES = (
+        ("loss_curve_", "loss_curve"),
+        ("validation_scores_", "validation_scores"),
+        ("validation_loss_curve_", "validation_loss_curve"),
+    )
+
     def _history(self):
         """A fresh copy of the counters and curves, to continue training from."""
         history = new_history()
         history["t"] = getattr(self, "t_", 0)
-        history["loss_curve"] = list(getattr(self, "loss_curve_", None) or [])
-        history["validation_scores"] = list(getattr(self, "validation_scores_", None) or [])
-        history["validation_loss_curve"] = list(getattr(self, "validation_loss_curve_", None) or [])
-        if getattr(self, "best_loss_", None) is not None:
-            history["best_loss"] = self.best_loss_
-        if getattr(self, "best_validation_score_", None) is not None:
-            history["best_validation_score"] = self.best_validation_score_
+        for attribute, key in self._CURVES:
+            history[key] = list(getattr(self, attribute, None) or [])
+        for attribute, key in (
+            ("best_loss_", "best_loss"),
+            ("best_validation_score_", "best_validation_score"),
+        ):
+            if getattr(self, attribute, None) is not None:
+                history[key] = getattr(self, attribute)
         history["no_improvement_count"] = getattr(self, "_no_improvement_count", 0)
         return history
 
@@ -370,9 +378,11 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, BaseEstimator):
         self.loss_curve_ = history["loss_curve"]
         self.best_loss_ = None if early_stopping else history["best_loss"]
         has_validation = bool(history["validation_scores"])
-        self.validation_scores_ = history["validation_scores"] if has_validation else None
-        self.validation_loss_curve_ = history["validation_loss_curve"] if has_validation else None
-        self.best_validation_score_ = history["best_validation_score"] if has_validation else None
+        for attribute, key in (
+            *self._CURVES[1:],
+            ("best_validation_score_", "best_validation_score"),
+        ):
+            setattr(self, attribute, history[key] if has_validation else None)
         self._no_improvement_count = history["no_improvement_count"]
 
     # ------------------------------------------------------------------ prediction

@@ -149,15 +149,29 @@ def parse_tanh_mlp_classifier(scope, model, inputs, custom_parsers=None):
             "output_probability", SequenceType(DictionaryType(key_type, FloatTensorType([])))
         )
     else:
-        proba_type = (
-            DoubleTensorType if isinstance(inputs[0].type, DoubleTensorType) else FloatTensorType
-        )
         label = scope.declare_local_variable("label", label_type)
         proba = scope.declare_local_variable(
-            "probabilities", proba_type([n_rows, int(model.n_outputs_)])
+            "probabilities", _tensor_type(inputs)([n_rows, int(model.n_outputs_)])
         )
     operator.outputs.extend([label, proba])
     return list(operator.outputs)
+
+
+def _check_operator(operator, alias, outputs, n_outputs):
+    """One 2-D input and ``n_outputs`` outputs, or a RuntimeError saying what is expected."""
+    if len(operator.inputs) != 1 or len(operator.outputs) != n_outputs:
+        raise RuntimeError(
+            f"{alias} takes one input and gives {outputs}; got {len(operator.inputs)} and "
+            f"{len(operator.outputs)}."
+        )
+    shape = operator.inputs[0].type.shape
+    if shape is not None and len(shape) != 2:
+        raise RuntimeError(f"{alias} takes a 2-D input (rows, features); got shape {shape}.")
+
+
+def _tensor_type(inputs):
+    """The tensor type of the graph's real outputs: double for a double input, else float."""
+    return DoubleTensorType if isinstance(inputs[0].type, DoubleTensorType) else FloatTensorType
 
 
 def tanh_mlp_classifier_shape_calculator(operator):
@@ -168,14 +182,7 @@ def tanh_mlp_classifier_shape_calculator(operator):
     operator : skl2onnx operator
         The operator holding the fitted estimator as ``raw_operator``.
     """
-    if len(operator.inputs) != 1 or len(operator.outputs) != 2:
-        raise RuntimeError(
-            f"{ALIAS} takes one input and gives two outputs (label, probabilities); got "
-            f"{len(operator.inputs)} and {len(operator.outputs)}."
-        )
-    shape = operator.inputs[0].type.shape
-    if shape is not None and len(shape) != 2:
-        raise RuntimeError(f"{ALIAS} takes a 2-D input (rows, features); got shape {shape}.")
+    _check_operator(operator, ALIAS, "two outputs (label, probabilities)", 2)
     operator.outputs[0].type = _label_type(operator.raw_operator, _n_rows(operator.inputs[0]))
 
 
@@ -316,11 +323,8 @@ def parse_tanh_mlp_regressor(scope, model, inputs, custom_parsers=None):
     """
     operator = scope.declare_local_operator(REGRESSOR_ALIAS, model)
     operator.inputs = inputs
-    output_type = (
-        DoubleTensorType if isinstance(inputs[0].type, DoubleTensorType) else FloatTensorType
-    )
     variable = scope.declare_local_variable(
-        "variable", output_type([_n_rows(inputs[0]), int(model.n_outputs_)])
+        "variable", _tensor_type(inputs)([_n_rows(inputs[0]), int(model.n_outputs_)])
     )
     operator.outputs.append(variable)
     return list(operator.outputs)
@@ -334,16 +338,7 @@ def tanh_mlp_regressor_shape_calculator(operator):
     operator : skl2onnx operator
         The operator holding the fitted estimator as ``raw_operator``.
     """
-    if len(operator.inputs) != 1 or len(operator.outputs) != 1:
-        raise RuntimeError(
-            f"{REGRESSOR_ALIAS} takes one input and gives one output; got "
-            f"{len(operator.inputs)} and {len(operator.outputs)}."
-        )
-    shape = operator.inputs[0].type.shape
-    if shape is not None and len(shape) != 2:
-        raise RuntimeError(
-            f"{REGRESSOR_ALIAS} takes a 2-D input (rows, features); got shape {shape}."
-        )
+    _check_operator(operator, REGRESSOR_ALIAS, "one output", 1)
 
 
 def convert_tanh_mlp_regressor(scope, operator, container):
