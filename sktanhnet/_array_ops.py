@@ -59,6 +59,10 @@ class NumpyOps:
         """A view of contiguous ``array`` with the given shape."""
         return array.reshape(shape)
 
+    def concat(self, arrays, axis):
+        """A new array joining ``arrays`` along ``axis`` (NumPy < 2 has no np.concat)."""
+        return np.concatenate(arrays, axis=axis)
+
     def errstate(self):
         """exp(-2z) in ``tanh`` overflows to inf for z < -354, and gives -1 as it should."""
         return np.errstate(over="ignore")
@@ -203,6 +207,9 @@ class ArrayApiOps:
 
     def reshape(self, array, shape):
         return self.xp.reshape(array, shape)
+
+    def concat(self, arrays, axis):
+        return self.xp.concat(arrays, axis=axis)
 
     def errstate(self):
         return contextlib.nullcontext()

@@ -387,7 +387,7 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, BaseEstimator):
 
     # ------------------------------------------------------------------ prediction
 
-    def _forward_chunks(self, X, weights, layout, ops, transform, clip=None):
+    def _forward_chunks(self, X, weights, layout, ops, transform, clip=None, n_columns=None):
         """``transform`` of X's rows, (n, k), chunk by chunk, on one or more threads.
 
         ``transform(coefs, intercepts, X_chunk, activations)`` runs the network on one chunk in
@@ -395,13 +395,14 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, BaseEstimator):
         of its own, made in this call (see ``_threads``). On another namespace than NumPy the
         chunks run one after the other, on X's device. ``clip``, a (low, high) pair, clips each
         chunk's values while they are in cache. Memory is bounded: chunks of ``chunk_rows``.
+        ``n_columns`` is the width of the result (default: the network's outputs).
         """
         coefs, intercepts = weights
         xp = ops.xp
         dtype = xp.result_type(X.dtype, coefs[0].dtype) if coefs else X.dtype
         n_rows = X.shape[0]
         rows = chunk_rows(layout, dtype, n_rows, ops)
-        out = ops.empty((n_rows, layout.layer_units[-1]), dtype)
+        out = ops.empty((n_rows, n_columns or layout.layer_units[-1]), dtype)
 
         def work(workspace, i):
             chunk = slice(i * rows, min((i + 1) * rows, n_rows))

@@ -26,8 +26,10 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
     """Multi-layer perceptron classifier with tanh hidden layers and a softmax output.
 
     A drop-in replacement for ``MLPClassifier(activation="tanh")``: same parameter names,
-    defaults and fitted attributes, with the network, its loss and its backpropagation written by
-    hand in NumPy on one flat parameter vector. It adds ``class_weight``, a chosen early-stopping
+    defaults and fitted attributes, and for the same seed the same model (one logistic output
+    for binary targets, as ``MLPClassifier``; one per label for multilabel ones), with the
+    network, its loss and its backpropagation written by hand in NumPy on one flat parameter
+    vector. It adds ``class_weight``, a chosen early-stopping
     ``scoring``, a given validation set (``X_val``, ``y_val``) and ``validation_loss_curve_``.
 
     Parameters
@@ -35,6 +37,8 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
     hidden_layer_sizes : int or sequence of int, default=(100,)
         The ith element is the number of neurons in the ith hidden layer. An empty tuple gives
         a softmax regression.
+
+    <activation parameter>
 
     <solver parameters>
 
@@ -69,11 +73,11 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
     <layer attributes>
 
     n_outputs_ : int
-        Number of outputs: the number of classes (2 for binary targets, which use a two-column
-        softmax) or of labels.
+        Number of outputs: the number of classes, 1 for binary targets (one logistic output, as
+        ``MLPClassifier``), or the number of labels.
 
     out_activation_ : str
-        "softmax", or "logistic" for multilabel targets.
+        "softmax", or "logistic" for binary and multilabel targets.
 
     See Also
     --------
@@ -94,6 +98,7 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
     def __init__(
         self,
         hidden_layer_sizes=(100,),
+        activation="tanh",
         *,
         solver="adam",
         alpha=0.0001,
@@ -145,9 +150,14 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
                 "(1-D) or be a 0/1 multilabel indicator matrix."
             )
 
+    def _multilabel(self):
+        """Whether the model is multilabel: independent logistic outputs, one per label."""
+        return self.out_activation_ == LOGISTIC and self.n_outputs_ > 1
+
     def _encode(self, y, name="y"):
-        """Targets as the network needs them: class indices (softmax) or a 0/1 matrix."""
-        if self.out_activation_ == LOGISTIC:
+        """Targets as the network needs them: class indices (softmax), the 0/1 column of the
+        second class (binary: one logistic output) or the 0/1 matrix (multilabel)."""
+        if self._multilabel():
             if y.ndim != 2 or y.shape[1] != len(self.classes_):
                 raise ValueError(
                     f"{name} must be a multilabel indicator matrix with {len(self.classes_)} "
@@ -166,23 +176,37 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
                 f"`{name}` has classes not in `self.classes_`. `self.classes_` has "
                 f"{self.classes_}. '{name}' has {labels}. Not in classes_: {unseen.tolist()}."
             )
-        return np.searchsorted(self.classes_, y)
+        indices = np.searchsorted(self.classes_, y)
+        return indices[:, None] if self.out_activation_ == LOGISTIC else indices
+
+    def _class_indices(self, target):
+        """Each row's class index, from an encoded single-label target."""
+        return target[:, 0] if target.ndim == 2 else target
 
     def _set_classes(self, y, classes):
-        """Set classes_ and out_activation_ from the targets (or the ``classes`` argument)."""
+        """Set classes_, out_activation_ and n_outputs_ from the targets (or ``classes``).
+
+        Two classes take one logistic output with binary cross-entropy, as in MLPClassifier:
+        the note's two-column softmax reduced to the difference of its two logits,
+        softmax(z0, z1)_1 = sigmoid(z1 - z0), so that the same seed trains the same model.
+        """
         if type_of_target(y) == "multilabel-indicator":
             self.out_activation_ = LOGISTIC
             self.classes_ = np.arange(y.shape[1])
-        else:
-            self.out_activation_ = SOFTMAX
-            self.classes_ = unique_labels(y) if classes is None else unique_labels(classes)
+            self.n_outputs_ = y.shape[1]
+            return
+        self.classes_ = unique_labels(y) if classes is None else unique_labels(classes)
+        binary = len(self.classes_) == 2
+        self.out_activation_ = LOGISTIC if binary else SOFTMAX
+        self.n_outputs_ = 1 if binary else len(self.classes_)
 
     def _class_row_weights(self, target, incremental):
         """class_weight as a weight per row (None when there is no class_weight)."""
         if self.class_weight is None:
             return None
-        if self.out_activation_ == LOGISTIC:
+        if self._multilabel():
             raise ValueError("class_weight is not supported for multilabel targets.")
+        target = self._class_indices(target)
         if self.class_weight == "balanced":
             if incremental:
                 raise ValueError(
@@ -225,7 +249,7 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
                     "`classes=%r` is not the same as on last call to partial_fit, was: %r. "
                     "Every call must pass the same classes." % (classes, self.classes_)
                 )
-        elif self.warm_start and not incremental and self.out_activation_ == SOFTMAX:
+        elif self.warm_start and not incremental and not self._multilabel():
             labels = unique_labels(y) if y.ndim == 1 else None
             if labels is not None and set(labels) != set(self.classes_):
                 raise ValueError(  # scikit-learn's words, then ours
@@ -233,7 +257,7 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
                     f"previous call to fit. Previously got {self.classes_}, `y` has {labels}. "
                     "Set warm_start=False to train a new model on these classes."
                 )
-        return self._encode(y), len(self.classes_)
+        return self._encode(y), self.n_outputs_
 
     def _row_weights(self, target, sample_weight, incremental):
         class_weights = self._class_row_weights(target, incremental)
@@ -244,12 +268,18 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
         return sample_weight
 
     def _adjust_initial_params(self, layout, params, target, sample_weight, ops):
-        if self.out_activation_ != SOFTMAX:
+        if self._multilabel():
             return
         eps = float(ops.xp.finfo(params.dtype).eps)
-        shift = output_bias_shift(target, sample_weight, len(self.classes_), eps)
-        if shift is not None:  # where weights make a class rare (see _class_balance)
-            layout.views(params, ops)[1][-1] += ops.adopt(shift, params.dtype)
+        indices = self._class_indices(target)
+        shift = output_bias_shift(indices, sample_weight, len(self.classes_), eps)
+        if shift is None:
+            return
+        if self.out_activation_ == LOGISTIC:
+            # one logistic output on z1 - z0: the two softmax biases' shifts as one, s1 - s0
+            shift = shift[1:] - shift[:1]
+        # where weights make a class rare (see _class_balance)
+        layout.views(params, ops)[1][-1] += ops.adopt(shift, params.dtype)
 
     # ------------------------------------------------------------------ fitting
 
@@ -280,17 +310,18 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
     # ------------------------------------------------------------------ validation data
 
     def _split_rows(self, indices, target, split):
-        """Stratified by class, the training rows sorted.
+        """Stratified by class.
 
-        Binary targets are stratified as MLPClassifier stratifies them (by its one column of
-        binarised labels), so that data too small to stratify fails with its error; other
-        single-label targets, which MLPClassifier splits plainly, fall back to a plain split.
+        Binary targets are split as MLPClassifier splits them, stratified by its one column of
+        binarised labels, the training rows in the split's order (the same seed draws the same
+        batches), and data too small to stratify fails with its error. Other single-label
+        targets, which MLPClassifier splits plainly, are stratified too (with a plain split
+        where a class has too few rows), the training rows sorted.
         """
-        if self.out_activation_ == SOFTMAX and len(self.classes_) == 2:
-            # MLPClassifier's column of binarised labels: it names them 'False', 'True'
-            stratify = (target == 1)[:, None]
-            rows, validation_rows = train_test_split(indices, stratify=stratify, **split)
-        elif self.out_activation_ == SOFTMAX:
+        if self.out_activation_ == LOGISTIC and not self._multilabel():
+            # MLPClassifier's column of binarised labels: its errors name them 'False', 'True'
+            return train_test_split(indices, stratify=target == 1, **split)
+        if self.out_activation_ == SOFTMAX:
             try:
                 rows, validation_rows = train_test_split(indices, stratify=target, **split)
             except ValueError:  # too few rows of some class to stratify
@@ -338,14 +369,23 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
         """(P, the operations of X's namespace) for X, after every check.
 
         Every P is at least the dtype's smallest normal number (so that its log is finite), and
-        below 1 - eps for multilabel outputs: clipped chunk by chunk, while in cache.
+        below 1 - eps for multilabel outputs: clipped chunk by chunk, while in cache. Binary
+        targets give the two columns [P(classes_[0]), P(classes_[1])] of one logistic output.
         """
         X, layout, ops = self._prediction_input(X, method)
         xp = ops.xp
         info = xp.finfo(xp.result_type(X.dtype, self.coefs_[0].dtype) if self.coefs_ else X.dtype)
-        high = 1.0 - float(info.eps) if self.out_activation_ == LOGISTIC else 1.0
-        clip = (float(info.smallest_normal), high)
-        proba = self._log_proba(X, (self.coefs_, self.intercepts_), layout, False, ops, clip)
+        multilabel = self._multilabel()
+        clip = (float(info.smallest_normal), 1.0 - float(info.eps) if multilabel else 1.0)
+        weights = (self.coefs_, self.intercepts_)
+        if self.out_activation_ == LOGISTIC and not multilabel:
+
+            def transform(coefs, intercepts, X_chunk, activations):
+                return _network.binary_proba(coefs, intercepts, X_chunk, activations, ops)
+
+            proba = self._forward_chunks(X, weights, layout, ops, transform, clip, n_columns=2)
+        else:
+            proba = self._log_proba(X, weights, layout, False, ops, clip)
         self._check_output(proba, ops)
         return proba, ops
 
@@ -400,7 +440,7 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
         """
         proba, ops = self._predict_proba(X, "predict")
         xp = ops.xp
-        if self.out_activation_ == LOGISTIC:
+        if self._multilabel():
             return ops.astype(proba > 0.5, xp.int64)
         best = xp.argmax(proba, axis=1)
         if ops.is_numpy or self.classes_.dtype.kind not in "biuf":

@@ -6,6 +6,13 @@ see one whole numpydoc docstring and the text is written once.
 """
 
 SECTIONS = {
+    "activation parameter": """\
+    activation : {"tanh"}, default="tanh"
+        The hidden layers' activation: tanh, the only one. Taken so that code written for
+        scikit-learn's MLP, ``activation="tanh"`` included, runs unchanged; any other value
+        raises ``InvalidParameterError``.
+
+""",
     "solver parameters": """\
     solver : {"lbfgs", "sgd", "adam"}, default="adam"
         "lbfgs": full-batch L-BFGS-B from scipy; "sgd": mini-batch SGD with momentum;

@@ -255,6 +255,18 @@ def log_proba(coefs, intercepts, X, activations, out_activation, log=True, ops=N
     return logits.T
 
 
+def binary_proba(coefs, intercepts, X, activations, ops=NUMPY):
+    """(h2) with one output unit (binary): [P(class 0), P(class 1)] = [sigmoid(-z), sigmoid(z)].
+
+    The note's two-class softmax is softmax(z0, z1)_1 = sigmoid(z1 - z0): one logit z suffices.
+    Each probability comes from the logit itself, so neither loses digits to 1 - p. (2, n)^T.
+    """
+    with ops.errstate():  # exp(-2z) in NumPy's tanh
+        logits = forward_logits(coefs, intercepts, X, activations, ops=ops)
+    negative = ops.sigmoid(-logits)  # a new (1, n) array
+    return ops.concat([negative, ops.sigmoid(logits)], axis=0).T
+
+
 def forward_logits(coefs, intercepts, X, activations, blocks=None, ops=NUMPY):
     """The forward pass up to the output logits, left as Z_L^T in ``activations[-1]``.
 

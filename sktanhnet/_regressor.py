@@ -38,6 +38,8 @@ class TanhMLPRegressor(RegressorMixin, BaseTanhMLP):
         The ith element is the number of neurons in the ith hidden layer. An empty tuple gives
         a linear (or, with "poisson", a log-linear) model.
 
+    <activation parameter>
+
     loss : {"squared_error", "poisson"}, default="squared_error"
         "squared_error": half the squared error, averaged over the rows and the targets, with
         an identity output; "poisson": half the Poisson deviance, with an exp output, for
@@ -95,6 +97,7 @@ class TanhMLPRegressor(RegressorMixin, BaseTanhMLP):
     def __init__(
         self,
         hidden_layer_sizes=(100,),
+        activation="tanh",
         *,
         loss="squared_error",
         solver="adam",
@@ -173,7 +176,7 @@ class TanhMLPRegressor(RegressorMixin, BaseTanhMLP):
                 f"model has the {self.out_activation_!r} output of its first fit. Refit with "
                 "warm_start=False (or call fit before partial_fit) to change the loss."
             )
-        target = self._encode_validation(y, None, dtype)[0]
+        target = _target_matrix(y, dtype)
         if not first_pass and target.shape[1] != self.n_outputs_:
             raise ValueError(
                 f"y has {target.shape[1]} target(s) but the model was fitted on "
@@ -205,9 +208,7 @@ class TanhMLPRegressor(RegressorMixin, BaseTanhMLP):
     # ------------------------------------------------------------------ validation data
 
     def _encode_validation(self, y_val, sample_weight_val, dtype):
-        """Targets as the (n, k) C-ordered matrix of the network's dtype."""
-        target = np.asarray(y_val, dtype=dtype)
-        return np.ascontiguousarray(target.reshape(len(target), -1)), sample_weight_val
+        return _target_matrix(y_val, dtype), sample_weight_val
 
     def _output(self, X, weights, layout, ops):
         def transform(coefs, intercepts, X_chunk, activations):
@@ -269,6 +270,12 @@ class TanhMLPRegressor(RegressorMixin, BaseTanhMLP):
         y_pred = to_numpy(self.predict(X))  # scored on the host, whatever the namespace
         sample_weight = check_sample_weight(to_numpy(sample_weight), y_pred.shape[0])
         return float(r2_score(to_numpy(y), y_pred, sample_weight=sample_weight))
+
+
+def _target_matrix(y, dtype):
+    """Targets as the network takes them: an (n, k) C-ordered matrix of its dtype."""
+    target = np.asarray(y, dtype=dtype)
+    return np.ascontiguousarray(target.reshape(len(target), -1))
 
 
 def regression_loss(target, prediction, sample_weight, loss):

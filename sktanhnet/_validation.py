@@ -86,6 +86,11 @@ PARAMETER_CHECKS = {
         _hidden_layer_sizes_ok,
         "an int >= 1 or a sequence of ints >= 1, one per hidden layer",
     ),
+    "activation": (
+        lambda v: isinstance(v, str) and v == "tanh",
+        "'tanh': the hidden layers of this network are tanh, the note's (for 'relu', "
+        "'logistic' or 'identity', use scikit-learn's MLPClassifier or MLPRegressor)",
+    ),
     "loss": _one_of("squared_error", "poisson"),
     "solver": _one_of("lbfgs", "sgd", "adam"),
     "alpha": _real(0),

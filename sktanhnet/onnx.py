@@ -11,9 +11,10 @@ alone or as the last step of a ``Pipeline``::
     onx = skl2onnx.to_onnx(model, X[:1].astype(np.float32), options={"zipmap": False})
 
 The graph is the network of the estimator, layer by layer: ``MatMul`` and ``Add`` for
-Z_l = A_{l-1} W_l + b_l, ``Tanh`` for the hidden layers, ``Softmax`` (or ``Sigmoid`` for multilabel
-targets) for the output. The label is ``ArgMax`` of the probabilities looked up in ``classes_``
-with ``Gather``; for multilabel targets it is ``probability > 0.5`` as an int64 indicator matrix.
+Z_l = A_{l-1} W_l + b_l, ``Tanh`` for the hidden layers, ``Softmax`` (or ``Sigmoid`` for binary
+and multilabel targets; binary probabilities are [1 - p, p]) for the output. The label is
+``ArgMax`` of the probabilities looked up in ``classes_`` with ``Gather``; for multilabel
+targets it is ``probability > 0.5`` as an int64 indicator matrix.
 
 The graph computes in the type of its input: a float32 input gives float32 weights and
 probabilities, a float64 (double) input gives double weights and probabilities, so that the
@@ -101,9 +102,14 @@ def _n_rows(variable):
     return shape[0] if shape else None
 
 
+def _multilabel(model):
+    """Independent logistic outputs, one per label (binary has one logistic output)."""
+    return model.out_activation_ == LOGISTIC and model.n_outputs_ > 1
+
+
 def _label_type(model, n_rows):
     """Type of the label output: int64 or string per row, an int64 matrix for multilabel."""
-    if model.out_activation_ == LOGISTIC:
+    if _multilabel(model):
         return Int64TensorType([n_rows, int(model.n_outputs_)])
     _, is_int = _label_values(model.classes_)
     return (Int64TensorType if is_int else StringTensorType)([n_rows])
@@ -151,7 +157,7 @@ def parse_tanh_mlp_classifier(scope, model, inputs, custom_parsers=None):
     else:
         label = scope.declare_local_variable("label", label_type)
         proba = scope.declare_local_variable(
-            "probabilities", _tensor_type(inputs)([n_rows, int(model.n_outputs_)])
+            "probabilities", _tensor_type(inputs)([n_rows, len(model.classes_)])
         )
     operator.outputs.extend([label, proba])
     return list(operator.outputs)
@@ -262,7 +268,7 @@ def convert_tanh_mlp_classifier(scope, operator, container):
     logits_name = _logits(scope, operator, container, node)
 
     proba_name = unique("probabilities") if zipmap else operator.outputs[1].full_name
-    if model.out_activation_ == LOGISTIC:
+    if _multilabel(model):
         # Multilabel: independent sigmoids; a label is on where its probability is > 0.5.
         node("Sigmoid", [logits_name], proba_name)
         half_name, above_name = unique("half"), unique("above_half")
@@ -271,7 +277,19 @@ def convert_tanh_mlp_classifier(scope, operator, container):
         node("Cast", [above_name], label_name, to=TensorProto.INT64)
         labels, is_int = np.arange(model.n_outputs_, dtype=np.int64), True
     else:
-        node("Softmax", [logits_name], proba_name, axis=1)  # P = softmax(Z_L) (eq 2)
+        if model.out_activation_ == LOGISTIC:
+            # Binary: one logistic output p of the second class; the probabilities [1 - p, p].
+            positive_name, negative_name, one_name = (
+                unique("p"),
+                unique("one_minus_p"),
+                unique("one"),
+            )
+            node("Sigmoid", [logits_name], positive_name)
+            container.add_initializer(one_name, proto_dtype, [], [1.0])
+            node("Sub", [one_name, positive_name], negative_name)
+            node("Concat", [negative_name, positive_name], proba_name, axis=1)
+        else:
+            node("Softmax", [logits_name], proba_name, axis=1)  # P = softmax(Z_L) (eq 2)
         labels, is_int = _label_values(model.classes_)
         classes_name, index_name = unique("classes"), unique("argmax")
         container.add_initializer(

@@ -456,3 +456,21 @@ def test_regressor_float32_stays_float32(regression_data):
         prediction = model.predict(X32)
     assert prediction.dtype == torch.float32
     assert all(coef.dtype == torch.float32 for coef in model.coefs_ + model.intercepts_)
+
+
+@pytest.mark.parametrize("namespace", NAMESPACES, ids=lambda n: "-".join(n))
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_binary_targets_train_the_numpy_model_with_one_logistic_output(data, solver, namespace):
+    xp, device = _namespace(*namespace)
+    move = _move(xp, device)
+    X, y, weights = data
+    y = y % 2
+    expected = _estimator(solver).fit(X, y, sample_weight=weights)
+    with sklearn.config_context(array_api_dispatch=True):
+        model = _estimator(solver).fit(move(X), move(y), sample_weight=move(weights))
+        proba = model.predict_proba(move(X))
+        labels = model.predict(move(X))
+    assert model.n_outputs_ == 1 and model.out_activation_ == "logistic"
+    assert tuple(proba.shape) == (len(y), 2)
+    np.testing.assert_allclose(_host(proba), expected.predict_proba(X), rtol=0, atol=1e-8)
+    np.testing.assert_array_equal(_host(labels), expected.predict(X))

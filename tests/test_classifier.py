@@ -1,5 +1,6 @@
 """TanhMLPClassifier as a user sees it, and as a drop-in for MLPClassifier(activation="tanh")."""
 
+import inspect
 import warnings
 
 import numpy as np
@@ -18,7 +19,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sktanhnet import TanhMLPClassifier
+from sktanhnet import InvalidParameterError, TanhMLPClassifier
 
 
 @pytest.fixture(scope="module")
@@ -38,10 +39,10 @@ def test_is_a_classifier_with_mlpclassifiers_parameters():
     assert is_classifier(ours)
     theirs = MLPClassifier(activation="tanh").get_params()
     ours_params = ours.get_params()
-    del theirs["activation"]
     for name, default in theirs.items():
         assert ours_params[name] == default, name
     assert set(ours_params) - set(theirs) == {"class_weight", "scoring"}
+    assert TanhMLPClassifier((5,), "tanh").activation == "tanh"  # positional, as theirs
 
 
 # ---------------------------------------------------------------- parity with MLPClassifier
@@ -113,6 +114,62 @@ def test_same_seed_trains_like_mlpclassifier(iris, solver):
     )
 
 
+BINARY_SOLVERS = {
+    "adam": {"solver": "adam"},
+    "sgd": {"solver": "sgd"},
+    "lbfgs": {"solver": "lbfgs"},
+    "adam early stopping": {"solver": "adam", "early_stopping": True},
+    "sgd early stopping": {"solver": "sgd", "early_stopping": True},
+}
+
+
+@pytest.mark.parametrize("solver", BINARY_SOLVERS)
+@pytest.mark.parametrize("labels", ["int", "str", "bool"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_same_seed_trains_mlpclassifiers_binary_model(solver, labels, weighted):
+    X, y = load_breast_cancer(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    y = {"int": np.array([3, -1])[y], "str": np.array(["no", "yes"])[y], "bool": y == 1}[labels]
+    weights = {}
+    if weighted:
+        if "sample_weight" not in inspect.signature(MLPClassifier.fit).parameters:
+            pytest.skip("MLPClassifier.fit takes sample_weight from scikit-learn 1.7")
+        weights = {"sample_weight": np.random.RandomState(0).uniform(0, 2, len(y))}
+    settings = dict(PARITY, max_iter=20, **BINARY_SOLVERS[solver])
+    ours = _quiet(TanhMLPClassifier(**settings).fit, X, y, **weights)
+    theirs = _quiet(MLPClassifier(activation="tanh", **settings).fit, X, y, **weights)
+    assert ours.n_outputs_ == theirs.n_outputs_ == 1
+    assert ours.out_activation_ == theirs.out_activation_ == "logistic"
+    assert ours.n_iter_ == theirs.n_iter_
+    np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), rtol=0, atol=1e-10)
+    np.testing.assert_array_equal(ours.predict(X), theirs.predict(X))
+    assert ours.predict(X).dtype == theirs.predict(X).dtype
+    if hasattr(theirs, "loss_curve_"):
+        np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-10)
+    else:
+        assert ours.loss_ == pytest.approx(theirs.loss_, rel=1e-10)
+    if settings.get("early_stopping"):
+        np.testing.assert_allclose(ours.validation_scores_, theirs.validation_scores_)
+
+
+@pytest.mark.parametrize("activation", ["relu", "logistic", "identity", "Tanh"])
+def test_another_activation_is_refused_and_says_why(iris, activation):
+    X, y = iris
+    message = "'activation' parameter of TanhMLPClassifier must be 'tanh': the hidden layers"
+    with pytest.raises(InvalidParameterError, match=message + ".*MLPClassifier"):
+        TanhMLPClassifier(activation=activation).fit(X, y)
+
+
+def test_swapping_the_import_is_the_whole_migration(iris):
+    """MLPClassifier(activation="tanh", ...) with the class name changed, nothing else."""
+    X, y = iris
+    arguments = ((7,), "tanh")
+    keywords = dict(solver="adam", alpha=1e-3, max_iter=10, random_state=0)
+    ours = _quiet(TanhMLPClassifier(*arguments, **keywords).fit, X, y)
+    theirs = _quiet(MLPClassifier(*arguments, **keywords).fit, X, y)
+    np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-10)
+
+
 @pytest.mark.parametrize(
     "load, solver",
     [
@@ -165,13 +222,19 @@ def test_fitted_attributes(iris, solver):
     assert clf.t_ == (0 if solver == "lbfgs" else clf.n_iter_ * len(X))
 
 
-def test_binary_uses_a_two_column_softmax():
+def test_binary_uses_one_logistic_output_as_mlpclassifier():
     X, y = make_classification(n_samples=60, random_state=0)
     clf = _quiet(TanhMLPClassifier(hidden_layer_sizes=(5,), max_iter=30).fit, X, y)
-    assert clf.n_outputs_ == 2 and clf.coefs_[-1].shape == (5, 2)
+    assert clf.n_outputs_ == 1 and clf.coefs_[-1].shape == (5, 1)
+    assert clf.out_activation_ == "logistic"
     proba = clf.predict_proba(X)
+    assert proba.shape == (60, 2)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
     np.testing.assert_array_equal(clf.predict(X), clf.classes_[proba.argmax(axis=1)])
+    # the one output is the note's two-class softmax on the difference of its logits
+    hidden = np.tanh(X @ clf.coefs_[0] + clf.intercepts_[0])
+    logit = (hidden @ clf.coefs_[1] + clf.intercepts_[1])[:, 0]
+    np.testing.assert_allclose(proba[:, 1], 1 / (1 + np.exp(-logit)), rtol=1e-12)
 
 
 @pytest.mark.parametrize(

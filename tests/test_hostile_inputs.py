@@ -325,6 +325,7 @@ INVALID_PARAMETERS = {
         *[0, -1, 1.5, "5", (5, 0), (5, -2), (5, 2.0), [None], None, True],
         *[iter([5]), {5}, {5: 1}, np.array(5), np.array([[5]])],
     ],
+    "activation": ["relu", "logistic", "identity", "Tanh", None, 1],
     "solver": ["SGD", "newton", None, 1],
     "alpha": [-1e-9, np.nan, np.inf, "0.1", None, True],
     "batch_size": [0, -1, 1.5, "max", None, True],

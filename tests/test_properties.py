@@ -180,12 +180,19 @@ def test_a_non_monotone_relabelling_permutes_the_columns_and_nothing_else(proble
     column = np.argsort(mapping)
     np.testing.assert_array_equal(relabelled.classes_, mapping[original.classes_[column]])
 
-    # The same network, its output units renumbered as the relabelled classes_ says.
+    # The same network, its output units renumbered as the relabelled classes_ says. Binary
+    # targets have one logistic output, of the second class: swapping the two classes negates
+    # its logit (sigmoid(-z) = 1 - sigmoid(z)).
     for layer in range(len(original.coefs_) - 1):
         relabelled.coefs_[layer][...] = original.coefs_[layer]
         relabelled.intercepts_[layer][...] = original.intercepts_[layer]
-    relabelled.coefs_[-1][...] = original.coefs_[-1][:, column]
-    relabelled.intercepts_[-1][...] = original.intercepts_[-1][column]
+    if original.n_outputs_ == 1 and n_classes == 2:
+        sign = -1.0 if column[0] == 1 else 1.0
+        relabelled.coefs_[-1][...] = sign * original.coefs_[-1]
+        relabelled.intercepts_[-1][...] = sign * original.intercepts_[-1]
+    else:
+        relabelled.coefs_[-1][...] = original.coefs_[-1][:, column]
+        relabelled.intercepts_[-1][...] = original.intercepts_[-1][column]
 
     def check(tolerance):
         proba = original.predict_proba(X)

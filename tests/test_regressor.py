@@ -52,13 +52,13 @@ def test_is_a_regressor_with_mlpregressors_parameters():
     ours = TanhMLPRegressor()
     assert is_regressor(ours)
     theirs = MLPRegressor(activation="tanh").get_params()
-    del theirs["activation"]
     ours_params = ours.get_params()
     for name, default in theirs.items():
         assert ours_params[name] == default, name
     assert set(ours_params) - set(theirs) == {"scoring"} | ({"loss"} - set(theirs))
     assert ours_params["loss"] == "squared_error"
     assert TanhMLPRegressor((5,)).hidden_layer_sizes == (5,)  # first positional parameter
+    assert TanhMLPRegressor((5,), "tanh").activation == "tanh"  # then activation, as theirs
 
 
 # ---------------------------------------------------------------- same seed, same model
@@ -264,6 +264,24 @@ def test_a_bad_target_is_a_clear_value_error(diabetes, fault):
 def test_invalid_loss_names_the_allowed_values():
     with pytest.raises(InvalidParameterError, match="'loss' parameter.*'squared_error', 'poisson'"):
         TanhMLPRegressor(loss="absolute_error").fit([[0.0], [1.0]], [0.0, 1.0])
+
+
+@pytest.mark.parametrize("activation", ["relu", "logistic", "identity", None])
+def test_another_activation_is_refused_and_says_why(activation):
+    message = "'activation' parameter of TanhMLPRegressor must be 'tanh': the hidden layers"
+    with pytest.raises(InvalidParameterError, match=message + ".*MLPRegressor"):
+        TanhMLPRegressor(activation=activation).fit([[0.0], [1.0]], [0.0, 1.0])
+
+
+def test_every_shared_parameter_is_validated_as_the_classifiers():
+    from test_hostile_inputs import INVALID_PARAMETERS
+
+    shared = set(INVALID_PARAMETERS) & set(TanhMLPRegressor().get_params())
+    assert shared == set(TanhMLPRegressor().get_params()) - {"loss"}
+    for name in shared:
+        for value in INVALID_PARAMETERS[name]:
+            with pytest.raises(InvalidParameterError, match=f"'{name}' parameter"):
+                TanhMLPRegressor(**{name: value}).fit([[0.0], [1.0]], [0.0, 1.0])
 
 
 def test_other_targets_after_a_fit_are_refused(diabetes):

@@ -2,8 +2,8 @@
 
 The test module that scikit-learn installs with itself (``sklearn/neural_network/tests/
 test_mlp.py``, never a copy) is loaded while ``sklearn.neural_network.MLPClassifier`` and
-``MLPRegressor`` are replaced by ``TanhMLPClassifierAsMLP`` and ``TanhMLPRegressorAsMLP``: ours
-with an ``activation`` parameter that accepts "tanh" only (its default). Its
+``MLPRegressor`` are replaced by ``TanhMLPClassifier`` and ``TanhMLPRegressor``, whose
+``activation`` parameter accepts "tanh" only (its default). Its
 ``ACTIVATION_TYPES`` is narrowed to ``["tanh"]``, so that a test that loops over the
 activations runs its tanh case. Every test function of the module is collected here; those
 that cannot pass by design are deselected by name, with the reason, in ``DESELECTED`` (see
@@ -11,7 +11,6 @@ that cannot pass by design are deselected by name, with the reason, in ``DESELEC
 """
 
 import importlib.util
-import inspect
 from pathlib import Path
 
 import pytest
@@ -19,39 +18,7 @@ import sklearn
 import sklearn.neural_network
 from sklearn.base import clone
 
-from sktanhnet import TanhMLPClassifier, TanhMLPRegressor
-
-
-def _as_mlp(estimator_class):
-    """A subclass of ``estimator_class`` that also takes ``activation``, which must be "tanh".
-
-    ``activation`` comes second, as in MLPClassifier; its signature is the subclass's, so that
-    ``get_params`` and ``clone`` know it.
-    """
-
-    def __init__(self, hidden_layer_sizes=(100,), activation="tanh", **params):
-        estimator_class.__init__(self, hidden_layer_sizes, **params)
-        self.activation = activation
-
-    parameters = list(inspect.signature(estimator_class.__init__).parameters.values())
-    activation = inspect.Parameter(
-        "activation", inspect.Parameter.POSITIONAL_OR_KEYWORD, default="tanh"
-    )
-    __init__.__signature__ = inspect.Signature([*parameters[:2], activation, *parameters[2:]])
-
-    def _validate_params(self):
-        if self.activation != "tanh":
-            raise ValueError(f"activation must be 'tanh' here, got {self.activation!r}.")
-        estimator_class._validate_params(self)
-
-    name = estimator_class.__name__ + "AsMLP"
-    namespace = {"__init__": __init__, "_validate_params": _validate_params}
-    return type(name, (estimator_class,), namespace | {"__module__": __name__})
-
-
-TanhMLPClassifierAsMLP = _as_mlp(TanhMLPClassifier)
-TanhMLPRegressorAsMLP = _as_mlp(TanhMLPRegressor)
-
+from sktanhnet import InvalidParameterError, TanhMLPClassifier, TanhMLPRegressor
 
 # test_n_iter_no_change and test_n_iter_no_change_inf read MLPClassifier's private
 # _no_improvement_count, which TanhMLPClassifier has too, with the same meaning: they run.
@@ -85,8 +52,8 @@ def _load_installed_test_mlp():
     spec = importlib.util.spec_from_file_location("_sklearn_installed_test_mlp", path)
     module = importlib.util.module_from_spec(spec)
     originals = sklearn.neural_network.MLPClassifier, sklearn.neural_network.MLPRegressor
-    sklearn.neural_network.MLPClassifier = TanhMLPClassifierAsMLP
-    sklearn.neural_network.MLPRegressor = TanhMLPRegressorAsMLP
+    sklearn.neural_network.MLPClassifier = TanhMLPClassifier
+    sklearn.neural_network.MLPRegressor = TanhMLPRegressor
     try:  # the module's "from sklearn.neural_network import MLPClassifier" takes ours
         spec.loader.exec_module(module)
     finally:
@@ -101,14 +68,13 @@ globals().update(
 )
 
 
-@pytest.mark.parametrize("ours", [TanhMLPClassifierAsMLP, TanhMLPRegressorAsMLP])
+@pytest.mark.parametrize("ours", [TanhMLPClassifier, TanhMLPRegressor])
 def test_the_installed_suite_runs_against_ours(ours):
     assert Path(SKLEARN_TEST_MLP.__file__).is_relative_to(Path(sklearn.__file__).parent)
-    assert SKLEARN_TEST_MLP.MLPClassifier is TanhMLPClassifierAsMLP
-    assert SKLEARN_TEST_MLP.MLPRegressor is TanhMLPRegressorAsMLP
-    assert sklearn.neural_network.MLPClassifier is not TanhMLPClassifierAsMLP  # put back
-    assert sklearn.neural_network.MLPRegressor is not TanhMLPRegressorAsMLP
+    assert SKLEARN_TEST_MLP.MLPClassifier is TanhMLPClassifier
+    assert SKLEARN_TEST_MLP.MLPRegressor is TanhMLPRegressor
+    assert sklearn.neural_network.MLPClassifier is not TanhMLPClassifier  # put back
+    assert sklearn.neural_network.MLPRegressor is not TanhMLPRegressor
     assert clone(ours(max_iter=3)).get_params()["activation"] == "tanh"
-    assert clone(ours(max_iter=3)).get_params()["max_iter"] == 3
-    with pytest.raises(ValueError, match="activation must be 'tanh'"):
+    with pytest.raises(InvalidParameterError, match="'activation' parameter.*must be 'tanh'"):
         ours(activation="relu").fit([[0.0], [1.0]], [0, 1])
