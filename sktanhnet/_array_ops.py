@@ -63,6 +63,10 @@ class NumpyOps:
         """A new array joining ``arrays`` along ``axis`` (NumPy < 2 has no np.concat)."""
         return np.concatenate(arrays, axis=axis)
 
+    def input_array(self, array, name):
+        """An input as the estimator computes on it (scikit-learn's checks refuse complex X)."""
+        return array
+
     def errstate(self):
         """exp(-2z) in ``tanh`` overflows to inf for z < -354, and gives -1 as it should."""
         return np.errstate(over="ignore")
@@ -211,6 +215,21 @@ class ArrayApiOps:
     def concat(self, arrays, axis):
         return self.xp.concat(arrays, axis=axis)
 
+    def input_array(self, array, name):
+        """Refuse complex input (as NumPy's checks do); leave an autograd graph behind.
+
+        A PyTorch tensor that requires grad is detached: the estimator writes into its own
+        buffers and returns outputs without a graph (the weights are trained by hand, not by
+        autograd).
+        """
+        if self.xp.isdtype(array.dtype, "complex floating"):
+            raise ValueError(
+                f"Complex data not supported: {name} has dtype {array.dtype}. Pass real numbers "
+                f"(for instance the real part, {name}.real, if that is what you mean)."
+            )
+        detach = getattr(array, "detach", None)
+        return detach() if callable(detach) else array
+
     def errstate(self):
         return contextlib.nullcontext()
 
@@ -330,6 +349,18 @@ def namespace_and_device(array):
     return xp.__name__.removeprefix("array_api_compat."), array_api_compat.device(array)
 
 
+def ops_of(array):
+    """The operations of ``array``'s own namespace and device, whatever the dispatch setting."""
+    if is_numpy_array(array):
+        return NUMPY
+    import array_api_compat
+
+    xp = array_api_compat.array_namespace(array)
+    if array_api_compat.is_numpy_namespace(xp):
+        return NUMPY
+    return ArrayApiOps(xp, array_api_compat.device(array))
+
+
 def ops_for(X):
     """The operations for X's namespace and device, under array API dispatch.
 
@@ -390,7 +421,7 @@ def _converted(value):
     if isinstance(value, np.ndarray):
         return value.copy()
     if hasattr(value, "__dlpack__") and not is_numpy_array(value):
-        return to_numpy(value)
+        return np.array(to_numpy(value))  # a copy: a CPU tensor's .numpy() is a view
     if isinstance(value, list):
         return [_converted(item) for item in value]
     if isinstance(value, tuple):

@@ -27,6 +27,7 @@ from . import _network
 from ._array_ops import (
     namespace_and_device,
     ops_for,
+    ops_of,
     to_numpy,
 )
 from ._callbacks import CallbackSupportMixin, EpochCallbacks, with_callbacks
@@ -43,6 +44,7 @@ from ._validation import (
 from ._validation_data import ValidationDataMixin
 
 STOCHASTIC_SOLVERS = ("sgd", "adam")
+_VIEWS = ("coefs_", "intercepts_")
 
 
 @contextmanager
@@ -96,6 +98,35 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, BaseEstimator):
     def __sklearn_is_fitted__(self):
         return hasattr(self, "coefs_")
 
+    # Pickling (and copy, deepcopy, joblib): the weights as one flat vector, the views rebuilt on
+    # loading, so that a loaded model's coefs_ and intercepts_ share one vector again, and a
+    # PyTorch model's pickle holds the vector once, not once per view.
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        coefs, intercepts = state.get("coefs_"), state.get("intercepts_")
+        if not isinstance(coefs, list) or not isinstance(intercepts, list) or not intercepts:
+            return state
+        dtypes = {str(array.dtype) for array in coefs + intercepts}
+        sizes = [coefs[0].shape[0] if coefs else 0] + [b.shape[0] for b in intercepts]
+        if len(dtypes) != 1 or not coefs:
+            return state  # weights assigned by hand in other dtypes: pickled as they are
+        try:
+            flat = ParameterLayout(sizes).pack(coefs, intercepts, coefs[0].dtype, ops_of(coefs[0]))
+        except (ValueError, TypeError, AttributeError):
+            return state  # weights assigned by hand in other shapes: pickled as they are
+        state = {key: value for key, value in state.items() if key not in _VIEWS}
+        state["_packed_weights"] = (sizes, flat)
+        return state
+
+    def __setstate__(self, state):
+        state = dict(state)
+        packed = state.pop("_packed_weights", None)
+        super().__setstate__(state)
+        if packed is not None:
+            sizes, flat = packed
+            self.coefs_, self.intercepts_ = ParameterLayout(sizes).views(flat, ops_of(flat))
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
@@ -110,7 +141,7 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, BaseEstimator):
         """Validated X (CSR if sparse) and y (1-D, or 2-D with several columns), checked."""
         X, y = validate_data(
             self,
-            X,
+            ops.input_array(X, "X"),
             to_numpy(y),  # y follows X: targets are checked on the host, then moved to X's device
             accept_sparse=["csr", "csc"],
             multi_output=True,
@@ -441,7 +472,11 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, BaseEstimator):
         check_is_fitted(self)
         ops = self._check_namespace(X, method)
         X = validate_data(
-            self, X, accept_sparse=["csr", "csc"], dtype=ops.float_dtypes, reset=False
+            self,
+            ops.input_array(X, "X"),
+            accept_sparse=["csr", "csc"],
+            dtype=ops.float_dtypes,
+            reset=False,
         )
         if sp.issparse(X) and X.format == "csc":
             X = X.tocsr()

@@ -443,8 +443,11 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
         if self._multilabel():
             return ops.astype(proba > 0.5, xp.int64)
         best = xp.argmax(proba, axis=1)
-        if ops.is_numpy or self.classes_.dtype.kind not in "biuf":
-            return self.classes_[to_numpy(best)]  # labels that no namespace but NumPy holds
+        on_device = self.classes_.dtype.kind in "bif" or self.classes_.dtype == np.uint8
+        if ops.is_numpy or not on_device:
+            # strings, objects and wide unsigned integers (PyTorch cannot gather uint16 to
+            # uint64): labels that no namespace but NumPy holds, returned as NumPy returns them
+            return self.classes_[to_numpy(best)]
         return xp.take(ops.asarray(self.classes_), best)
 
     def score(self, X, y, sample_weight=None):
