@@ -213,8 +213,9 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, BaseEstimator):
         X, y = self._validate_X_y(X, y, reset=first_pass, ops=ops)
         n_samples = X.shape[0]
         sample_weight = check_sample_weight(to_numpy(sample_weight), n_samples)
+        to_host = None if ops.is_numpy else (lambda array: np.array(to_numpy(array)))
         callbacks = EpochCallbacks(
-            self, X, y, sample_weight, 1 if incremental else self.max_iter, copy=ops.copy
+            self, X, y, sample_weight, 1 if incremental else self.max_iter, to_host=to_host
         )
         dtype = X.dtype
         host_dtype = np.float64 if ops.itemsize(dtype) == 8 else np.float32  # X's, on NumPy

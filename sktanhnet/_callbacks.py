@@ -50,17 +50,21 @@ class EpochCallbacks:
         Most epochs (or L-BFGS iterations) this call can run: ``max_iter`` for ``fit``, 1 for
         ``partial_fit``.
 
-    copy : callable, default=None
-        Copies one weight array of the fit's namespace (default: ``array.copy()``, NumPy's).
+    to_host : callable, default=None
+        For a fit on another namespace than NumPy: a NumPy copy of one of its arrays. The
+        callbacks then see NumPy data and a NumPy copy of the model after each epoch (not every
+        scikit-learn metric runs on every namespace yet: ``roc_auc`` fails on torch tensors),
+        as early stopping's scorers do. None: NumPy, the weights copied as they are.
     """
 
-    def __init__(self, estimator, X, y, sample_weight, max_epochs, copy=None):
+    def __init__(self, estimator, X, y, sample_weight, max_epochs, to_host=None):
         self._estimator = estimator
-        self._copy = copy or (lambda array: array.copy())
+        self._to_host = to_host
+        self._copy = to_host or (lambda array: array.copy())
         self._context = None
         if not HAS_SKLEARN_CALLBACKS or not hasattr(estimator, "_init_callback_context"):
             return
-        self._X, self._y = X, y
+        self._X, self._y = (X, y) if to_host is None else (to_host(X), to_host(y))
         self._metadata = None if sample_weight is None else {"sample_weight": sample_weight}
         self._max_epochs = int(max_epochs)
         self._n_epochs = 0
@@ -116,10 +120,20 @@ class EpochCallbacks:
         if self._epoch_context is not None:
             self._epoch_context.call_on_fit_task_end(estimator=self._estimator)
             self._epoch_context = None
+        estimator = self._estimator
+        # the fitted model as it is; off NumPy, with host copies of its weights, as self._X
+        final = (
+            {}
+            if self._to_host is None
+            else {
+                "coefs_": [self._copy(coef) for coef in estimator.coefs_],
+                "intercepts_": [self._copy(intercept) for intercept in estimator.intercepts_],
+            }
+        )
         self._context.call_on_fit_task_end(
-            estimator=self._estimator,
+            estimator=estimator,
             X=self._X,
             y=self._y,
             metadata=self._metadata,
-            reconstruction_attributes={},
+            reconstruction_attributes=final,
         )

@@ -11,6 +11,7 @@ import inspect
 import warnings
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn import config_context
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import train_test_split
@@ -36,6 +37,12 @@ class ValidationDataMixin:
         if X_val is not None:
             if y_val is None:
                 raise ValueError("X_val needs y_val: pass the validation targets too.")
+            if sp.issparse(X_val) and not ops.is_numpy:
+                raise ValueError(
+                    f"X_val is a scipy.sparse matrix but X is a {ops.name} array on device "
+                    f"{ops.device}: sparse input stays on NumPy. Pass X_val as a dense array "
+                    "of X's namespace and device (for instance from X_val.toarray())."
+                )
             if not ops.is_numpy or not is_numpy_array(X_val):
                 X_val = ops.adopt(X_val, None if ops.is_numpy else X.dtype)  # mps: no float64
             try:
@@ -138,7 +145,7 @@ class ValidationDataMixin:
                     else {}
                 )
                 model = self if ops.is_numpy else model_to_numpy(self)
-                score = scorer(model, scorer_X, y_val, **weights)
+                score = _as_real(scorer(model, scorer_X, y_val, **weights))
             if not is_real(score) or np.isnan(score):
                 raise ValueError(
                     f"scoring={self.scoring!r} returned {score!r} on the validation data "
@@ -174,3 +181,16 @@ def _accepts_sample_weight(function):
         parameter.name == "sample_weight" or parameter.kind is parameter.VAR_KEYWORD
         for parameter in parameters
     )
+
+
+def _as_real(score):
+    """A score as a Python float when it is one number: a 0-d NumPy array or tensor too."""
+    if is_real(score):
+        return score
+    try:
+        array = np.asarray(to_numpy(score))
+    except (TypeError, ValueError, RuntimeError):
+        return score
+    if array.ndim == 0 and array.dtype.kind in "iuf":
+        return float(array)
+    return score

@@ -548,3 +548,44 @@ def test_a_pickled_tensor_model_holds_its_weights_once_and_keeps_its_views(data)
     assert len(pickle.dumps(model)) < 1.2 * numpy_size  # was 2.7 times: the vector per view
     storage = {w.untyped_storage().data_ptr() for w in loaded.coefs_ + loaded.intercepts_}
     assert len(storage) == 1  # views into one parameter vector, as after fit
+
+
+def test_a_sparse_x_val_with_tensor_x_says_what_to_do(data):
+    torch = pytest.importorskip("torch")
+    X, y, _ = data
+    with sklearn.config_context(array_api_dispatch=True):
+        with pytest.raises(ValueError, match=r"X_val is a scipy.sparse matrix.*X_val.toarray\(\)"):
+            _estimator("adam").fit(torch.asarray(X), y, X_val=sp.csr_matrix(X), y_val=y)
+
+
+@pytest.mark.parametrize("kind", ["numpy 0-d", "tensor 0-d"])
+def test_a_scorer_may_return_a_0d_array_or_tensor(data, kind):
+    torch = pytest.importorskip("torch")
+    X, y, _ = data
+
+    def scorer(estimator, X_val, y_val):
+        value = 0.25 + 0.5 * float(np.mean(_host(estimator.predict(X_val)) == _host(y_val)))
+        return np.array(value) if kind == "numpy 0-d" else torch.tensor(value)
+
+    expected = _estimator("adam", early_stopping=True, scoring=scorer).fit(X, y)
+    with sklearn.config_context(array_api_dispatch=True):
+        model = _estimator("adam", early_stopping=True, scoring=scorer)
+        model.fit(torch.asarray(X), torch.asarray(y))
+    assert all(isinstance(score, float) for score in model.validation_scores_)
+    np.testing.assert_allclose(model.validation_scores_, expected.validation_scores_)
+
+
+def test_callbacks_scorers_run_on_tensors_as_on_numpy(data):
+    torch = pytest.importorskip("torch")
+    callback = pytest.importorskip("sklearn.callback")
+    X, y, _ = data
+    scores = {}
+    for name, move in [("numpy", np.asarray), ("torch", torch.asarray)]:
+        monitor = callback.ScoringMonitor(scoring=["roc_auc_ovr", "accuracy"])
+        with sklearn.config_context(array_api_dispatch=True):
+            _estimator("adam").set_callbacks(monitor).fit(move(X), move(y))
+        scores[name] = [row for row in monitor.get_logs().data if row["task_name"] == "epoch"]
+    assert len(scores["torch"]) == len(scores["numpy"]) == 10
+    for ours, theirs in zip(scores["torch"], scores["numpy"]):
+        assert ours["roc_auc_ovr"] == pytest.approx(theirs["roc_auc_ovr"], rel=1e-8)
+        assert ours["accuracy"] == pytest.approx(theirs["accuracy"])
