@@ -16,6 +16,7 @@ and exit status 2.
 import argparse
 import csv
 import os
+import re
 import sys
 import time
 import warnings
@@ -38,6 +39,10 @@ def _parse_hidden(text):
         ) from None
     if any(size < 1 for size in sizes):
         raise argparse.ArgumentTypeError(f"--hidden sizes must be >= 1, got {text!r}")
+    if not sizes:
+        raise argparse.ArgumentTypeError(
+            f"--hidden needs at least one layer size, got {text!r} (for instance 100 or 100,50)"
+        )
     return sizes
 
 
@@ -53,10 +58,17 @@ def _parse_batch_size(text):
     return size
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """argparse's errors as the command line's others: one line on stderr, exit status 2."""
+
+    def error(self, message):
+        self.exit(EXIT_BAD_INPUT, f"error: {message} (python -m sktanhnet --help lists them)\n")
+
+
 def build_parser():
     from sktanhnet import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _OneLineParser(
         prog="python -m sktanhnet",
         description="Train a TanhMLPClassifier (or TanhMLPRegressor) on scikit-learn's digits "
         "(diabetes) data or on a CSV file and report its held-out accuracy (R^2), or predict "
@@ -234,6 +246,8 @@ def check_options(args, given):
                 )
     if args.max_iter < 1:
         raise InputError("--max-iter must be >= 1")
+    if not 0 <= args.random_state < 2**32:
+        raise InputError(f"--random-state must be in [0, 2**32 - 1], got {args.random_state}")
     if not 0 < args.test_size < 1:
         raise InputError("--test-size must be in (0, 1)")
     if args.cv is not None and args.cv < 2:
@@ -256,7 +270,10 @@ def _check_files(args):
         if path is None:
             continue
         for other, other_path in seen.items():
-            if os.path.realpath(path) == os.path.realpath(other_path):
+            same = os.path.realpath(path) == os.path.realpath(other_path)
+            if not same and os.path.exists(path) and os.path.exists(other_path):
+                same = os.path.samefile(path, other_path)  # a hard link, another mount
+            if same:
                 raise InputError(f"{option} and {other} name the same file, {path}")
         if os.path.isdir(path):
             raise InputError(f"cannot write {path}: it is a folder; name a file")
@@ -280,8 +297,12 @@ def load_csv(path, target, features=None):
         raise InputError(f"cannot read {path}: {error.strerror or error}") from None
     except (UnicodeDecodeError, csv.Error) as error:
         raise InputError(f"{path} is not a readable CSV file: {error}") from None
-    if len(rows) < 2:
+    if len(rows) < 2 or not any(rows[1:]):
         raise InputError(f"{path} needs a header row and at least one data row")
+    if len(rows[0]) > 1 and rows[0][0].strip() == "" and all(name.strip() for name in rows[0][1:]):
+        # pandas' DataFrame.to_csv() writes the index as an unnamed first column: not a feature
+        _note(f"{path}: leaving out the unnamed first column (a DataFrame's index)")
+        rows = [row[1:] if row else row for row in rows]
     header = [name.strip() for name in rows[0]]
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated:
@@ -327,11 +348,46 @@ def load_csv(path, target, features=None):
         if target_index is not None:
             labels.append(row[target_index].strip())
     labels = np.array(labels)
-    try:  # numeric labels stay numbers
-        labels = labels.astype(np.int64) if all(v.lstrip("-").isdigit() for v in labels) else labels
-    except ValueError:
-        pass
+    if len(labels) and all(_INTEGER.fullmatch(v) for v in labels):
+        try:  # integers as written (no leading zeros, no sign on 0) stay integers
+            labels = labels.astype(np.int64)
+        except OverflowError:  # beyond int64: kept as written
+            pass
     return np.array(features_rows, dtype=np.float64), labels, list(features), left_out
+
+
+_INTEGER = re.compile(r"0|-?[1-9][0-9]*")
+
+
+def labels_like(y, classes, what):
+    """The --target labels, read from text, as values of the model's classes (their type).
+
+    bool classes take True/False (and 1/0), integer classes integers as written, float classes
+    numbers; text stays as written. A label that cannot be such a value is an error naming it.
+    """
+    dtype = np.asarray(classes).dtype
+    if dtype.kind not in "biuf":
+        return y.astype(str) if y.dtype.kind in "iu" else y
+    words = {"true": True, "1": True, "false": False, "0": False}
+    values = []
+    for value in y.astype(str):
+        text = value.strip()
+        if dtype.kind == "b" and text.lower() in words:
+            values.append(words[text.lower()])
+        elif dtype.kind in "iu" and _INTEGER.fullmatch(text):
+            values.append(int(text))
+        elif dtype.kind == "f" and _as_numbers([text], what) is not None:
+            values.append(float(text))
+        else:
+            shown = ", ".join(map(str, list(classes)[:5]))
+            raise InputError(
+                f"{what} holds {str(value)!r}, which is not a label of the model: its classes are "
+                f"of type {dtype} ({shown}{', ...' if len(classes) > 5 else ''})"
+            )
+    try:
+        return np.array(values, dtype=dtype)
+    except OverflowError:  # an integer beyond the classes' type: no class has it
+        return np.array(values, dtype=object)
 
 
 def _names(names):
@@ -466,10 +522,13 @@ def predict_with_saved_model(args):
     with warnings.catch_warnings():
         # The columns were matched by name above; the arrays passed on carry no names.
         warnings.filterwarnings("ignore", message="X does not have valid feature names")
-        predictions = model.predict(X)
-        proba = None
-        if args.output is not None and hasattr(model, "predict_proba"):
-            proba = model.predict_proba(X)
+        try:
+            predictions = model.predict(X)
+            proba = None
+            if args.output is not None and hasattr(model, "predict_proba"):
+                proba = model.predict_proba(X)
+        except ValueError as error:  # the estimators' errors name the fault
+            raise InputError(f"cannot predict on {args.data}: {error}") from None
     regression = is_regressor(model)
     if args.target is not None and regression:
         _, y = choose_task("regression", y, f"--target {args.target!r}")
@@ -482,7 +541,7 @@ def predict_with_saved_model(args):
     elif args.target is not None:
         from sklearn.metrics import accuracy_score
 
-        y = y.astype(predictions.dtype) if predictions.dtype.kind in "iufb" else y
+        y = labels_like(y, getattr(model, "classes_", predictions), f"--target {args.target!r}")
         print(f"accuracy: {accuracy_score(y, predictions):.4f}")
     if args.output is not None:
         if proba is None and not regression:
@@ -505,7 +564,7 @@ def write_predictions(path, predictions, proba, classes):
     one target, ``prediction_0``, ``prediction_1``... for several.
     """
     try:
-        with open(path, "w", newline="") as handle:
+        with open(path, "w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             if proba is None and predictions.dtype.kind == "f":
                 rows = predictions.reshape(len(predictions), -1)
@@ -551,6 +610,7 @@ def train(args):
     if args.plot:
         _check_plot_file(args.plot)
     X, y, feature_names, source, task = _load(args)
+    _check_scalable(X, feature_names)
     regression = task == "regression"
     if regression:
         what = f"{X.shape[1]} features, 1 target"
@@ -638,6 +698,19 @@ def train(args):
         plot_curves(args.plot, [(None, _network(model))], description, held_out)
         print(f"wrote the training curves to {args.plot}")
     return 0
+
+
+def _check_scalable(X, names):
+    """Every feature column can be standardized: its variance does not overflow."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        variance = np.var(X, axis=0)
+    bad = np.flatnonzero(~np.isfinite(variance))
+    if len(bad):
+        column = names[bad[0]] if names is not None else f"number {bad[0]}"
+        raise InputError(
+            f"feature column {column!r} holds values too large to standardize (up to "
+            f"{np.abs(X[:, bad[0]]).max():.3g}); rescale it (divide it by a power of ten)"
+        )
 
 
 def report_held_out(model, X_test, y_test, seen):
@@ -732,7 +805,10 @@ def cross_validate(model, X, y, k, random_state, record):
         validation = (X[test_rows], y[test_rows]) if record else None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            _fit(fold_model, X[train_rows], y[train_rows], validation)
+            try:
+                _fit(fold_model, X[train_rows], y[train_rows], validation)
+            except ValueError as error:  # the estimators' errors name the fault
+                raise InputError(f"cannot train a fold of --cv: {error}") from None
         results.append((fold_model, fold_model.score(X[test_rows], y[test_rows])))
     return results
 

@@ -653,3 +653,150 @@ def test_regression_plot_draws_loss_and_r2(tmp_path, capsys, monkeypatch):
     argv = ["--data", data, "--target", "y", "--quiet", "--max-iter", "20"]
     assert main([*argv, "--plot", str(tmp_path / "curves.png")]) == 0
     assert titles[1] == "R^2 on the held-out rows" and "squared error" in titles[0].lower()
+
+
+# ---------------------------------------------------------------- hostile input (issue 18)
+
+
+def test_an_unnamed_leading_column_of_pandas_is_left_out_and_said(tmp_path, capsys):
+    pd = pytest.importorskip("pandas")
+    from sklearn.datasets import load_iris
+
+    iris = load_iris(as_frame=True).frame.sort_values("target")  # the index leaks the label
+    path = tmp_path / "frame.csv"
+    iris.to_csv(path)
+    assert main(["--data", str(path), "--target", "target", *QUICK]) == 0
+    captured = capsys.readouterr()
+    assert "leaving out the unnamed first column" in captured.err
+    assert "4 features" in captured.out
+    assert pd.read_csv(path).columns[0].startswith("Unnamed")
+
+
+def test_labels_that_look_numeric_round_trip_as_written(tmp_path, capsys):
+    rows = "\n".join(f"{i % 7},{(i * 3) % 5},{['10', '010', '7'][i % 3]}" for i in range(60))
+    data = _csv(tmp_path, "a,b,label\n" + rows + "\n")
+    assert main(["--data", data, "--target", "label", *QUICK]) == 0
+    assert "3 classes" in capsys.readouterr().out  # '10' and '010' are two classes
+
+
+def test_labels_beyond_int64_are_kept_as_written(tmp_path, capsys):
+    rows = "\n".join(f"{i % 7},{(i * 3) % 5},{'9' * 30 if i % 2 else '1'}" for i in range(60))
+    data = _csv(tmp_path, "a,b,label\n" + rows + "\n")
+    assert main(["--data", data, "--target", "label", *QUICK]) == 0
+    assert "2 classes" in capsys.readouterr().out
+
+
+def test_bool_labels_are_scored_as_python_scores_them(tmp_path, capsys):
+    sio = pytest.importorskip("skops.io")
+    from sklearn.datasets import load_iris
+
+    from sktanhnet import TanhMLPClassifier
+
+    X, y = load_iris(return_X_y=True)
+    model = TanhMLPClassifier((5,), solver="lbfgs", max_iter=100, random_state=0).fit(X, y == 1)
+    path = str(tmp_path / "bool.skops")
+    sio.dump(model, path)
+    lines = ["a,b,c,d,label"] + [
+        ",".join([*map(str, row), str(label)]) for row, label in zip(X, y == 1)
+    ]
+    data = _csv(tmp_path, "\n".join(lines) + "\n")
+    assert main(["--model", path, "--data", data, "--target", "label"]) == 0
+    accuracy = _report(capsys.readouterr().out, "accuracy")
+    assert accuracy == pytest.approx(model.score(X, y == 1), abs=1e-4)
+
+
+@pytest.mark.parametrize("labels", [["cat", "dog", "emu"], ["1.5", "2.5", "3.5"]])
+def test_any_text_is_a_label_of_a_model_of_text_classes(tmp_path, capsys, iris_model, labels):
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    lines = ["sl,sw,pl,pw,species"] + [
+        ",".join([*map(str, row), labels[label]]) for row, label in zip(X, y)
+    ]
+    data = _csv(tmp_path, "\n".join(lines) + "\n")
+    # the iris model's classes are strings: any text is a label (counted wrong if unknown)
+    assert main(["--model", iris_model, "--data", data, "--target", "species"]) == 0
+    assert _report(capsys.readouterr().out, "accuracy") == 0.0
+
+
+def test_integer_classes_refuse_a_text_target_in_one_line(tmp_path, capsys):
+    sio = pytest.importorskip("skops.io")
+    from sklearn.datasets import load_iris
+
+    from sktanhnet import TanhMLPClassifier
+
+    X, y = load_iris(return_X_y=True)
+    path = str(tmp_path / "int.skops")
+    sio.dump(TanhMLPClassifier((5,), solver="lbfgs", max_iter=20, random_state=0).fit(X, y), path)
+    lines = ["a,b,c,d,label"] + [",".join([*map(str, row), "cat"]) for row in X]
+    assert (
+        main(["--model", path, "--data", _csv(tmp_path, "\n".join(lines)), "--target", "label"])
+        == 2
+    )
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("error: --target 'label' holds 'cat', which is not a label")
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--hidden", ""], "--hidden needs at least one layer size"),
+        (["--solver", "newton"], "invalid choice: 'newton'"),
+        (["--max-iter", "x"], "invalid int value: 'x'"),
+        (["--nope"], "unrecognized arguments: --nope"),
+        (["--random-state", "-1"], "--random-state must be in [0, 2**32 - 1]"),
+        (["--random-state", str(2**32), "--cv", "3"], "--random-state must be in"),
+    ],
+)
+def test_every_usage_error_is_one_line_and_exit_2(capsys, argv, message):
+    try:
+        status = main(argv)
+    except SystemExit as exit:  # argparse's errors exit from inside parse_args
+        status = exit.code
+    assert status == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0]
+
+
+def test_a_blank_data_file_after_its_header_is_one_line(tmp_path, capsys):
+    assert main(["--data", _csv(tmp_path, "a,b,label\n\n\n"), "--target", "label"]) == 2
+    assert "at least one data row" in capsys.readouterr().err
+
+
+def test_a_feature_too_large_to_standardize_is_named(tmp_path, capsys):
+    rows = "\n".join(f"{(i % 7) * 1e300},{i % 5},{i % 2}" for i in range(40))
+    assert main(["--data", _csv(tmp_path, "a,b,label\n" + rows + "\n"), "--target", "label"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "'a' holds values too large to standardize" in err[0]
+
+
+def test_a_failing_fold_of_cv_is_one_line(tmp_path, capsys):
+    rows = "\n".join(f"{i % 7},{i % 5},{i % 2}" for i in range(12))
+    data = _csv(tmp_path, "a,b,label\n" + rows + "\n")
+    assert main(["--data", data, "--target", "label", "--cv", "3", "--early-stopping"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error: cannot train a fold of --cv")
+
+
+def test_output_is_utf8_whatever_the_locale(tmp_path, capsys, monkeypatch):
+    pytest.importorskip("skops")
+    import locale
+
+    rows = "\n".join(f"{i % 7},{(i * 3) % 5},{'été' if i % 2 else 'hiver'}" for i in range(40))
+    data = _csv(tmp_path, "a,b,saison\n" + rows + "\n")
+    model = str(tmp_path / "m.skops")
+    assert main(["--data", data, "--target", "saison", *QUICK, "--save", model]) == 0
+    monkeypatch.setattr(locale, "getpreferredencoding", lambda do_setlocale=True: "ascii")
+    output = tmp_path / "out.csv"
+    assert main(["--model", model, "--data", data, "--output", str(output)]) == 0
+    assert "proba_été" in output.read_text(encoding="utf-8").splitlines()[0]
+
+
+def test_an_output_that_is_an_input_under_another_name_is_refused(tmp_path, capsys):
+    data = _csv(tmp_path, "a,label\n1,x\n2,y\n")
+    link = tmp_path / "hard.csv"
+    import os
+
+    os.link(data, link)
+    assert main(["--data", data, "--target", "label", "--save", str(link)]) == 2
+    assert "name the same file" in capsys.readouterr().err
