@@ -588,6 +588,10 @@ def _note(text):
 
 
 def main(argv=None):
+    for stream in (sys.stdout, sys.stderr):
+        # a label the terminal's encoding cannot show is escaped, not a crash (files are UTF-8)
+        if callable(getattr(stream, "reconfigure", None)):
+            stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
     try:
         check_options(args, _given_options(argv))

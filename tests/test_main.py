@@ -1,5 +1,6 @@
 """The command line: ``python -m sktanhnet``."""
 
+import os
 import re
 import subprocess
 import sys
@@ -795,8 +796,19 @@ def test_output_is_utf8_whatever_the_locale(tmp_path, capsys, monkeypatch):
 def test_an_output_that_is_an_input_under_another_name_is_refused(tmp_path, capsys):
     data = _csv(tmp_path, "a,label\n1,x\n2,y\n")
     link = tmp_path / "hard.csv"
-    import os
-
     os.link(data, link)
     assert main(["--data", data, "--target", "label", "--save", str(link)]) == 2
     assert "name the same file" in capsys.readouterr().err
+
+
+def test_a_label_the_terminal_cannot_encode_is_escaped_not_a_crash(tmp_path):
+    rows = "\n".join(f"{i % 7},{(i * 3) % 5},{'été' if i % 2 else 'hiver'}" for i in range(40))
+    data = _csv(tmp_path, "a,b,saison\n" + rows + "\n")
+    command = [sys.executable, "-m", "sktanhnet", "--data", data, "--target", "saison"]
+    result = subprocess.run(
+        [*command, "--quiet", "--cv", "2", "--hidden", "3"],
+        capture_output=True,
+        env={**os.environ, "PYTHONIOENCODING": "ascii"},
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
