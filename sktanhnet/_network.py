@@ -25,7 +25,8 @@ Extensions beyond the note, each stated where it is coded:
   is the canonical link of, so delta_L = (P - Y) / s holds unchanged for every one of them, and a
   head differs from another only in its forward function and its loss (``_output_loss_and_delta``):
   (h1) softmax + cross-entropy, multiclass (the note, eq 2, 3);
-  (h2) logistic + binary cross-entropy, multilabel;
+  (h2) logistic + binary cross-entropy: binary targets (one output unit, the note's two-class
+       softmax on the difference of its two logits, sigmoid(z1 - z0)) and multilabel ones;
   (h3) identity + squared error, regression (``loss="squared_error"``);
   (h4) exp + Poisson deviance, regression (``loss="poisson"``).
   The losses are scikit-learn's (``sklearn/neural_network/_base.py``), so that loss curves and
@@ -301,8 +302,8 @@ def _output_loss_and_delta(logits, target, row_weights, normalizer, out_activati
 
     (h1) Softmax (eq 2, 3): target holds each row's class index; the loss is the mean of
     -log P[i, y_i] = logsumexp(Z_i) - Z[i, y_i], taken from the true class only.
-    (h2) Logistic (multilabel): target is the 0/1 indicator matrix Y; the loss is the binary
-    cross-entropy sum_j log(1 + exp(z_ij)) - y_ij z_ij.
+    (h2) Logistic (binary: one column; multilabel: one per label): target is the 0/1 indicator
+    matrix Y; the loss is the binary cross-entropy sum_j log(1 + exp(z_ij)) - y_ij z_ij.
     (h3) Identity (regression): target is the (n, k) matrix Y; the loss is scikit-learn's
     squared_loss, half the squared error averaged over the rows and then over the k targets:
     (1 / 2k) sum_j (z_ij - y_ij)^2 per row. Its delta is P - Y without the 1/k, as in
