@@ -129,6 +129,11 @@ def load_workload(name, dtype):
 
 def settings(name, solver, max_iter):
     hidden, batch_size = WORKLOADS[name][:2]
+    return network_settings(hidden, batch_size, solver, max_iter)
+
+
+def network_settings(hidden, batch_size, solver, max_iter):
+    """The estimator parameters of a timed fit: exactly max_iter epochs, a fixed seed."""
     return {
         "hidden_layer_sizes": hidden,
         "solver": solver,

@@ -66,15 +66,7 @@ def load_workload(name, dtype):
 
 def settings(name, solver, max_iter):
     hidden, batch_size = WORKLOADS[name][3:5]
-    return {
-        "hidden_layer_sizes": hidden,
-        "solver": solver,
-        "batch_size": batch_size,
-        "max_iter": max_iter,
-        "tol": 0.0,
-        "n_iter_no_change": 10**9,
-        "random_state": 0,
-    }
+    return bench.network_settings(hidden, batch_size, solver, max_iter)
 
 
 def per_epoch(estimator, X, y, params):
