@@ -346,7 +346,13 @@ def load_csv(path, target, features=None):
             values.append(value)
         features_rows.append(values)
         if target_index is not None:
-            labels.append(row[target_index].strip())
+            label = row[target_index].strip()
+            if not label:
+                raise InputError(
+                    f"{path}, line {line_number}: empty value in target column {target!r}; "
+                    "fill it in or leave the row out"
+                )
+            labels.append(label)
     labels = np.array(labels)
     if len(labels) and all(_INTEGER.fullmatch(v) for v in labels):
         try:  # integers as written (no leading zeros, no sign on 0) stay integers
@@ -387,7 +393,12 @@ def labels_like(y, classes, what):
     try:
         return np.array(values, dtype=dtype)
     except OverflowError:  # an integer beyond the classes' type: no class has it
-        return np.array(values, dtype=object)
+        bounds = np.iinfo(dtype)
+        value = next(v for v in values if not bounds.min <= v <= bounds.max)
+        raise InputError(
+            f"{what} holds {str(value)!r}, which is not a label of the model: its classes are "
+            f"of type {dtype}"
+        ) from None
 
 
 def _names(names):
@@ -421,6 +432,11 @@ def _as_numbers(values, what):
     return numbers
 
 
+def _written_as_integers(values):
+    """For each text value, whether it is written as an integer (no point, no exponent)."""
+    return np.array([bool(_INTEGER.fullmatch(str(value).strip())) for value in values])
+
+
 def choose_task(task, y, what):
     """(the task, y as it trains): regression takes numbers, classification labels.
 
@@ -428,7 +444,15 @@ def choose_task(task, y, what):
     target, and a note on stderr says so; integers and text are class labels, as before.
     """
     numbers = _as_numbers(y, what) if y.dtype.kind in "US" else y.astype(np.float64)
-    continuous = numbers is not None and not np.array_equal(numbers, np.round(numbers))
+    # Not all integers: a fraction, or a float too large to hold one (1e200, 2**53 and beyond,
+    # unless written as an integer); integers as written stay class labels.
+    continuous = numbers is not None and (
+        not np.array_equal(numbers, np.round(numbers))
+        or (
+            y.dtype.kind in "US"
+            and bool(np.any((np.abs(numbers) >= 2.0**53) & ~_written_as_integers(y)))
+        )
+    )
     if task == "auto":
         task = "regression" if continuous else "classification"
         if continuous:
@@ -445,7 +469,8 @@ def choose_task(task, y, what):
             )
         return task, numbers
     if continuous:
-        value = float(numbers[np.argmax(numbers != np.round(numbers))])
+        fraction = (numbers != np.round(numbers)) | (np.abs(numbers) >= 2.0**53)
+        value = float(numbers[np.argmax(fraction)])
         raise InputError(
             f"--task classification needs class labels; {what} holds non-integer numbers such "
             f"as {value!r}. Use --task regression (or auto) for a continuous target"
@@ -495,7 +520,13 @@ def load_model(path):
             f"{path} holds types that --model does not trust: {', '.join(unexpected)} "
             f"(it trusts skops's defaults and {', '.join(TRUSTED_TYPES)})"
         )
-    return sio.load(path, trusted=untrusted)
+    model = sio.load(path, trusted=untrusted)
+    if not callable(getattr(model, "predict", None)):
+        raise InputError(
+            f"{path} holds a {type(model).__name__}, not a fitted model with predict: save the "
+            "trained pipeline (python -m sktanhnet ... --save FILE.skops)"
+        )
+    return model
 
 
 def predict_with_saved_model(args):
@@ -541,6 +572,11 @@ def predict_with_saved_model(args):
     elif args.target is not None:
         from sklearn.metrics import accuracy_score
 
+        if predictions.ndim != 1:
+            raise InputError(
+                f"{args.model} predicts {predictions.shape[1]} labels per row (multilabel); "
+                "--target names one column: leave it out, and compare the --output columns"
+            )
         y = labels_like(y, getattr(model, "classes_", predictions), f"--target {args.target!r}")
         print(f"accuracy: {accuracy_score(y, predictions):.4f}")
     if args.output is not None:
@@ -617,6 +653,8 @@ def train(args):
     _check_scalable(X, feature_names)
     regression = task == "regression"
     if regression:
+        _check_scalable(y[:, None], [args.target or "target"], "target column")
+    if regression:
         what = f"{X.shape[1]} features, 1 target"
     else:
         classes, counts = np.unique(y, return_counts=True)
@@ -655,8 +693,10 @@ def train(args):
     if args.cv is not None:
         if not regression and counts.min() < args.cv:
             raise InputError(f"--cv {args.cv} needs at least {args.cv} rows of every class")
-        if regression and len(y) < args.cv:
-            raise InputError(f"--cv {args.cv} needs at least {args.cv} rows")
+        if regression and len(y) < 2 * args.cv:
+            raise InputError(
+                f"--cv {args.cv} needs at least {2 * args.cv} rows: R^2 needs 2 rows per fold"
+            )
         print(f"Cross-validating {description}, {X.shape[0]} rows, {args.cv} folds")
         folds = cross_validate(model, X, y, args.cv, args.random_state, record)
         scores = [score for _, score in folds]
@@ -704,15 +744,15 @@ def train(args):
     return 0
 
 
-def _check_scalable(X, names):
-    """Every feature column can be standardized: its variance does not overflow."""
+def _check_scalable(X, names, what="feature column"):
+    """Every column can be standardized: its variance does not overflow."""
     with np.errstate(over="ignore", invalid="ignore"):
         variance = np.var(X, axis=0)
     bad = np.flatnonzero(~np.isfinite(variance))
     if len(bad):
         column = names[bad[0]] if names is not None else f"number {bad[0]}"
         raise InputError(
-            f"feature column {column!r} holds values too large to standardize (up to "
+            f"{what} {column!r} holds values too large to standardize (up to "
             f"{np.abs(X[:, bad[0]]).max():.3g}); rescale it (divide it by a power of ten)"
         )
 
@@ -733,10 +773,18 @@ def report_held_out(model, X_test, y_test, seen):
 
 
 def report_regression(y, prediction, prefix):
-    """Print R^2, RMSE and MAE of the predictions, each line starting with ``prefix``."""
+    """Print R^2, RMSE and MAE of the predictions, each line starting with ``prefix``.
+
+    R^2 needs two rows: with one, it is undefined (printed as nan) and a warning says so.
+    """
     from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
 
-    print(f"{prefix}R^2: {r2_score(y, prediction):.4f}")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        r2 = r2_score(y, prediction)
+    for warning in caught:
+        print(f"warning: {warning.message}", file=sys.stderr)
+    print(f"{prefix}R^2: {r2:.4f}")
     print(f"{prefix}RMSE: {np.sqrt(mean_squared_error(y, prediction)):.4f}")
     print(f"{prefix}MAE: {mean_absolute_error(y, prediction):.4f}")
 
@@ -780,8 +828,13 @@ def _timed_fit(model, X, y, validation=None):
         warnings.simplefilter("always")
         try:
             _fit(model, X, y, validation)
-        except ValueError as error:  # the classifier's errors name the fault
+        except ValueError as error:  # the estimators' errors name the fault
             raise InputError(f"cannot train: {error}") from None
+        except MemoryError:
+            raise InputError(
+                "cannot train: not enough memory for this network and data; use a smaller "
+                "--hidden or fewer rows"
+            ) from None
     elapsed = time.perf_counter() - start
     for warning in caught:
         print(f"warning: {warning.message}", file=sys.stderr)

@@ -208,7 +208,13 @@ class TanhMLPRegressor(RegressorMixin, BaseTanhMLP):
     # ------------------------------------------------------------------ validation data
 
     def _encode_validation(self, y_val, sample_weight_val, dtype):
-        return _target_matrix(y_val, dtype), sample_weight_val
+        target = _target_matrix(y_val, dtype)
+        if target.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"y_val has {target.shape[1]} target(s) but y has {self.n_outputs_}: pass "
+                "validation targets of the same columns."
+            )
+        return target, sample_weight_val
 
     def _output(self, X, weights, layout, ops):
         def transform(coefs, intercepts, X_chunk, activations):

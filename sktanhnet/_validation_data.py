@@ -135,7 +135,17 @@ class ValidationDataMixin:
             if self.scoring == "loss":
                 return -loss, loss
             if scorer is None:
-                return self._default_score(output, target_val, sample_weight_val), loss
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # R^2 of one row: NaN, refused below
+                    score = self._default_score(output, target_val, sample_weight_val)
+                if np.isnan(score):
+                    raise ValueError(
+                        f"The validation score ({self._default_score_name}) is NaN on the "
+                        f"validation data ({source}), which has {len(target_val)} row(s): "
+                        "R^2 needs at least 2 rows (and finite predictions). Give more "
+                        "validation rows, or choose another scoring."
+                    )
+                return score, loss
             with warnings.catch_warnings():
                 warnings.filterwarnings("ignore", message=".*feature names.*")
                 # a callable scorer(estimator, X, y) need not take sample_weight

@@ -812,3 +812,74 @@ def test_a_label_the_terminal_cannot_encode_is_escaped_not_a_crash(tmp_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
+
+
+# ---------------------------------------------------------------- found by an adversarial pass
+
+
+@pytest.mark.parametrize("values", ["1.2345e200", "12345678901234567890123.5"])
+def test_large_non_integer_numbers_are_a_continuous_target(tmp_path, capsys, values):
+    rows = "\n".join(f"{i % 7},{i % 5},{float(values) * (1 + i / 100)!r}" for i in range(40))
+    data = _csv(tmp_path, "a,b,y\n" + rows + "\n")
+    assert main(["--data", data, "--target", "y", "--task", "classification"]) == 2
+    assert "non-integer numbers" in capsys.readouterr().err
+
+
+def test_an_empty_target_cell_is_refused_naming_its_line(tmp_path, capsys):
+    rows = "\n".join(f"{i % 7},{i % 5},{'' if i == 3 else i / 3}" for i in range(20))
+    assert main(["--data", _csv(tmp_path, "a,b,y\n" + rows + "\n"), "--target", "y"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "line 5: empty value in target column 'y'" in err[0]
+
+
+def test_a_skops_file_without_a_model_is_one_line(tmp_path, capsys):
+    sio = pytest.importorskip("skops.io")
+    path = str(tmp_path / "dict.skops")
+    sio.dump({"a": 1}, path)
+    data = _csv(tmp_path, "a,b\n1,2\n")
+    assert main(["--model", path, "--data", data]) == 2
+    assert "holds a dict, not a fitted model with predict" in capsys.readouterr().err
+
+
+def test_a_multilabel_model_with_target_is_one_line(tmp_path, capsys):
+    sio = pytest.importorskip("skops.io")
+    import numpy as np
+
+    from sktanhnet import TanhMLPClassifier
+
+    X = np.random.RandomState(0).normal(size=(40, 2))
+    Y = np.c_[X[:, 0] > 0, X[:, 1] > 0].astype(int)
+    path = str(tmp_path / "multilabel.skops")
+    sio.dump(TanhMLPClassifier((3,), solver="lbfgs", max_iter=10).fit(X, Y), path)
+    data = _csv(tmp_path, "a,b,y\n" + "\n".join(f"{a},{b},1" for a, b in X) + "\n")
+    assert main(["--model", path, "--data", data, "--target", "y"]) == 2
+    assert "predicts 2 labels per row (multilabel)" in capsys.readouterr().err
+
+
+def test_an_integer_label_beyond_the_models_type_is_one_line(tmp_path, capsys):
+    sio = pytest.importorskip("skops.io")
+    import numpy as np
+
+    from sktanhnet import TanhMLPClassifier
+
+    X = np.random.RandomState(0).normal(size=(40, 2))
+    path = str(tmp_path / "int.skops")
+    model = TanhMLPClassifier((3,), solver="lbfgs", max_iter=10)
+    sio.dump(model.fit(X, (X[:, 0] > 0).astype(int)), path)
+    data = _csv(tmp_path, "a,b,y\n1,2,99999999999999999999\n")
+    assert main(["--model", path, "--data", data, "--target", "y"]) == 2
+    assert "'99999999999999999999', which is not a label" in capsys.readouterr().err
+
+
+def test_a_regression_target_too_large_to_standardize_is_named(tmp_path, capsys):
+    rows = "\n".join(f"{i % 7},{i % 5},{1.5e200 * (i + 1)!r}" for i in range(20))
+    data = _csv(tmp_path, "a,b,y\n" + rows + "\n")
+    assert main(["--data", data, "--target", "y"]) == 2
+    assert "target column 'y' holds values too large" in capsys.readouterr().err
+
+
+def test_regression_cv_needs_two_rows_per_fold(tmp_path, capsys):
+    rows = "\n".join(f"{i % 7},{i / 3}" for i in range(5))
+    data = _csv(tmp_path, "a,y\n" + rows + "\n")
+    assert main(["--data", data, "--target", "y", "--cv", "3"]) == 2
+    assert "R^2 needs 2 rows per fold" in capsys.readouterr().err

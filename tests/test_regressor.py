@@ -261,6 +261,16 @@ def test_a_bad_target_is_a_clear_value_error(diabetes, fault):
             TanhMLPRegressor(max_iter=2, **params).fit(X, y, X_val=X, y_val=make_y(y))
 
 
+def test_y_val_of_other_targets_and_a_one_row_x_val_are_refused(diabetes):
+    X, y = diabetes
+    model = TanhMLPRegressor((4,), max_iter=3, early_stopping=True, random_state=0)
+    with pytest.raises(ValueError, match=r"y_val has 2 target\(s\) but y has 1"):
+        model.fit(X, y, X_val=X[:10], y_val=np.c_[y[:10], y[:10]])
+    with pytest.raises(ValueError, match="validation score \\(R\\^2\\) is NaN.*1 row"):
+        model.fit(X, y, X_val=X[:1], y_val=y[:1])  # R^2 of one row: undefined
+    assert not hasattr(model, "coefs_")
+
+
 def test_invalid_loss_names_the_allowed_values():
     with pytest.raises(InvalidParameterError, match="'loss' parameter.*'squared_error', 'poisson'"):
         TanhMLPRegressor(loss="absolute_error").fit([[0.0], [1.0]], [0.0, 1.0])
