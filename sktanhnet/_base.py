@@ -44,7 +44,6 @@ from ._validation import (
 from ._validation_data import ValidationDataMixin
 
 STOCHASTIC_SOLVERS = ("sgd", "adam")
-_VIEWS = ("coefs_", "intercepts_")
 
 
 @contextmanager
@@ -98,26 +97,29 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, BaseEstimator):
     def __sklearn_is_fitted__(self):
         return hasattr(self, "coefs_")
 
-    # Pickling (and copy, deepcopy, joblib): the weights as one flat vector, the views rebuilt on
-    # loading, so that a loaded model's coefs_ and intercepts_ share one vector again, and a
-    # PyTorch model's pickle holds the vector once, not once per view.
+    # Pickling (deepcopy, joblib): the weights as one flat vector, the views rebuilt on loading
+    # (a PyTorch model's pickle would otherwise hold the whole vector once per view).
 
     def __getstate__(self):
         state = super().__getstate__()
         coefs, intercepts = state.get("coefs_"), state.get("intercepts_")
-        if not isinstance(coefs, list) or not isinstance(intercepts, list) or not intercepts:
-            return state
-        dtypes = {str(array.dtype) for array in coefs + intercepts}
-        sizes = [coefs[0].shape[0] if coefs else 0] + [b.shape[0] for b in intercepts]
-        if len(dtypes) != 1 or not coefs:
+        if not isinstance(coefs, list) or not isinstance(intercepts, list) or not coefs:
+            return state  # not fitted (or fitted without weights)
+        if len({str(array.dtype) for array in coefs + intercepts}) != 1:
             return state  # weights assigned by hand in other dtypes: pickled as they are
+        sizes = [coefs[0].shape[0]] + [b.shape[0] for b in intercepts]
         try:
             flat = ParameterLayout(sizes).pack(coefs, intercepts, coefs[0].dtype, ops_of(coefs[0]))
         except (ValueError, TypeError, AttributeError):
             return state  # weights assigned by hand in other shapes: pickled as they are
-        state = {key: value for key, value in state.items() if key not in _VIEWS}
+        state = {key: value for key, value in state.items() if key not in ("coefs_", "intercepts_")}
         state["_packed_weights"] = (sizes, flat)
         return state
+
+    def __copy__(self):  # shallow, as for any object: the same weight arrays, not packed
+        copied = type(self).__new__(type(self))
+        copied.__dict__.update(self.__dict__)
+        return copied
 
     def __setstate__(self, state):
         state = dict(state)
