@@ -588,8 +588,8 @@ def predict_with_saved_model(args):
         for prediction in predictions:
             if regression:
                 print(",".join(repr(float(value)) for value in np.atleast_1d(prediction)))
-            else:
-                print(prediction)
+            else:  # a label, or a multilabel row of 0/1 indicators
+                print(",".join(map(str, prediction)) if np.ndim(prediction) else prediction)
     return 0
 
 
@@ -637,6 +637,9 @@ def main(argv=None):
     except InputError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # stdout closed early (| head): the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def train(args):
@@ -828,8 +831,15 @@ def _timed_fit(model, X, y, validation=None):
         warnings.simplefilter("always")
         try:
             _fit(model, X, y, validation)
-        except ValueError as error:  # the estimators' errors name the fault
-            raise InputError(f"cannot train: {error}") from None
+        except ValueError as error:  # the estimators' errors name the fault (one line: the
+            # warnings of a run that failed are not printed)
+            advice = ""
+            if "Training diverged" in str(error):
+                advice = (
+                    " (the command line already standardizes the features: with adam or sgd, "
+                    "lower --learning-rate-init; rescale a huge target)"
+                )
+            raise InputError(f"cannot train: {error}{advice}") from None
         except MemoryError:
             raise InputError(
                 "cannot train: not enough memory for this network and data; use a smaller "

@@ -883,3 +883,28 @@ def test_regression_cv_needs_two_rows_per_fold(tmp_path, capsys):
     data = _csv(tmp_path, "a,y\n" + rows + "\n")
     assert main(["--data", data, "--target", "y", "--cv", "3"]) == 2
     assert "R^2 needs 2 rows per fold" in capsys.readouterr().err
+
+
+def test_a_diverging_run_is_one_line_with_the_command_lines_advice(tmp_path, capsys):
+    data = _regression_csv(tmp_path, n_rows=300)
+    argv = ["--data", data, "--target", "y", "--solver", "sgd", "--learning-rate-init", "1e6"]
+    assert main([*argv, "--quiet"]) == 2
+    err = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("note:")]
+    assert len(err) == 1 and "lower --learning-rate-init" in err[0]
+
+
+def test_a_multilabel_models_predictions_print_as_indicator_rows(tmp_path, capsys):
+    sio = pytest.importorskip("skops.io")
+    import numpy as np
+
+    from sktanhnet import TanhMLPClassifier
+
+    X = np.random.RandomState(0).normal(size=(40, 2))
+    Y = np.c_[X[:, 0] > 0, X[:, 1] > 0].astype(int)
+    path = str(tmp_path / "multilabel.skops")
+    model = TanhMLPClassifier((3,), solver="lbfgs", max_iter=50, random_state=0).fit(X, Y)
+    sio.dump(model, path)
+    data = _csv(tmp_path, "a,b\n" + "\n".join(f"{float(a)!r},{float(b)!r}" for a, b in X))
+    assert main(["--model", path, "--data", data]) == 0
+    printed = [line for line in capsys.readouterr().out.splitlines()]
+    assert printed == [",".join(map(str, row)) for row in model.predict(X)]
