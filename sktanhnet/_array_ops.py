@@ -52,6 +52,10 @@ class NumpyOps:
     def itemsize(self, dtype):
         return np.dtype(dtype).itemsize
 
+    def host_dtype(self, dtype):
+        """The NumPy dtype of a float ``dtype`` of this namespace (for host-side targets)."""
+        return np.float64 if self.itemsize(dtype) == 8 else np.float32
+
     def astype(self, array, dtype):
         return array.astype(dtype)  # NumPy < 2 has no np.astype
 
@@ -206,6 +210,9 @@ class ArrayApiOps:
     def itemsize(self, dtype):
         return self.xp.finfo(dtype).bits // 8
 
+    def host_dtype(self, dtype):
+        return np.float64 if self.itemsize(dtype) == 8 else np.float32
+
     def astype(self, array, dtype):
         return self.xp.astype(array, dtype)
 
@@ -353,8 +360,14 @@ def ops_of(array):
     """The operations of ``array``'s own namespace and device, whatever the dispatch setting."""
     if is_numpy_array(array):
         return NUMPY
-    import array_api_compat
-
+    try:
+        import array_api_compat
+    except ImportError:  # pragma: no cover - the array-api extra is missing
+        raise ImportError(
+            f"Inputs of type {type(array).__module__}.{type(array).__name__} under "
+            "array_api_dispatch need the array-api-compat package: "
+            'pip install ".[array-api]" (from a clone).'
+        ) from None
     xp = array_api_compat.array_namespace(array)
     if array_api_compat.is_numpy_namespace(xp):
         return NUMPY
@@ -365,24 +378,13 @@ def ops_for(X):
     """The operations for X's namespace and device, under array API dispatch.
 
     NumPy (``NUMPY``) without dispatch or for NumPy-like X (arrays, lists, DataFrames, sparse
-    matrices); otherwise X's namespace and device, found with ``array_api_compat``.
+    matrices); otherwise X's namespace and device (``ops_of``).
     """
     from sklearn import get_config
 
-    if is_numpy_array(X) or not get_config().get("array_api_dispatch", False):
+    if not get_config().get("array_api_dispatch", False):
         return NUMPY
-    try:
-        import array_api_compat
-    except ImportError:  # pragma: no cover - the array-api extra is missing
-        raise ImportError(
-            f"Inputs of type {type(X).__module__}.{type(X).__name__} under "
-            "array_api_dispatch need the array-api-compat package: "
-            'pip install "sktanhnet[array-api]".'
-        ) from None
-    xp = array_api_compat.array_namespace(X)
-    if array_api_compat.is_numpy_namespace(xp):
-        return NUMPY
-    return ArrayApiOps(xp, array_api_compat.device(X))
+    return ops_of(X)
 
 
 def model_to_numpy(estimator):

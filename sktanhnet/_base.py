@@ -220,7 +220,7 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, BaseEstimator):
             self, X, y, sample_weight, 1 if incremental else self.max_iter, to_host=to_host
         )
         dtype = X.dtype
-        host_dtype = np.float64 if ops.itemsize(dtype) == 8 else np.float32  # X's, on NumPy
+        host_dtype = ops.host_dtype(dtype)  # X's, on NumPy: targets are encoded on the host
         target, n_outputs = self._prepare_targets(y, first_pass, incremental, classes, host_dtype)
         sample_weight = self._row_weights(target, sample_weight, incremental)
 

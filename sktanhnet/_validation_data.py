@@ -52,9 +52,8 @@ class ValidationDataMixin:
             sample_weight_val = check_sample_weight(
                 to_numpy(sample_weight_val), X_val.shape[0], "sample_weight_val"
             )
-            host_dtype = np.float64 if ops.itemsize(X.dtype) == 8 else np.float32
             target_val, sample_weight_val = self._encode_validation(
-                y_val, sample_weight_val, host_dtype
+                y_val, sample_weight_val, ops.host_dtype(X.dtype)
             )
             rows = None
         elif self.early_stopping and split:
