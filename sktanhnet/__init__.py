@@ -4,9 +4,11 @@ from ._array_ops import model_to_numpy as to_numpy
 from ._classifier import TanhMLPClassifier
 from ._plot import TrainingCurveDisplay
 from ._regressor import TanhMLPRegressor
+from ._training import DivergenceError
 from ._validation import InvalidParameterError
 
 __all__ = [
+    "DivergenceError",
     "InvalidParameterError",
     "TanhMLPClassifier",
     "TanhMLPRegressor",

@@ -81,7 +81,8 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
 
     See Also
     --------
-    sklearn.neural_network.MLPClassifier : scikit-learn's multi-layer perceptron.
+    sklearn.neural_network.MLPClassifier : The multi-layer perceptron of scikit-learn.
+    TanhMLPRegressor : The same network for regression.
 
     Examples
     --------

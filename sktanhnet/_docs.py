@@ -11,7 +11,6 @@ SECTIONS = {
         The hidden layers' activation: tanh, the only one. Taken so that code written for
         scikit-learn's MLP, ``activation="tanh"`` included, runs unchanged; any other value
         raises ``InvalidParameterError``.
-
 """,
     "solver parameters": """\
     solver : {"lbfgs", "sgd", "adam"}, default="adam"
@@ -87,7 +86,7 @@ SECTIONS = {
     n_features_in_ : int
         Number of features seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features seen during fit, when they are all strings.
 
     n_iter_ : int

@@ -79,7 +79,7 @@ class TanhMLPRegressor(RegressorMixin, BaseTanhMLP):
 
     See Also
     --------
-    sklearn.neural_network.MLPRegressor : scikit-learn's multi-layer perceptron.
+    sklearn.neural_network.MLPRegressor : The multi-layer perceptron of scikit-learn.
     TanhMLPClassifier : The same network for classification.
 
     Examples

@@ -34,7 +34,31 @@ def chunk_rows(layout, dtype, n_rows, ops=NUMPY):
 
 
 class DivergenceError(ValueError):
-    """Training produced a non-finite loss or non-finite weights."""
+    """Training produced a non-finite loss or non-finite weights.
+
+    A subclass of ValueError. ``fit`` and ``partial_fit`` raise it as soon as the loss or the
+    weights become inf or NaN, instead of returning a model that predicts NaN; the message
+    says what to change (scale the data; for "sgd" and "adam", lower ``learning_rate_init``).
+    A model fitted before the failed call is left exactly as it was.
+
+    See Also
+    --------
+    InvalidParameterError : Raised for a parameter's value, before training.
+
+    Examples
+    --------
+    >>> from sktanhnet import DivergenceError, TanhMLPClassifier
+    >>> X = [[0.0, 1.0], [1.0, 0.0], [2.0, 1.0], [3.0, 0.0]]
+    >>> clf = TanhMLPClassifier(solver="sgd", learning_rate_init=1e300, random_state=0)
+    >>> try:
+    ...     clf.fit(X, [0, 1, 0, 1])
+    ... except DivergenceError as error:
+    ...     print(str(error)[str(error).index("Training"):])
+    Training diverged: the loss or the weights became non-finite (inf or NaN). Scale the data \
+(for instance with StandardScaler) or lower learning_rate_init.
+    """
+
+    __module__ = "sktanhnet"
 
 
 def _check_finite(loss, params, advice, ops=NUMPY):

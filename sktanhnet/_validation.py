@@ -14,7 +14,23 @@ class InvalidParameterError(ValueError, TypeError):
     """A parameter of the estimator has a value it does not allow.
 
     A subclass of both ValueError and TypeError, as scikit-learn's own ``InvalidParameterError``
-    (which lives in a private module), so that code catching either keeps working.
+    (which lives in a private module), so that code catching either keeps working. ``fit`` and
+    ``partial_fit`` raise it, before any training, with a message that names the parameter,
+    what it allows and what it got.
+
+    See Also
+    --------
+    DivergenceError : Raised when training itself fails.
+
+    Examples
+    --------
+    >>> from sktanhnet import InvalidParameterError, TanhMLPClassifier
+    >>> try:
+    ...     TanhMLPClassifier(solver="newton").fit([[0.0], [1.0]], [0, 1])
+    ... except InvalidParameterError as error:
+    ...     print(error)
+    The 'solver' parameter of TanhMLPClassifier must be one of 'lbfgs', 'sgd', 'adam'. \
+Got 'newton' instead.
     """
 
     __module__ = "sktanhnet"
