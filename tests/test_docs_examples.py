@@ -1,4 +1,5 @@
-"""Every Python example of the README and of the user guide runs, as a user would paste it.
+"""Every Python example of the README and of the user guide runs, as a user would paste it; the
+API reference (``docs/api.rst``) lists every public name.
 
 Each code block runs on its own, in a fresh interpreter and an empty working directory (some
 write files: ``model.skops``, ``curves.png``). A block that imports an optional package this
@@ -91,3 +92,12 @@ def test_example_runs(code, tmp_path):
     if "device = " in code and "torch" in code:  # the GPU page's example: what it prints
         score, labels = result.stdout.splitlines()
         assert float(score) > 0.95 and labels == "[0 1 2 3 4]"
+
+
+def test_the_api_reference_lists_every_public_name():
+    import sktanhnet
+
+    api = open(os.path.join(ROOT, "docs", "api.rst"), encoding="utf-8").read()
+    listed = set(re.findall(r"^   (\w+)$", api, flags=re.M))
+    public = set(sktanhnet.__all__) - {"__version__"}
+    assert public | {"onnx"} == listed
