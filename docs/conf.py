@@ -11,6 +11,8 @@ them offline too. Every gallery example runs during the build.
 """
 
 import os
+import subprocess
+import sys
 import warnings
 
 # scikit-learn's array API dispatch (the gallery's PyTorch example) needs this before scipy is
@@ -18,6 +20,8 @@ import warnings
 os.environ.setdefault("SCIPY_ARRAY_API", "1")
 
 import sktanhnet  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # gallery_order
 
 project = "sktanhnet"
 author = "the sktanhnet developers"
@@ -38,6 +42,20 @@ templates_path = ["_templates"]
 exclude_patterns = ["_build", "sg_execution_times.rst"]
 root_doc = "index"
 default_role = "literal"
+
+# -- The command line's options, as the installed version prints them (user_guide/cli.rst) ---
+_generated = os.path.join(os.path.dirname(os.path.abspath(__file__)), "generated")
+os.makedirs(_generated, exist_ok=True)
+with open(os.path.join(_generated, "cli_help.txt"), "w", encoding="utf-8") as _help:
+    _help.write(
+        subprocess.run(
+            [sys.executable, "-m", "sktanhnet", "--help"],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=dict(os.environ, COLUMNS="100"),
+        ).stdout
+    )
 
 # -- API reference: one page per public name, from the numpydoc docstrings -------------------
 autosummary_generate = True
@@ -70,7 +88,7 @@ sphinx_gallery_conf = {
     "backreferences_dir": os.path.join("generated", "backreferences"),
     "download_all_examples": False,
     "remove_config_comments": True,
-    "within_subsection_order": "FileNameSortKey",
+    "within_subsection_order": "gallery_order.ExampleOrder",
     "min_reported_time": 0,
 }
 # the examples run headless
@@ -85,12 +103,16 @@ warnings.filterwarnings(
 html_theme = "pydata_sphinx_theme"
 html_title = f"sktanhnet {release}"
 html_static_path = ["_static"]
+html_css_files = ["sktanhnet.css"]
 html_theme_options = {
     "navbar_align": "left",
     "show_toc_level": 2,
     "navigation_with_keys": False,
-    "secondary_sidebar_items": ["page-toc", "sourcelink"],
+    # the performance page's tables need the width of the right-hand sidebar
+    "secondary_sidebar_items": {"**": ["page-toc", "sourcelink"], "user_guide/performance": []},
 }
+# pages without sections of their own to list in the left-hand sidebar
+html_sidebars = {"getting_started": []}
 html_show_sourcelink = True
 
 # -- Charts drawn from the benchmarks' records (matplotlib's plot directive) ------------------

@@ -101,7 +101,12 @@ print(
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", ConvergenceWarning)
     watched = TanhMLPClassifier(
-        max_iter=150, tol=0, n_iter_no_change=1000, learning_rate_init=0.01, random_state=0
+        max_iter=150,
+        tol=0,
+        n_iter_no_change=1000,
+        learning_rate_init=0.01,
+        scoring="loss",
+        random_state=0,
     ).fit(X_fit, y_fit, X_val=X_val, y_val=y_val)
 
 val_loss = watched.validation_loss_curve_

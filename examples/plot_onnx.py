@@ -9,7 +9,7 @@ in browsers) without Python, scikit-learn or this package. ``import sktanhnet.on
 converters for :class:`~sktanhnet.TanhMLPClassifier` and :class:`~sktanhnet.TanhMLPRegressor`
 with `skl2onnx <https://onnx.ai/sklearn-onnx/>`_, alone or at the end of a pipeline.
 
-This example needs the ``onnx`` extra: ``pip install sktanhnet[onnx]`` (skl2onnx and
+This example needs the ``onnx`` extra: ``pip install ".[onnx]"`` from a clone (skl2onnx and
 onnxruntime).
 """
 

@@ -494,7 +494,7 @@ def _skops():
         import skops.io
     except ImportError:
         raise InputError(
-            "saving and loading models needs skops: pip install 'sktanhnet[skops]'"
+            'saving and loading models needs skops: pip install ".[skops]" (from a clone)'
         ) from None
     return skops.io
 
@@ -898,7 +898,7 @@ def _check_plot_file(path):
         matplotlib.use("Agg")
         from matplotlib.backend_bases import FigureCanvasBase
     except ImportError:
-        raise InputError("--plot needs matplotlib: pip install 'sktanhnet[plot]'") from None
+        raise InputError('--plot needs matplotlib: pip install ".[plot]" (from a clone)') from None
     extension = os.path.splitext(path)[1].lstrip(".").lower()
     formats = FigureCanvasBase.get_supported_filetypes()
     if extension not in formats:

@@ -288,6 +288,9 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
     def partial_fit(self, X, y, sample_weight=None, classes=None):
         """Update the model with one epoch over the given data.
 
+        ``class_weight="balanced"`` is refused here, since the class frequencies of the whole
+        data are unknown: pass a dict.
+
         Parameters
         ----------
         X : {array-like, sparse matrix} of shape (n_samples, n_features)
@@ -404,7 +407,8 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
         Returns
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
-            Columns in the order of ``classes_``.
+            Columns in the order of ``classes_``. Under array API dispatch, an array of X's
+            namespace, on its device, in its float dtype.
         """
         proba, ops = self._predict_proba(X, "predict_log_proba")
         return ops.log(proba)
@@ -422,7 +426,8 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
         proba : ndarray of shape (n_samples, n_classes)
             Columns in the order of ``classes_``; rows sum to 1 for single-label targets.
             Every probability is at least ``np.finfo(dtype).tiny`` (so that its log is finite),
-            and multilabel probabilities are kept strictly inside (0, 1).
+            and multilabel probabilities are kept strictly inside (0, 1). Under array API
+            dispatch, an array of X's namespace, on its device, in its float dtype.
         """
         return self._predict_proba(X, "predict_proba")[0]
 
@@ -437,7 +442,9 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
         Returns
         -------
         y : ndarray of shape (n_samples,) or (n_samples, n_labels)
-            Values of ``classes_``, with its dtype.
+            Values of ``classes_``, with its dtype. Under array API dispatch, an array of X's
+            namespace where it can hold the labels (integers, bool, floats), NumPy otherwise
+            (strings, and unsigned integers that PyTorch cannot gather).
         """
         proba, ops = self._predict_proba(X, "predict")
         xp = ops.xp

@@ -1,7 +1,7 @@
 """TrainingCurveDisplay: the training curves of a fitted network, in scikit-learn's Display style.
 
 matplotlib is imported only when a curve is drawn, so the core package never needs it
-(``pip install sktanhnet[plot]``).
+(``pip install ".[plot]"`` from a clone).
 """
 
 from sklearn.base import is_regressor
@@ -16,7 +16,7 @@ def _pyplot():
         import matplotlib.pyplot as plt
     except ImportError as error:
         raise ImportError(
-            "TrainingCurveDisplay needs matplotlib: pip install 'sktanhnet[plot]' "
+            'TrainingCurveDisplay needs matplotlib: pip install ".[plot]" from a clone '
             "(or pip install matplotlib)."
         ) from error
     return plt
@@ -38,7 +38,7 @@ class TrainingCurveDisplay:
     (``validation_scores_``) has its own axis on the right, since it lives on another scale.
 
     Create it with :meth:`from_estimator`; the constructor is for curves you already hold.
-    Needs matplotlib (``pip install sktanhnet[plot]``), imported only when plotting.
+    Needs matplotlib (``pip install ".[plot]"`` from a clone), imported only when plotting.
 
     Parameters
     ----------

@@ -31,6 +31,8 @@ class TanhMLPRegressor(RegressorMixin, BaseTanhMLP):
     the identity with the squared error (``loss="squared_error"``) or exp with the Poisson
     deviance (``loss="poisson"``), for one target or several. It adds a chosen early-stopping
     ``scoring``, a given validation set (``X_val``, ``y_val``) and ``validation_loss_curve_``.
+    ``hidden_layer_sizes`` and ``activation`` are its only positional parameters, where
+    ``MLPRegressor`` takes ``loss`` first: pass ``loss`` by keyword.
 
     Parameters
     ----------

@@ -30,7 +30,7 @@ Options are those of scikit-learn classifiers in skl2onnx: ``zipmap`` (True, the
 probabilities as a list of dicts; False: as a tensor; "columns": one output per class) and
 ``output_class_labels`` and ``nocl``.
 
-Needs the ``onnx`` extra: ``pip install sktanhnet[onnx]`` (skl2onnx and onnxruntime).
+Needs the ``onnx`` extra: ``pip install ".[onnx]"`` from a clone (skl2onnx and onnxruntime).
 """
 
 import numbers
@@ -50,7 +50,7 @@ try:
     )
 except ImportError as error:  # pragma: no cover - exercised only without the extra
     raise ImportError(
-        "sktanhnet.onnx needs skl2onnx and onnx: pip install 'sktanhnet[onnx]'"
+        'sktanhnet.onnx needs skl2onnx and onnx: pip install ".[onnx]" (from a clone)'
     ) from error
 
 from ._classifier import TanhMLPClassifier
