@@ -3,23 +3,24 @@
 Training on PyTorch tensors (the array API)
 ===========================================
 
-Under scikit-learn's array API dispatch, :class:`~sktanhnet.TanhMLPClassifier` computes in the
-namespace and on the device of its input: given PyTorch tensors, it trains and predicts with
-PyTorch, on the tensors' device (a GPU where there is one), with the same hand-written network
-and the same random numbers as on NumPy. A fit on float64 tensors therefore gives the NumPy
-fit's model.
+Under scikit-learn's array API dispatch, :class:`~sktanhnet.TanhMLPClassifier` computes
+in the namespace and on the device of its input: given PyTorch tensors, it trains and
+predicts with PyTorch, on the tensors' device (a GPU where there is one), with the same
+hand-written network and the same random numbers as on NumPy. A fit on float64 tensors
+therefore gives the NumPy fit's model.
 
-It needs ``array-api-compat`` (``pip install ".[array-api]"`` from a clone), PyTorch, and the
-environment variable ``SCIPY_ARRAY_API=1`` set before scipy is first imported. Without PyTorch,
-this example falls back to ``array_api_strict`` (a minimal reference implementation of the
-standard), or else to NumPy alone.
+It needs ``array-api-compat`` (``pip install ".[array-api]"`` from a clone), PyTorch,
+and the environment variable ``SCIPY_ARRAY_API=1`` set before scipy is first imported.
+Without PyTorch, this example falls back to ``array_api_strict`` (a minimal reference
+implementation of the standard), or else to NumPy alone.
 """
 
 # %%
 # Setup
 # -----
-# ``SCIPY_ARRAY_API`` must be set before scipy, and therefore scikit-learn, is imported: this
-# is why the imports below come after it (and why ``ruff`` is told not to flag them, E402).
+# ``SCIPY_ARRAY_API`` must be set before scipy, and therefore scikit-learn, is imported:
+# this is why the imports below come after it (and why ``ruff`` is told not to flag
+# them, E402).
 
 import os
 
@@ -74,7 +75,8 @@ print(f"Array namespace: {namespace or 'none besides NumPy'}")
 # %%
 # The same network, twice
 # -----------------------
-# The digits, scaled to [0, 1], and one set of parameters. First on NumPy arrays, as usual.
+# The digits, scaled to [0, 1], and one set of parameters. First on NumPy arrays, as
+# usual.
 
 X, y = load_digits(return_X_y=True)
 X = X / 16
@@ -84,19 +86,23 @@ start = perf_counter()
 numpy_model = TanhMLPClassifier(**params).fit(X, y)
 numpy_time = perf_counter() - start
 numpy_proba = numpy_model.predict_proba(X)
-print(f"NumPy: {numpy_model.n_iter_} epochs, {1000 * numpy_time / numpy_model.n_iter_:.1f} ms each")
+print(
+    f"NumPy: {numpy_model.n_iter_} epochs, "
+    f"{1000 * numpy_time / numpy_model.n_iter_:.1f} ms each"
+)
 
 # %%
-# Then on tensors, inside :func:`sklearn.config_context` with ``array_api_dispatch=True``.
-# Nothing else changes: the data's type decides where the work is done. The probabilities come
-# back as a tensor on the same device; the curves are Python floats. Both fits stop after the
-# same number of epochs, and their losses and probabilities agree to rounding.
+# Then on tensors, inside :func:`sklearn.config_context` with
+# ``array_api_dispatch=True``. Nothing else changes: the data's type decides where the
+# work is done. The probabilities come back as a tensor on the same device; the curves
+# are Python floats. Both fits stop after the same number of epochs, and their losses
+# and probabilities agree to rounding.
 
 if namespace is not None:
     X_tensor, y_tensor = to_namespace(X), to_namespace(y)
     with sklearn.config_context(array_api_dispatch=True):
-        # one short, untimed fit first: the first calls into a namespace (and onto a GPU)
-        # load and compile kernels, which is not the time of an epoch
+        # one short, untimed fit first: the first calls into a namespace (and onto a
+        # GPU) load and compile kernels, which is not the time of an epoch
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             TanhMLPClassifier(**params, max_iter=2).fit(X_tensor, y_tensor)
@@ -109,18 +115,22 @@ if namespace is not None:
         accuracy = tensor_model.score(X_tensor, y_tensor)
     print(
         f"{namespace}: {tensor_model.n_iter_} epochs, "
-        f"{1000 * tensor_time / tensor_model.n_iter_:.1f} ms each, training accuracy {accuracy:.3f}"
+        f"{1000 * tensor_time / tensor_model.n_iter_:.1f} ms each, "
+        f"training accuracy {accuracy:.3f}"
     )
     proba_difference = np.abs(to_host(tensor_proba) - numpy_proba).max()
-    loss_difference = np.abs(np.subtract(tensor_model.loss_curve_, numpy_model.loss_curve_)).max()
+    loss_difference = np.abs(
+        np.subtract(tensor_model.loss_curve_, numpy_model.loss_curve_)
+    ).max()
     print(f"Max |probability difference| with the NumPy fit: {proba_difference:.1e}")
     print(f"Max |loss_curve_ difference| with the NumPy fit: {loss_difference:.1e}")
 
 # %%
 # Back to NumPy
 # -------------
-# :func:`sktanhnet.to_numpy` copies a fitted model with every array moved to the host as NumPy:
-# to save it with pickle or skops, or export it to ONNX, where the device does not exist.
+# :func:`sktanhnet.to_numpy` copies a fitted model with every array moved to the host as
+# NumPy: to save it with pickle or skops, or export it to ONNX, where the device does
+# not exist.
 
 if namespace is not None:
     host_model = to_numpy(tensor_model)
@@ -131,9 +141,9 @@ if namespace is not None:
 # %%
 # The loss curves
 # ---------------
-# The training loss after each epoch, on NumPy and on tensors: one curve on the other. On a
-# CPU the NumPy path, tuned for it, is usually the faster; the tensor path pays off on a GPU,
-# for large networks and data.
+# The training loss after each epoch, on NumPy and on tensors: one curve on the other.
+# On a CPU the NumPy path, tuned for it, is usually the faster; the tensor path pays off
+# on a GPU, for large networks and data.
 
 fig, (ax_loss, ax_time) = plt.subplots(1, 2, figsize=(10, 4), layout="constrained")
 epochs = np.arange(1, numpy_model.n_iter_ + 1)
@@ -142,7 +152,9 @@ times = {"NumPy": 1000 * numpy_time / numpy_model.n_iter_}
 if namespace is not None:
     ax_loss.plot(epochs, tensor_model.loss_curve_, "k--", label=namespace)
     times[namespace] = 1000 * tensor_time / tensor_model.n_iter_
-ax_loss.set(xlabel="Epoch", ylabel="Training log-loss", yscale="log", title="Loss per epoch")
+ax_loss.set(
+    xlabel="Epoch", ylabel="Training log-loss", yscale="log", title="Loss per epoch"
+)
 ax_loss.legend()
 bars = ax_time.bar(list(times), list(times.values()), color=["C0", "C1"][: len(times)])
 ax_time.bar_label(bars, fmt="%.1f ms")

@@ -3,25 +3,25 @@
 Class weights for imbalanced data
 =================================
 
-When one class is rare, a classifier trained to minimize the average log-loss can do well on
-that average while missing most of the rare class. ``class_weight``, which scikit-learn's
-``MLPClassifier`` does not have, weights each row's loss by its class:
+When one class is rare, a classifier trained to minimize the average log-loss can do
+well on that average while missing most of the rare class. ``class_weight``, which
+scikit-learn's ``MLPClassifier`` does not have, weights each row's loss by its class:
 
 * ``None`` (the default): every row counts the same;
 * a dict ``{class: weight}``;
-* ``"balanced"``: weights inversely proportional to the class frequencies,
-  ``n_samples / (n_classes * np.bincount(y))``, so that each class carries the same total
-  weight.
+* ``"balanced"``: weights inversely proportional to the class frequencies, ``n_samples /
+  (n_classes * np.bincount(y))``, so that each class carries the same total weight.
 
-This example trains :class:`~sktanhnet.TanhMLPClassifier` with each on data where 5% of the rows
-belong to the positive class, and compares their confusion matrices.
+This example trains :class:`~sktanhnet.TanhMLPClassifier` with each on data where 5% of
+the rows belong to the positive class, and compares their confusion matrices.
 """
 
 # %%
 # Imbalanced data
 # ---------------
-# 3,000 rows of 10 features, 4 of them informative, with 95% of the rows in class 0 and 1% of
-# the labels flipped at random. The split keeps the class proportions (``stratify=y``).
+# 3,000 rows of 10 features, 4 of them informative, with 95% of the rows in class 0 and
+# 1% of the labels flipped at random. The split keeps the class proportions
+# (``stratify=y``).
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -49,7 +49,8 @@ X, y = make_classification(
 )
 X_train, X_test, y_train, y_test = train_test_split(X, y, stratify=y, random_state=0)
 print(
-    f"Training rows per class: {np.bincount(y_train)}, test rows per class: {np.bincount(y_test)}"
+    f"Training rows per class: {np.bincount(y_train)}, "
+    f"test rows per class: {np.bincount(y_test)}"
 )
 
 balanced = compute_class_weight("balanced", classes=np.unique(y_train), y=y_train)
@@ -58,21 +59,25 @@ print(f'"balanced" weights: class 0: {balanced[0]:.3f}, class 1: {balanced[1]:.3
 # %%
 # Three weightings
 # ----------------
-# The same small network and seed for each; only ``class_weight`` changes. A dict lets you set
-# any weights, here a positive row counts five times as much as a negative one.
+# The same small network and seed for each; only ``class_weight`` changes. A dict lets
+# you set any weights, here a positive row counts five times as much as a negative one.
 
 class_weights = {"None": None, "{0: 1, 1: 5}": {0: 1, 1: 5}, '"balanced"': "balanced"}
 models = {}
 for name, class_weight in class_weights.items():
     models[name] = TanhMLPClassifier(
-        (8,), learning_rate_init=0.01, max_iter=500, class_weight=class_weight, random_state=0
+        (8,),
+        learning_rate_init=0.01,
+        max_iter=500,
+        class_weight=class_weight,
+        random_state=0,
     ).fit(X_train, y_train)
 
 # %%
 # Weighting the rare class more trades false negatives for false positives: the network
-# finds many more of the positive rows, at the cost of more negative rows labelled positive.
-# The accuracy, dominated by the frequent class, falls; the balanced accuracy (the mean of the
-# recalls of the two classes) rises.
+# finds many more of the positive rows, at the cost of more negative rows labelled
+# positive. The accuracy, dominated by the frequent class, falls; the balanced accuracy
+# (the mean of the recalls of the two classes) rises.
 
 metrics = {
     "accuracy": accuracy_score,
@@ -86,7 +91,9 @@ for name, model in models.items():
     y_pred = model.predict(X_test)
     for metric, score in metrics.items():
         scores[name][metric] = score(y_test, y_pred)
-    print(f"{name:14s}" + "".join(f"{scores[name][metric]:22.3f}" for metric in metrics))
+    print(
+        f"{name:14s}" + "".join(f"{scores[name][metric]:22.3f}" for metric in metrics)
+    )
 
 # %%
 # Confusion matrices
@@ -124,7 +131,8 @@ ax.set_title("Test scores for each class_weight")
 plt.show()
 
 # %%
-# Which weighting is right depends on the cost of each kind of error: ``"balanced"`` is a
-# reasonable start when missing a rare positive costs much more than a false alarm. To tune it,
-# the weight of the rare class can be searched over like any other parameter, with
-# :class:`~sklearn.model_selection.GridSearchCV` and ``scoring="balanced_accuracy"``.
+# Which weighting is right depends on the cost of each kind of error: ``"balanced"`` is
+# a reasonable start when missing a rare positive costs much more than a false alarm. To
+# tune it, the weight of the rare class can be searched over like any other parameter,
+# with :class:`~sklearn.model_selection.GridSearchCV` and
+# ``scoring="balanced_accuracy"``.

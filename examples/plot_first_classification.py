@@ -4,8 +4,9 @@ TanhMLPClassifier and MLPClassifier: the same model
 ===================================================
 
 :class:`~sktanhnet.TanhMLPClassifier` is a drop-in replacement for scikit-learn's
-``MLPClassifier(activation="tanh")``: the same parameters, the same defaults and the same random
-numbers drawn in the same order. Given the same seed, both train the same network.
+``MLPClassifier(activation="tanh")``: the same parameters, the same defaults and the
+same random numbers drawn in the same order. Given the same seed, both train the same
+network.
 
 This example fits both on the two interleaving half-moons of
 :func:`~sklearn.datasets.make_moons`, draws their decision boundaries side by side with
@@ -16,8 +17,8 @@ probabilities agree.
 # %%
 # The data
 # --------
-# Two noisy half-moons: a problem that no straight line separates, but that a small network
-# of tanh units handles well.
+# Two noisy half-moons: a problem that no straight line separates, but that a small
+# network of tanh units handles well.
 
 from time import perf_counter
 
@@ -36,8 +37,9 @@ X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0)
 # %%
 # Two estimators, one set of parameters
 # -------------------------------------
-# The only change from scikit-learn's code is the class name. Both get the same parameters and
-# the same ``random_state``. We time each fit, taking the best of three fits to reduce noise.
+# The only change from scikit-learn's code is the class name. Both get the same
+# parameters and the same ``random_state``. We time each fit, taking the best of three
+# fits to reduce noise.
 
 params = dict(
     hidden_layer_sizes=(16, 16),
@@ -67,8 +69,8 @@ for name, est in estimators.items():
 # %%
 # Same seed, same model
 # ---------------------
-# The two networks stopped after the same number of epochs and predict the same probabilities,
-# up to floating-point roundoff.
+# The two networks stopped after the same number of epochs and predict the same
+# probabilities, up to floating-point roundoff.
 
 ours, sklearn_mlp = estimators.values()
 proba_difference = np.abs(ours.predict_proba(X) - sklearn_mlp.predict_proba(X)).max()
@@ -80,8 +82,8 @@ print(f"Same predictions: {(ours.predict(X) == sklearn_mlp.predict(X)).all()}")
 # %%
 # Decision boundaries
 # -------------------
-# The probability of the second class over the plane, for each model. The two panels are the
-# same picture.
+# The probability of the second class over the plane, for each model. The two panels are
+# the same picture.
 
 fig, axes = plt.subplots(1, 2, figsize=(10, 4.5), sharey=True, layout="constrained")
 for ax, (name, est) in zip(axes, estimators.items()):
@@ -100,6 +102,7 @@ fig.suptitle("Same parameters, same seed: the same decision boundary")
 plt.show()
 
 # %%
-# The time per fit printed above depends on the machine; on a problem this small, the fixed
-# cost of each epoch matters most. The example
-# :ref:`sphx_glr_auto_examples_plot_speed.py` measures the time per epoch of larger networks.
+# The time per fit printed above depends on the machine; on a problem this small, the
+# fixed cost of each epoch matters most. The example
+# :ref:`sphx_glr_auto_examples_plot_speed.py` measures the time per epoch of larger
+# networks.

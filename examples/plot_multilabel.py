@@ -3,12 +3,12 @@
 Multilabel classification
 =========================
 
-In a multilabel problem each row can carry several labels at once: a document about sports
-*and* politics, a photo with a dog *and* a cat. Given a target that is an indicator matrix
-(one column per label, 1 where the label applies), :class:`~sktanhnet.TanhMLPClassifier`
-trains one network with one logistic output per label and a binary cross-entropy on each, as
-``MLPClassifier`` does. The labels share the hidden layer, so what the network learns for one
-label helps the others.
+In a multilabel problem each row can carry several labels at once: a document about
+sports *and* politics, a photo with a dog *and* a cat. Given a target that is an
+indicator matrix (one column per label, 1 where the label applies),
+:class:`~sktanhnet.TanhMLPClassifier` trains one network with one logistic output per
+label and a binary cross-entropy on each, as ``MLPClassifier`` does. The labels share
+the hidden layer, so what the network learns for one label helps the others.
 
 This example compares it with one logistic regression per label
 (:class:`~sklearn.multioutput.MultiOutputClassifier`).
@@ -35,15 +35,18 @@ X, Y = make_multilabel_classification(
     n_samples=3000, n_features=20, n_classes=5, n_labels=2, random_state=0
 )
 X_train, X_test, Y_train, Y_test = train_test_split(X, Y, random_state=0)
-print(f"Y is {Y.shape[0]} x {Y.shape[1]}, {Y.sum(axis=1).mean():.2f} labels per row on average")
+print(
+    f"Y is {Y.shape[0]} x {Y.shape[1]}, "
+    f"{Y.sum(axis=1).mean():.2f} labels per row on average"
+)
 print(f"Rows with 0, 1, 2, ... labels: {np.bincount(Y.sum(axis=1))}")
 print(f"Share of rows with each label: {Y.mean(axis=0).round(2)}")
 
 # %%
 # Two models
 # ----------
-# The network takes the indicator matrix as it is: ``n_outputs_`` is the number of labels and
-# ``out_activation_`` is ``"logistic"``.
+# The network takes the indicator matrix as it is: ``n_outputs_`` is the number of
+# labels and ``out_activation_`` is ``"logistic"``.
 
 network = make_pipeline(
     StandardScaler(),
@@ -54,12 +57,15 @@ network.fit(X_train, Y_train)
 per_label.fit(X_train, Y_train)
 mlp = network[-1]
 print(f"n_outputs_: {mlp.n_outputs_}, out_activation_: {mlp.out_activation_!r}")
-print(f"epochs: {mlp.n_iter_}, predict_proba shape: {network.predict_proba(X_test).shape}")
+print(
+    f"epochs: {mlp.n_iter_}, predict_proba shape: {network.predict_proba(X_test).shape}"
+)
 
 # %%
-# Multilabel scores: the Hamming loss is the share of wrong entries of the indicator matrix
-# (lower is better), the subset accuracy the share of rows whose labels are all right, the
-# Jaccard score the overlap of the predicted and true label sets, averaged over the rows.
+# Multilabel scores: the Hamming loss is the share of wrong entries of the indicator
+# matrix (lower is better), the subset accuracy the share of rows whose labels are all
+# right, the Jaccard score the overlap of the predicted and true label sets, averaged
+# over the rows.
 
 models = {"TanhMLPClassifier": network, "LogisticRegression per label": per_label}
 f1_per_label = {}
@@ -95,9 +101,9 @@ plt.show()
 # %%
 # The probabilities
 # -----------------
-# ``predict_proba`` gives one independent probability per label (the rows do not sum to 1);
-# ``predict`` thresholds them at 0.5. Here the first 30 test rows, with a dot where the label
-# truly applies.
+# ``predict_proba`` gives one independent probability per label (the rows do not sum to
+# 1); ``predict`` thresholds them at 0.5. Here the first 30 test rows, with a dot where
+# the label truly applies.
 
 proba = network.predict_proba(X_test[:30])
 fig, ax = plt.subplots(figsize=(10, 3.2), layout="constrained")

@@ -3,19 +3,19 @@
 Incremental learning with partial_fit
 =====================================
 
-``partial_fit`` trains on one batch of rows at a time: one pass of the optimizer over the
-batch, keeping the weights and the optimizer's state between calls. This is how a network
-learns from data that arrive over time, or that do not fit in memory at once (read them in
-chunks and pass each chunk). As with the rest of its API,
-:class:`~sktanhnet.TanhMLPClassifier` takes the same calls as ``MLPClassifier`` and, with the
-same seed, follows the same path.
+``partial_fit`` trains on one batch of rows at a time: one pass of the optimizer over
+the batch, keeping the weights and the optimizer's state between calls. This is how a
+network learns from data that arrive over time, or that do not fit in memory at once
+(read them in chunks and pass each chunk). As with the rest of its API,
+:class:`~sktanhnet.TanhMLPClassifier` takes the same calls as ``MLPClassifier`` and,
+with the same seed, follows the same path.
 """
 
 # %%
 # A stream of chunks
 # ------------------
-# The handwritten digits, in chunks of 200 rows: the first call must name every class that
-# will ever appear (``classes``), since a chunk may lack some.
+# The handwritten digits, in chunks of 200 rows: the first call must name every class
+# that will ever appear (``classes``), since a chunk may lack some.
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -30,14 +30,16 @@ X_train, X_test, y_train, y_test = train_test_split(X / 16, y, random_state=0)
 classes = np.unique(y)
 chunk_size = 200
 n_passes = 5
-chunks = [slice(start, start + chunk_size) for start in range(0, len(X_train), chunk_size)]
+chunks = [
+    slice(start, start + chunk_size) for start in range(0, len(X_train), chunk_size)
+]
 print(f"{len(chunks)} chunks of up to {chunk_size} rows, {n_passes} passes over them")
 
 # %%
 # Training
 # --------
-# Both models see the same chunks in the same order; after each chunk we score them on the
-# test rows.
+# Both models see the same chunks in the same order; after each chunk we score them on
+# the test rows.
 
 params = dict(hidden_layer_sizes=(64,), learning_rate_init=0.01, random_state=0)
 models = {
@@ -62,10 +64,10 @@ print(f"MLPClassifier's loss on it: {theirs.loss_curve_[-1]:.4f}")
 # %%
 # Class weights in partial_fit
 # ----------------------------
-# ``class_weight`` works in ``partial_fit`` too, given as a dict: ``"balanced"`` would need the
-# class frequencies of the whole stream, which no single chunk knows, so it is refused with a
-# ``ValueError`` that says so. A dict that weighs one class more makes the network find more
-# of its rows.
+# ``class_weight`` works in ``partial_fit`` too, given as a dict: ``"balanced"`` would
+# need the class frequencies of the whole stream, which no single chunk knows, so it is
+# refused with a ``ValueError`` that says so. A dict that weighs one class more makes
+# the network find more of its rows.
 
 try:
     TanhMLPClassifier(class_weight="balanced").partial_fit(
@@ -74,7 +76,9 @@ try:
 except ValueError as error:
     print(f"ValueError: {error}")
 
-weighted = TanhMLPClassifier(class_weight={digit: 1.0 for digit in classes} | {8: 3.0}, **params)
+weighted = TanhMLPClassifier(
+    class_weight={digit: 1.0 for digit in classes} | {8: 3.0}, **params
+)
 for _ in range(n_passes):
     for chunk in chunks:
         weighted.partial_fit(X_train[chunk], y_train[chunk], classes=classes)
@@ -89,8 +93,12 @@ for name, model in [("unweighted", ours), ("weight 3 on digit 8", weighted)]:
 
 fig, ax = plt.subplots(figsize=(8, 4), layout="constrained")
 calls = np.arange(1, len(accuracy["TanhMLPClassifier"]) + 1)
-ax.plot(calls, accuracy["TanhMLPClassifier"], lw=4, alpha=0.5, label="TanhMLPClassifier")
-ax.plot(calls, accuracy['MLPClassifier(activation="tanh")'], "k--", label="MLPClassifier")
+ax.plot(
+    calls, accuracy["TanhMLPClassifier"], lw=4, alpha=0.5, label="TanhMLPClassifier"
+)
+ax.plot(
+    calls, accuracy['MLPClassifier(activation="tanh")'], "k--", label="MLPClassifier"
+)
 for boundary in range(len(chunks), len(calls), len(chunks)):
     ax.axvline(boundary + 0.5, color="gray", lw=0.5)
 ax.set(xlabel="partial_fit calls (chunks of 200 rows; gray lines: end of a pass)")
