@@ -5,8 +5,9 @@ with the standard's operators and functions, and with the primitives of ``_array
 the estimator's choice for X's namespace and device) where NumPy's speed needs ``out=`` buffers
 or in-place passes. ``ops`` defaults to NumPy, the fast path, which also takes scipy.sparse X.
 
-Symbols, for a batch of n rows (see DESIGN.md): X (n, d) input; W_l, b_l the weights and bias of
-layer l = 1..L; A_0 = X; Z_l = A_{l-1} W_l + b_l; A_l = tanh(Z_l) for l < L; P the output.
+Symbols, for a batch of n rows (rendered in docs/user_guide/math.rst): X (n, d) input; W_l, b_l
+the weights and bias of layer l = 1..L; A_0 = X; Z_l = A_{l-1} W_l + b_l; A_l = tanh(Z_l) for
+l < L; P the output.
 
 All weights live in one flat vector ``params``. Layer l occupies one contiguous block: W_l
 (fan_in x fan_out, C order) followed by b_l (fan_out). ``coefs`` and ``intercepts`` are views into
