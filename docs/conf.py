@@ -90,6 +90,8 @@ sphinx_gallery_conf = {
     "remove_config_comments": True,
     "within_subsection_order": "gallery_order.ExampleOrder",
     "min_reported_time": 0,
+    # no page of execution times: sphinx-gallery's loads its table script from a CDN
+    "write_computation_times": False,
 }
 # the examples run headless
 os.environ.setdefault("MPLBACKEND", "Agg")
