@@ -193,8 +193,8 @@ def tanh_mlp_classifier_shape_calculator(operator):
 
 
 def _graph_dtypes(operator):
-    """(ONNX element type, NumPy dtype) of the graph: double for a double input, else float."""
-    if isinstance(operator.inputs[0].type, DoubleTensorType):
+    """(ONNX element type, NumPy dtype) of the graph, as ``_tensor_type`` decides it."""
+    if _tensor_type(operator.inputs) is DoubleTensorType:
         return TensorProto.DOUBLE, np.float64
     return TensorProto.FLOAT, np.float32
 
