@@ -27,6 +27,8 @@ class NumpyOps:
     xp = np
     device = None
     name = "numpy"
+    kernels = "numpy"  # the kernel set (``_compiled.NumbaOps``: "numba")
+    description = "numpy"
     float_dtypes = (np.float64, np.float32)
 
     def empty(self, shape, dtype):
@@ -97,6 +99,32 @@ class NumpyOps:
         np.divide(2.0, values, out=values)
         values -= 1.0
         return values
+
+    def tanh_backward(self, deltas, activations):
+        """deltas *= 1 - A^2 in place (eq 11: tanh' from the stored output); overwrites A."""
+        np.multiply(activations, activations, out=activations)
+        np.subtract(1.0, activations, out=activations)
+        deltas *= activations
+        return deltas
+
+    # A kernel set's fused versions of whole passes of ``_network`` and ``_optimizers``: None
+    # here, where those modules' NumPy passes run (``_compiled.NumbaOps`` has them).
+
+    def fused_output(self, out_activation, dtype):
+        """An output head's activation, loss and delta in one pass, or None."""
+        return None
+
+    def fused_softmax(self, dtype):
+        """eq 2 in place in one pass, or None."""
+        return None
+
+    def adam_kernel(self, dtype):
+        """Adam's update with its L2 term in one pass, or None."""
+        return None
+
+    def sgd_kernel(self, dtype):
+        """SGD's update with its L2 term in one pass, or None."""
+        return None
 
     def exp(self, values):
         """exp in place."""
@@ -187,6 +215,8 @@ class ArrayApiOps:
     def __init__(self, xp, device):
         self.xp, self.device = xp, device
         self.name = xp.__name__.removeprefix("array_api_compat.")
+        self.kernels = self.name
+        self.description = f"{self.name} on {device} (array API)"
         self.float_dtypes = (xp.float64, xp.float32)
 
     def empty(self, shape, dtype):
@@ -249,6 +279,22 @@ class ArrayApiOps:
     def tanh(self, values):
         values[...] = self.xp.tanh(values)
         return values
+
+    def tanh_backward(self, deltas, activations):
+        deltas *= 1.0 - activations * activations
+        return deltas
+
+    def fused_output(self, out_activation, dtype):
+        return None
+
+    def fused_softmax(self, dtype):
+        return None
+
+    def adam_kernel(self, dtype):
+        return None
+
+    def sgd_kernel(self, dtype):
+        return None
 
     def exp(self, values):
         values[...] = self.xp.exp(values)
@@ -379,14 +425,18 @@ def ops_of(array):
 def ops_for(X):
     """The operations for X's namespace and device, under array API dispatch.
 
-    NumPy (``NUMPY``) without dispatch or for NumPy-like X (arrays, lists, DataFrames, sparse
-    matrices); otherwise X's namespace and device (``ops_of``).
+    NumPy without dispatch or for NumPy-like X (arrays, lists, DataFrames, sparse matrices), with
+    the kernel set of ``_compiled.numpy_ops`` (compiled or NumPy's); otherwise X's namespace and
+    device (``ops_of``).
     """
     from sklearn import get_config
 
+    from ._compiled import numpy_ops
+
     if not get_config().get("array_api_dispatch", False):
-        return NUMPY
-    return ops_of(X)
+        return numpy_ops()
+    ops = ops_of(X)
+    return numpy_ops() if ops is NUMPY else ops
 
 
 def model_to_numpy(estimator):

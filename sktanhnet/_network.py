@@ -226,6 +226,10 @@ def forward(coefs, intercepts, X, activations, out_activation, ops=NUMPY):
 
 def _softmax_inplace(logits, ops):
     """eq 2 on Z^T (one column per row), computed as exp(Z - max Z) / sum: it never overflows."""
+    fused = ops.fused_softmax(logits.dtype)  # a kernel set's one pass (``_compiled``), or None
+    if fused is not None and logits.flags.c_contiguous:
+        fused(logits)
+        return logits
     logits -= ops.max(logits, axis=0)
     ops.exp(logits)
     logits /= ops.sum(logits, axis=0)
@@ -318,6 +322,13 @@ def _output_loss_and_delta(logits, target, row_weights, normalizer, out_activati
     """
     ops = workspace.ops
     xp = ops.xp
+    fused = ops.fused_output(out_activation, logits.dtype)
+    if fused is not None:
+        # A kernel set's one pass of the same formulas, in the same order (``_compiled``).
+        row_losses = fused(logits, target, row_weights, normalizer)
+        if row_weights is None:
+            return ops.scalar(ops.sum(row_losses, axis=0)) / normalizer
+        return ops.dot(row_losses, row_weights) / normalizer
     if out_activation == SOFTMAX:
         logits -= ops.max(logits, axis=0)
         true_class = ops.true_class(logits, target, workspace)
@@ -409,7 +420,7 @@ def backward(
     (eq 5-7, 12); so do the other three heads' (h2-h4, see ``_output_loss_and_delta``).
     Buffers are a workspace's, feature-major: delta_l^T and [A_l | 1]^T. With ``grad_blocks``
     (the [dW_l; db_l] views of the gradient), eq 8 and 9 above the first layer are one product.
-    Overwrites the hidden activations with tanh' = 1 - A^2 on the way down.
+    May overwrite the hidden activations with tanh' = 1 - A^2 on the way down.
     """
     delta = activations[-1]  # delta_L^T
     for layer in range(len(coefs) - 1, -1, -1):
@@ -432,7 +443,4 @@ def backward(
             ops.sum(delta, axis=1, out=intercept_grads[layer])  # eq 9: column sums
         # eq 10, 11: delta_{l-1} = (delta_l W_l^T) * (1 - A_{l-1}^2), tanh' from the stored A
         below_delta = ops.matmul(coefs[layer], delta, out=deltas[layer - 1])
-        ops.multiply(below, below, out=below)
-        ops.subtract(1.0, below, out=below)
-        below_delta *= below
-        delta = below_delta
+        delta = ops.tanh_backward(below_delta, below)  # * (1 - A_{l-1}^2)

@@ -56,6 +56,23 @@ def _chunks(optimizer, params, penalized):
     return cached.chunks
 
 
+def _segments(optimizer, params, penalized):
+    """[start, stop, penalized] rows covering the vector, for a kernel set's one-pass update."""
+    cached = optimizer._segment_cache
+    size = params.shape[0]
+    if cached is None or cached[0] != size or cached[1] is not penalized:
+        rows, position = [], 0
+        for s in sorted(penalized, key=lambda s: s.start):
+            if s.start > position:
+                rows.append((position, s.start, 0))
+            rows.append((s.start, s.stop, 1))
+            position = s.stop
+        if position < size:
+            rows.append((position, size, 0))
+        cached = optimizer._segment_cache = (size, penalized, np.array(rows, dtype=np.int64))
+    return cached[2]
+
+
 def _add_l2(ops, params, grad, scratch, parts, l2):
     """grad += l2 * params over the given ranges (the L2 term's gradient, eq 8 extended)."""
     for lo, hi in parts:
@@ -94,12 +111,17 @@ class SGD:
             self.learning_rate = float(state["learning_rate"])
             self.velocity[...] = state["velocity"]
         self._scratch = ops.empty(n_params, dtype)
-        self._chunk_cache = None
+        self._chunk_cache = self._segment_cache = None
 
     def step(self, params, grad, l2=0.0, penalized=()):
         """One update of ``params`` in place; first grad += l2 * params over ``penalized``."""
         ops, velocity, scratch = self.ops, self.velocity, self._scratch
         learning_rate, momentum, nesterov = self.learning_rate, self.momentum, self.nesterov
+        kernel = ops.sgd_kernel(params.dtype)
+        if kernel is not None:  # the passes below in one (``_compiled``)
+            segments = _segments(self, params, penalized if l2 else _NONE)
+            kernel(params, grad, velocity, segments, l2, learning_rate, momentum, nesterov)
+            return
         for lo, hi, parts in _chunks(self, params, penalized if l2 else _NONE):
             _add_l2(ops, params, grad, scratch, parts, l2)
             v, s, p = velocity[lo:hi], scratch[lo:hi], params[lo:hi]
@@ -159,7 +181,7 @@ class Adam:
             self.first_moment[...] = state["first_moment"]
             self.second_moment[...] = state["second_moment"]
         self._scratch = ops.empty(n_params, dtype)
-        self._chunk_cache = None
+        self._chunk_cache = self._segment_cache = None
 
     def step(self, params, grad, l2=0.0, penalized=()):
         """One update of ``params`` in place; first grad += l2 * params over ``penalized``."""
@@ -171,6 +193,22 @@ class Adam:
         ops, first_moment, second_moment = self.ops, self.first_moment, self.second_moment
         if not ops.is_numpy:
             learning_rate = float(learning_rate)  # the standard takes Python scalars, not NumPy's
+        kernel = ops.adam_kernel(params.dtype)
+        if kernel is not None:  # the passes below in one (``_compiled``)
+            segments = _segments(self, params, penalized if l2 else _NONE)
+            kernel(
+                params,
+                grad,
+                first_moment,
+                second_moment,
+                segments,
+                l2,
+                beta_1,
+                beta_2,
+                epsilon,
+                learning_rate,
+            )
+            return
         scratch = self._scratch
 
         for lo, hi, parts in _chunks(self, params, penalized if l2 else _NONE):

@@ -17,7 +17,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from ._array_ops import NUMPY
 from ._network import Workspace, loss_and_gradient
-from ._threads import map_chunks
+from ._threads import SMALL_PRODUCT, map_chunks, single_thread_blas
 
 # Rows per chunk where a whole data set passes through the network (L-BFGS, validation,
 # prediction): bounds the activations held at once, whatever the number of rows. On NumPy, small
@@ -171,105 +171,108 @@ def run_stochastic(
     best_params = ops.copy(params) if early_stopping else None
     history["n_iter"] = 0
 
-    for _ in range(max_iter):
-        if shuffle:
-            random_state.shuffle(sample_index)
-        device_index = sample_index if ops.is_numpy or contiguous else ops.asarray(sample_index)
-        accumulated_loss = 0.0
-        for start in range(0, n_samples, batch_size):
-            stop = min(start + batch_size, n_samples)
-            index = slice(start, stop) if contiguous else device_index[start:stop]
-            if sample_weight is None:
-                row_weights, normalizer = None, float(stop - start)
-            else:
-                host_index = slice(start, stop) if contiguous else sample_index[start:stop]
-                row_weights = ops.take_rows(sample_weight, index, weight_buffer)
-                normalizer = float(host_weight[host_index].sum())
-            if normalizer <= 0:
-                continue  # every row of this batch has weight 0: nothing to learn from it
-            batch_loss = loss_and_gradient(
-                layout,
-                params,
-                ops.take_rows(X, index, batch_buffer),
-                ops.take_rows(target, index, target_buffer),
-                row_weights,
-                normalizer,
-                alpha,
-                out_activation,
-                workspace,
-                grad,
-                add_penalty=False,
-            )
-            if alpha:
-                # The L2 term: its loss here, its gradient (alpha / s) W_l added by the optimizer
-                # chunk by chunk, while each chunk of the weights is in cache (eq 8, extended).
-                batch_loss += 0.5 * alpha * layout.squared_coef_norm(params, ops) / normalizer
-            accumulated_loss += batch_loss * (stop - start)
-            optimizer.step(params, grad, alpha / normalizer, layout.coef_slices)
+    # Small products: BLAS on one thread (``_threads.SMALL_PRODUCT``); the model is the same.
+    largest_product = batch_size * max(fan_in * fan_out for fan_in, fan_out in layout.shapes)
+    with single_thread_blas(ops.is_numpy and largest_product < SMALL_PRODUCT):
+        for _ in range(max_iter):
+            if shuffle:
+                random_state.shuffle(sample_index)
+            device_index = sample_index if ops.is_numpy or contiguous else ops.asarray(sample_index)
+            accumulated_loss = 0.0
+            for start in range(0, n_samples, batch_size):
+                stop = min(start + batch_size, n_samples)
+                index = slice(start, stop) if contiguous else device_index[start:stop]
+                if sample_weight is None:
+                    row_weights, normalizer = None, float(stop - start)
+                else:
+                    host_index = slice(start, stop) if contiguous else sample_index[start:stop]
+                    row_weights = ops.take_rows(sample_weight, index, weight_buffer)
+                    normalizer = float(host_weight[host_index].sum())
+                if normalizer <= 0:
+                    continue  # every row of this batch has weight 0: nothing to learn from it
+                batch_loss = loss_and_gradient(
+                    layout,
+                    params,
+                    ops.take_rows(X, index, batch_buffer),
+                    ops.take_rows(target, index, target_buffer),
+                    row_weights,
+                    normalizer,
+                    alpha,
+                    out_activation,
+                    workspace,
+                    grad,
+                    add_penalty=False,
+                )
+                if alpha:
+                    # The L2 term: its loss here, its gradient (alpha / s) W_l added by the
+                    # optimizer in the same pass as its update (eq 8, extended).
+                    batch_loss += 0.5 * alpha * layout.squared_coef_norm(params, ops) / normalizer
+                accumulated_loss += batch_loss * (stop - start)
+                optimizer.step(params, grad, alpha / normalizer, layout.coef_slices)
 
-        history["n_iter"] += 1
-        history["t"] += n_samples
-        loss = float(accumulated_loss) / n_samples  # one wait for the device per epoch
-        _check_finite(loss, params, STOCHASTIC_ADVICE, ops)
-        history["loss"] = loss
-        history["loss_curve"].append(loss)
-        if verbose:
-            print("Iteration %d, loss = %.8f" % (history["n_iter"], loss))
-
-        if validate is not None:
-            score, validation_loss = validate(params)
-            history["validation_scores"].append(score)
-            history["validation_loss_curve"].append(validation_loss)
+            history["n_iter"] += 1
+            history["t"] += n_samples
+            loss = float(accumulated_loss) / n_samples  # one wait for the device per epoch
+            _check_finite(loss, params, STOCHASTIC_ADVICE, ops)
+            history["loss"] = loss
+            history["loss_curve"].append(loss)
             if verbose:
-                print("Validation score: %f" % score)
-            improved = score > history["best_validation_score"]
+                print("Iteration %d, loss = %.8f" % (history["n_iter"], loss))
 
-        if early_stopping:
-            if score < history["best_validation_score"] + tol:
-                history["no_improvement_count"] += 1
-            else:
-                history["no_improvement_count"] = 0
-            if improved:
-                best_params[...] = params
-        else:
-            if loss > history["best_loss"] - tol:
-                history["no_improvement_count"] += 1
-            else:
-                history["no_improvement_count"] = 0
-            if loss < history["best_loss"]:
-                history["best_loss"] = loss
-        if validate is not None and improved:
-            history["best_validation_score"] = score
-
-        optimizer.epoch_ends(history["t"])
-        if on_epoch is not None and on_epoch(history):
-            if verbose:
-                print(CALLBACK_STOP)
-            break
-
-        if history["no_improvement_count"] > settings.n_iter_no_change:
-            what = "Validation score" if early_stopping else "Training loss"
-            message = "%s did not improve more than tol=%f for %d consecutive epochs." % (
-                what,
-                tol,
-                settings.n_iter_no_change,
-            )
-            if optimizer.no_improvement():
+            if validate is not None:
+                score, validation_loss = validate(params)
+                history["validation_scores"].append(score)
+                history["validation_loss_curve"].append(validation_loss)
                 if verbose:
-                    print(message + " Stopping.")
-                break
-            history["no_improvement_count"] = 0
-            if verbose:
-                print(message + " Setting learning rate to %f" % optimizer.learning_rate)
+                    print("Validation score: %f" % score)
+                improved = score > history["best_validation_score"]
 
-        if settings.incremental:
-            break
-        if history["n_iter"] == max_iter:
-            warnings.warn(
-                "Stochastic Optimizer: Maximum iterations (%d) reached and the optimization "
-                "hasn't converged yet." % max_iter,
-                ConvergenceWarning,
-            )
+            if early_stopping:
+                if score < history["best_validation_score"] + tol:
+                    history["no_improvement_count"] += 1
+                else:
+                    history["no_improvement_count"] = 0
+                if improved:
+                    best_params[...] = params
+            else:
+                if loss > history["best_loss"] - tol:
+                    history["no_improvement_count"] += 1
+                else:
+                    history["no_improvement_count"] = 0
+                if loss < history["best_loss"]:
+                    history["best_loss"] = loss
+            if validate is not None and improved:
+                history["best_validation_score"] = score
+
+            optimizer.epoch_ends(history["t"])
+            if on_epoch is not None and on_epoch(history):
+                if verbose:
+                    print(CALLBACK_STOP)
+                break
+
+            if history["no_improvement_count"] > settings.n_iter_no_change:
+                what = "Validation score" if early_stopping else "Training loss"
+                message = "%s did not improve more than tol=%f for %d consecutive epochs." % (
+                    what,
+                    tol,
+                    settings.n_iter_no_change,
+                )
+                if optimizer.no_improvement():
+                    if verbose:
+                        print(message + " Stopping.")
+                    break
+                history["no_improvement_count"] = 0
+                if verbose:
+                    print(message + " Setting learning rate to %f" % optimizer.learning_rate)
+
+            if settings.incremental:
+                break
+            if history["n_iter"] == max_iter:
+                warnings.warn(
+                    "Stochastic Optimizer: Maximum iterations (%d) reached and the optimization "
+                    "hasn't converged yet." % max_iter,
+                    ConvergenceWarning,
+                )
 
     if early_stopping:
         params[...] = best_params

@@ -1,0 +1,224 @@
+"""The compiled kernel set: NumPy's operations with the elementwise passes fused by numba.
+
+``NumbaOps`` is ``NumpyOps`` (``_array_ops``) with a compiled kernel (``_numba_kernels``) in
+place of the NumPy passes of tanh (eq 1) and its derivative (eq 10, 11), of each output head's
+activation, loss and delta (``fused_output``), of the softmax of prediction, and of the Adam and
+SGD updates with their L2 term. Matrix products stay NumPy's (BLAS), and so do the gathers of
+rows. Which set answers is decided once, by ``numpy_ops``, where the estimator finds X's
+namespace: with the ``fast`` extra (numba) installed, the compiled set, unless the environment
+variable ``SKTANHNET_KERNELS=numpy`` asks for NumPy's; without it, NumPy's. Nothing here imports
+numba until a kernel is first needed, and a kernel set that fails to load or to compile (for a
+dtype) gives way to NumPy's passes, with the reason in ``description`` (printed in ``verbose``
+output), never an error.
+"""
+
+import os
+import threading
+from importlib.util import find_spec
+
+import numpy as np
+
+from ._array_ops import NUMPY, NumpyOps
+
+KERNELS_VARIABLE = "SKTANHNET_KERNELS"
+KERNEL_CHOICES = ("auto", "numba", "numpy")
+INSTALL_HINT = 'pip install ".[fast]" (from a clone) installs numba'
+
+
+def kernel_choice():
+    """The kernel set asked for in ``SKTANHNET_KERNELS``: "auto" (the default), "numba", "numpy"."""
+    value = os.environ.get(KERNELS_VARIABLE, "auto").strip().lower() or "auto"
+    if value not in KERNEL_CHOICES:
+        raise ValueError(
+            f"The environment variable {KERNELS_VARIABLE} must be one of "
+            f"{', '.join(KERNEL_CHOICES)} (or unset); got {os.environ[KERNELS_VARIABLE]!r}."
+        )
+    return value
+
+
+class NumbaOps(NumpyOps):
+    """NumPy's operations, with numba's fused kernels for the elementwise passes.
+
+    Each kernel compiles for a dtype the first time that dtype needs it (``_for``): if numba
+    fails to import or to compile, that dtype uses NumPy's passes from then on, and
+    ``description`` says why.
+    """
+
+    kernels = "numba"
+
+    def __init__(self):
+        self._module = None
+        self._ready = {}  # dtype -> True, or the reason it runs on NumPy's passes
+        self._lock = threading.Lock()
+
+    @property
+    def description(self):
+        failed = [f"{np.dtype(d).name}: {why}" for d, why in self._ready.items() if why is not True]
+        if failed:
+            return "numba, with NumPy's passes for " + "; ".join(failed)
+        return "numba (compiled)"
+
+    def _for(self, dtype):
+        """The kernel module if it is compiled for ``dtype``, else None (NumPy's passes)."""
+        ready = self._ready.get(dtype)
+        if ready is True:
+            return self._module
+        if ready is not None:
+            return None
+        with self._lock:
+            if dtype not in self._ready:
+                self._ready[dtype] = self._compile(np.dtype(dtype))
+        return self._module if self._ready[dtype] is True else None
+
+    def _compile(self, dtype):
+        """Load numba and compile every kernel for ``dtype`` (from its disk cache if there)."""
+        try:
+            if self._module is None:
+                from . import _numba_kernels
+
+                self._module = _numba_kernels
+            _warm_up(self._module, dtype)
+            return True
+        except Exception as error:  # any failure of numba means NumPy's passes, not an error
+            first_line = (str(error).strip().splitlines() or [""])[0][:200]
+            return f"numba failed ({type(error).__name__}: {first_line})"
+
+    # ------------------------------------------------------------- the fused passes
+
+    def tanh(self, values):
+        kernels = self._for(values.dtype)
+        if kernels is None or not values.flags.c_contiguous:
+            return NumpyOps.tanh(self, values)
+        if values.dtype == np.float32:
+            kernels.tanh32(values.reshape(-1))
+        else:
+            kernels.tanh(values.reshape(-1))
+        return values
+
+    def tanh_backward(self, deltas, activations):
+        kernels = self._for(deltas.dtype)
+        if kernels is None or not (deltas.flags.c_contiguous and activations.flags.c_contiguous):
+            return NumpyOps.tanh_backward(self, deltas, activations)
+        kernels.tanh_backward(deltas.reshape(-1), activations.reshape(-1))
+        return deltas
+
+    def fused_output(self, out_activation, dtype):
+        kernels = self._for(dtype)
+        if kernels is None:
+            return None
+        kernel = {
+            "softmax": kernels.softmax_loss_delta,
+            "logistic": kernels.logistic_loss_delta,
+            "identity": kernels.identity_loss_delta,
+        }.get(out_activation)
+        if kernel is None:
+            return None
+        scalar = np.dtype(dtype).type
+
+        def output_loss_and_delta(logits, target, row_weights, normalizer):
+            return kernel(logits, target, row_weights, scalar(normalizer))
+
+        return output_loss_and_delta
+
+    def fused_softmax(self, dtype):
+        kernels = self._for(dtype)
+        return None if kernels is None else kernels.softmax
+
+    def adam_kernel(self, dtype):
+        kernels = self._for(dtype)
+        if kernels is None:
+            return None
+        scalar = np.dtype(dtype).type
+
+        def adam_step(params, grad, first, second, segments, l2, b1, b2, epsilon, rate):
+            kernels.adam_step(
+                params,
+                grad,
+                first,
+                second,
+                segments,
+                scalar(l2),
+                scalar(b1),
+                scalar(1.0 - b1),
+                scalar(b2),
+                scalar(1.0 - b2),
+                scalar(epsilon),
+                np.float64(rate),
+            )
+
+        return adam_step
+
+    def sgd_kernel(self, dtype):
+        kernels = self._for(dtype)
+        if kernels is None:
+            return None
+        scalar = np.dtype(dtype).type
+
+        def sgd_step(params, grad, velocity, segments, l2, rate, momentum, nesterov):
+            kernels.sgd_step(
+                params,
+                grad,
+                velocity,
+                segments,
+                scalar(l2),
+                scalar(rate),
+                scalar(momentum),
+                bool(nesterov),
+            )
+
+        return sgd_step
+
+
+def _warm_up(kernels, dtype):
+    """Call each kernel once on tiny arrays of ``dtype``: compiles it, or loads it from cache."""
+    values = np.linspace(-1.0, 1.0, 6).astype(dtype).reshape(2, 3)
+    (kernels.tanh32 if dtype == np.float32 else kernels.tanh)(values.reshape(-1))
+    kernels.tanh_backward(values.reshape(-1), values.reshape(-1).copy())
+    classes = np.array([0, 1, 0], dtype=np.intp)
+    indicator = np.array([[0, 1], [1, 0], [1, 1]], dtype=dtype)
+    scalar = dtype.type(3.0)
+    weights = np.ones(3, dtype=np.float64)
+    for row_weights in (None, weights):
+        kernels.softmax_loss_delta(values.copy(), classes, row_weights, scalar)
+        kernels.logistic_loss_delta(values.copy(), indicator, row_weights, scalar)
+        kernels.identity_loss_delta(values.copy(), indicator, row_weights, scalar)
+    kernels.softmax(values.copy())
+    vector = np.zeros(4, dtype=dtype)
+    segments = np.array([[0, 2, 1], [2, 4, 0]], dtype=np.int64)
+    one = dtype.type(0.5)
+    kernels.adam_step(
+        vector, vector.copy(), vector.copy(), vector.copy(), segments, *([one] * 6), 0.5
+    )
+    kernels.sgd_step(vector, vector.copy(), vector.copy(), segments, one, one, one, True)
+
+
+_COMPILED = None
+_HAS_NUMBA = None
+
+
+def numpy_ops():
+    """The kernel set for NumPy input: compiled where numba is installed, unless told otherwise.
+
+    ``SKTANHNET_KERNELS``: "auto" (default) uses numba when it can be imported, "numpy" always
+    uses NumPy's passes, "numba" uses numba (with NumPy's passes and a warning where it is
+    missing). Read at each call, so that it can be changed between fits.
+    """
+    global _COMPILED, _HAS_NUMBA
+    choice = kernel_choice()
+    if choice == "numpy":
+        return NUMPY
+    if _HAS_NUMBA is None:
+        _HAS_NUMBA = find_spec("numba") is not None
+    if not _HAS_NUMBA:
+        if choice == "numba":
+            import warnings
+
+            warnings.warn(
+                f"{KERNELS_VARIABLE}=numba, but numba is not installed: NumPy's kernels run "
+                f"instead ({INSTALL_HINT}).",
+                stacklevel=3,
+            )
+        return NUMPY
+    if _COMPILED is None:
+        _COMPILED = NumbaOps()
+    return _COMPILED
