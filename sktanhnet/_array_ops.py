@@ -100,6 +100,9 @@ class NumpyOps:
         values -= 1.0
         return values
 
+    def prepare(self, dtype):
+        """Get the kernels for ``dtype`` ready (a compiled set compiles them here)."""
+
     def tanh_backward(self, deltas, activations):
         """deltas *= 1 - A^2 in place (eq 11: tanh' from the stored output); overwrites A."""
         np.multiply(activations, activations, out=activations)
@@ -279,6 +282,9 @@ class ArrayApiOps:
     def tanh(self, values):
         values[...] = self.xp.tanh(values)
         return values
+
+    def prepare(self, dtype):
+        pass
 
     def tanh_backward(self, deltas, activations):
         deltas *= 1.0 - activations * activations

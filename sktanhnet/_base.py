@@ -31,6 +31,7 @@ from ._array_ops import (
     to_numpy,
 )
 from ._callbacks import CallbackSupportMixin, EpochCallbacks, with_callbacks
+from ._compiled import describe
 from ._network import ParameterLayout, Workspace
 from ._optimizers import SGD, Adam
 from ._threads import map_chunks
@@ -220,6 +221,9 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, BaseEstimator):
             self, X, y, sample_weight, 1 if incremental else self.max_iter, to_host=to_host
         )
         dtype = X.dtype
+        ops.prepare(dtype)  # a compiled kernel set compiles (or loads) its kernels here
+        if self.verbose and first_pass:
+            print(f"Kernels: {describe(ops)}")
         host_dtype = ops.host_dtype(dtype)  # X's, on NumPy: targets are encoded on the host
         target, n_outputs = self._prepare_targets(y, first_pass, incremental, classes, host_dtype)
         sample_weight = self._row_weights(target, sample_weight, incremental)

@@ -83,6 +83,10 @@ class NumbaOps(NumpyOps):
             first_line = (str(error).strip().splitlines() or [""])[0][:200]
             return f"numba failed ({type(error).__name__}: {first_line})"
 
+    def prepare(self, dtype):
+        """Compile (or load) the kernels for ``dtype`` now, so that ``description`` is final."""
+        self._for(np.dtype(dtype))
+
     # ------------------------------------------------------------- the fused passes
 
     def tanh(self, values):
@@ -194,6 +198,15 @@ def _warm_up(kernels, dtype):
 
 _COMPILED = None
 _HAS_NUMBA = None
+
+
+def describe(ops):
+    """Which kernels ``ops`` runs, and why, in a few words (for ``verbose`` output)."""
+    if ops is not NUMPY:
+        return ops.description
+    if kernel_choice() == "numpy":
+        return f"numpy ({KERNELS_VARIABLE}=numpy)"
+    return f"numpy (numba is not installed: {INSTALL_HINT})"
 
 
 def numpy_ops():

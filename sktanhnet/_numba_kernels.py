@@ -38,7 +38,7 @@ _LOG2E = 1.4426950408889634
 # ln 2 split in two: the high part has trailing zero bits, so k * _LN2_HI is exact for |k| < 2^11
 _LN2_HI = 6.93147180369123816490e-01
 _LN2_LO = 1.90821492927058770002e-10
-_EXP_LOW = -745.0  # exp(t) is 0 in float64 below this
+_EXP_LOW = -745.2  # exp(t) rounds to 0 in float64 below this
 _EXP_HIGH = 40.0  # the largest exponent used: tanh's -2z for |z| <= 20
 _TANH_BOUND = 20.0  # |z| beyond which tanh(z) rounds to +-1 (float64 and float32)
 
@@ -86,6 +86,14 @@ def _exp(t):
 # fastmath's "contract" alone (no reassociation): a * b + c may become one fused multiply-add,
 # rounded once; for the kernels built on _exp, whose results are not NumPy's to the bit anyway.
 _EXP_OPTIONS = dict(_OPTIONS, fastmath={"contract"})
+
+
+@njit(inline="always", **_OPTIONS)
+def _exp_below_one(t):
+    """exp(t) for t <= 0 (and NaN): 0 below _EXP_LOW, as NumPy's exp."""
+    clamped = _EXP_LOW if t < _EXP_LOW else t
+    value = _exp(clamped)
+    return 0.0 if t < _EXP_LOW else value
 
 
 @njit(inline="always", **_OPTIONS)
@@ -187,9 +195,7 @@ def softmax_loss_delta(logits, target, row_weights, normalizer):
     for j in range(k):
         for i in range(n):
             shifted = logits[j, i] - maxima[i]  # Z - max Z <= 0: exp never overflows
-            if shifted < _EXP_LOW:
-                shifted = _EXP_LOW
-            logits[j, i] = _exp(shifted)
+            logits[j, i] = _exp_below_one(shifted)
             sums[i] += logits[j, i]
     for i in range(n):
         row_losses[i] = math.log(sums[i]) - row_losses[i]  # -log P[i, y_i]
@@ -247,7 +253,7 @@ def logistic_loss_delta(logits, target, row_weights, normalizer):
             z = logits[j, i]
             y = target[i, j]
             row_losses[i] += _softplus(z) - y * z
-            e = _exp(-abs(z) if abs(z) < -_EXP_LOW else _EXP_LOW)
+            e = _exp_below_one(-abs(z))
             e = logits.dtype.type(e)
             sigmoid = (e if z < 0.0 else one) / (e + one)
             logits[j, i] = sigmoid - y
@@ -303,10 +309,7 @@ def softmax(logits):
     sums = np.zeros(n, logits.dtype)
     for j in range(k):
         for i in range(n):
-            shifted = logits[j, i] - maxima[i]
-            if shifted < _EXP_LOW:
-                shifted = _EXP_LOW
-            logits[j, i] = _exp(shifted)
+            logits[j, i] = _exp_below_one(logits[j, i] - maxima[i])
             sums[i] += logits[j, i]
     for j in range(k):
         for i in range(n):

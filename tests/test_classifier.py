@@ -320,8 +320,9 @@ def test_verbose_prints_mlpclassifiers_lines(iris, capsys):
     X, y = iris
     _quiet(TanhMLPClassifier(hidden_layer_sizes=(5,), max_iter=3, verbose=True).fit, X, y)
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("Iteration 1, loss = ")
-    assert len(lines) == 3
+    assert lines[0].startswith("Kernels: ")  # ours: which kernel set runs (sktanhnet._compiled)
+    assert lines[1].startswith("Iteration 1, loss = ")
+    assert len(lines) == 4
     clf = TanhMLPClassifier(hidden_layer_sizes=(5,), max_iter=2, verbose=True)
     _quiet(clf.set_params(early_stopping=True).fit, X, y)
     assert "Validation score: " in capsys.readouterr().out

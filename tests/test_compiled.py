@@ -1,0 +1,359 @@
+"""The compiled kernel set (``sktanhnet._compiled``, the ``fast`` extra) against NumPy's.
+
+Each fused kernel is compared with the NumPy passes it replaces, on the same arrays; whole fits
+with both kernel sets train the same model; the choice of kernels (``SKTANHNET_KERNELS``), its
+fallbacks and its line in ``verbose`` output are what a user sees. The whole suite also runs
+with each kernel set (``.ci/run``); these tests run the two side by side in one process. Without
+numba installed, the tests that need it skip and the choice tests check the NumPy fallback.
+"""
+
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits, make_regression
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
+
+from sktanhnet import TanhMLPClassifier, TanhMLPRegressor, _compiled
+from sktanhnet._array_ops import NUMPY
+from sktanhnet._network import (
+    IDENTITY,
+    LOGISTIC,
+    SOFTMAX,
+    ParameterLayout,
+    Workspace,
+    _output_loss_and_delta,
+)
+from sktanhnet._optimizers import SGD, Adam
+
+HAS_NUMBA = _compiled.find_spec("numba") is not None
+needs_numba = pytest.mark.skipif(not HAS_NUMBA, reason='needs numba (pip install ".[fast]")')
+
+
+@pytest.fixture
+def compiled(monkeypatch):
+    """The compiled kernel set, fresh (so that a test's failure does not leak into others)."""
+    monkeypatch.delenv(_compiled.KERNELS_VARIABLE, raising=False)
+    return _compiled.NumbaOps()
+
+
+def _kernels(monkeypatch, choice):
+    monkeypatch.setenv(_compiled.KERNELS_VARIABLE, choice)
+
+
+# ----------------------------------------------------------------------- kernel by kernel
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_tanh_is_tanh_to_within_an_ulp_of_one_with_nan_and_inf_kept(compiled, dtype):
+    z = np.concatenate(
+        [np.linspace(-30, 30, 100_001), np.random.RandomState(0).normal(size=10_000) * 3]
+    ).astype(dtype)
+    values = z.copy()
+    compiled.tanh(values)
+    error = np.abs(values.astype(np.float64) - np.tanh(z.astype(np.float64)))
+    assert error.max() <= 2 * np.finfo(dtype).eps  # 2 / (1 + exp(-2z)) - 1: absolute error
+    special = np.array([np.nan, np.inf, -np.inf, 0.0, 25.0, -25.0], dtype=dtype)
+    compiled.tanh(special)
+    np.testing.assert_array_equal(special, [np.nan, 1, -1, 0, 1, -1])
+    two_d = z[:600].reshape(3, 200).copy()
+    compiled.tanh(two_d[:-1, :])  # a workspace's [A | 1] view without its row of ones
+    np.testing.assert_allclose(two_d[:-1], np.tanh(z[:400].reshape(2, 200)), atol=1e-6)
+    np.testing.assert_array_equal(two_d[-1], z[400:600])
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_tanh_backward_equals_numpys_pass(compiled, dtype):
+    rng = np.random.RandomState(1)
+    deltas, activations = rng.normal(size=(2, 7, 30)).astype(dtype)
+    expected = NUMPY.tanh_backward(deltas.copy(), activations.copy())  # eq 11
+    np.testing.assert_array_equal(compiled.tanh_backward(deltas, activations), expected)
+
+
+def _head_case(out_activation, dtype, weighted, rng):
+    n, k = 23, 4
+    logits = rng.normal(scale=3, size=(k, n)).astype(dtype)
+    if out_activation == SOFTMAX:
+        target = rng.randint(k, size=n).astype(np.intp)
+    elif out_activation == LOGISTIC:
+        target = rng.randint(2, size=(n, k)).astype(dtype)
+    else:
+        target = rng.normal(size=(n, k)).astype(dtype)
+    weights = rng.uniform(0.1, 2.0, size=n) if weighted else None
+    normalizer = float(weights.sum()) if weighted else float(n)
+    return logits, target, weights, normalizer
+
+
+@needs_numba
+@pytest.mark.parametrize("out_activation", [SOFTMAX, LOGISTIC, IDENTITY])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_fused_output_heads_equal_numpys_passes(compiled, out_activation, dtype, weighted):
+    logits, target, weights, normalizer = _head_case(
+        out_activation, dtype, weighted, np.random.RandomState(2)
+    )
+    layout = ParameterLayout([3, logits.shape[0]])
+    results = []
+    for ops in (NUMPY, compiled):
+        workspace = Workspace(layout, logits.shape[1], dtype, ops)
+        delta = logits.copy()
+        loss = _output_loss_and_delta(delta, target, weights, normalizer, out_activation, workspace)
+        results.append((loss, delta))
+    (numpy_loss, numpy_delta), (compiled_loss, compiled_delta) = results
+    tight = 1e-13 if dtype == np.float64 else 2e-6  # the exps differ by an ulp at most
+    assert compiled_loss == pytest.approx(numpy_loss, rel=tight)
+    np.testing.assert_allclose(compiled_delta, numpy_delta, rtol=tight, atol=tight / 100)
+
+
+@needs_numba
+def test_fused_softmax_keeps_nan_and_never_overflows(compiled):
+    logits = np.array([[1000.0, np.nan, -1e308], [0.0, 1.0, 1e308]])
+    compiled.fused_softmax(logits.dtype)(logits)
+    assert np.isnan(logits[:, 1]).all()
+    np.testing.assert_allclose(logits[:, 0], [1.0, 0.0])
+    np.testing.assert_allclose(logits[:, 2], [0.0, 1.0])
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("optimizer", ["adam", "sgd", "sgd-no-nesterov"])
+def test_fused_updates_equal_numpys_chunked_passes(compiled, dtype, optimizer):
+    rng = np.random.RandomState(3)
+    size, penalized = 1000, (slice(0, 400), slice(410, 900))
+    start = rng.normal(size=size).astype(dtype)
+    runs = []
+    for ops in (NUMPY, compiled):
+        if optimizer == "adam":
+            updater = Adam(size, dtype, 0.01, ops=ops)
+        else:
+            updater = SGD(size, dtype, 0.1, nesterov=optimizer == "sgd", ops=ops)
+        params = start.copy()
+        for step in range(5):
+            grad = np.random.RandomState(step).normal(size=size).astype(dtype)
+            updater.step(params, grad, l2=0.01 * step, penalized=penalized)
+        runs.append(params)
+    # The same operations in the same order: equal to the bit in float64; in float32 one
+    # rounding may differ (NumPy stores some intermediates that the kernel keeps in registers).
+    if dtype == np.float64:
+        np.testing.assert_array_equal(runs[1], runs[0])
+    else:
+        np.testing.assert_allclose(runs[1], runs[0], rtol=1e-6)
+
+
+# ----------------------------------------------------------------------- whole fits
+
+
+def _fit_both(monkeypatch, make, X, y):
+    models = []
+    for choice in ("numpy", "numba"):
+        _kernels(monkeypatch, choice)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            models.append(make().fit(X, y))
+    return models
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return X[:600] / 16.0, y[:600]
+
+
+@needs_numba
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"solver": "adam"},
+        {"solver": "sgd", "learning_rate": "adaptive", "alpha": 1e-2},
+        {"solver": "sgd", "nesterovs_momentum": False, "early_stopping": True},
+        {"solver": "lbfgs", "max_iter": 15},
+    ],
+    ids=["adam", "sgd-adaptive", "sgd-early-stopping", "lbfgs-short"],
+)
+def test_both_kernel_sets_train_the_same_classifier(monkeypatch, digits, params):
+    X, y = digits
+    settings = {"hidden_layer_sizes": (20, 10), "max_iter": 60, "random_state": 0, **params}
+    numpy_model, compiled_model = _fit_both(
+        monkeypatch, lambda: TanhMLPClassifier(**settings), X, y
+    )
+    assert compiled_model.n_iter_ == numpy_model.n_iter_
+    np.testing.assert_allclose(compiled_model.loss_curve_, numpy_model.loss_curve_, rtol=1e-10)
+    np.testing.assert_allclose(
+        compiled_model.predict_proba(X), numpy_model.predict_proba(X), atol=1e-10
+    )
+
+
+@needs_numba
+@pytest.mark.parametrize("target", ["binary", "multilabel"])
+def test_both_kernel_sets_train_the_same_logistic_head(monkeypatch, digits, target):
+    X, y = digits
+    Y = y % 2 if target == "binary" else np.c_[y % 2, y % 3 == 0, y > 6]
+    settings = {"hidden_layer_sizes": (15,), "max_iter": 50, "random_state": 1}
+    numpy_model, compiled_model = _fit_both(
+        monkeypatch, lambda: TanhMLPClassifier(**settings), X, Y
+    )
+    np.testing.assert_allclose(compiled_model.loss_curve_, numpy_model.loss_curve_, rtol=1e-10)
+    np.testing.assert_allclose(
+        compiled_model.predict_proba(X), numpy_model.predict_proba(X), atol=1e-10
+    )
+
+
+@needs_numba
+@pytest.mark.parametrize("loss", ["squared_error", "poisson"])
+def test_both_kernel_sets_train_the_same_regressor(monkeypatch, loss):
+    X, y = make_regression(300, 8, n_targets=2, random_state=0)
+    y = (y - y.mean(axis=0)) / y.std(axis=0)
+    if loss == "poisson":
+        y = np.exp(y[:, 0] / 2)
+    settings = {"hidden_layer_sizes": (16, 8), "max_iter": 40, "random_state": 0, "loss": loss}
+    numpy_model, compiled_model = _fit_both(monkeypatch, lambda: TanhMLPRegressor(**settings), X, y)
+    np.testing.assert_allclose(compiled_model.loss_curve_, numpy_model.loss_curve_, rtol=1e-10)
+    np.testing.assert_allclose(compiled_model.predict(X), numpy_model.predict(X), atol=1e-9)
+
+
+@needs_numba
+def test_compiled_kernels_train_mlpclassifiers_model(monkeypatch, digits):
+    X, y = digits
+    settings = {"hidden_layer_sizes": (30,), "max_iter": 40, "random_state": 3}
+    _kernels(monkeypatch, "numba")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours = TanhMLPClassifier(**settings).fit(X, y)
+        theirs = MLPClassifier(activation="tanh", **settings).fit(X, y)
+    np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-10)
+    np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-10)
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_float32_and_sparse_input_with_compiled_kernels(monkeypatch, digits, dtype):
+    import scipy.sparse as sp
+
+    X, y = digits
+    settings = {"hidden_layer_sizes": (12,), "max_iter": 20, "random_state": 0}
+    numpy_model, compiled_model = _fit_both(
+        monkeypatch, lambda: TanhMLPClassifier(**settings), sp.csr_matrix(X.astype(dtype)), y
+    )
+    assert compiled_model.coefs_[0].dtype == dtype
+    tolerance = 1e-10 if dtype == np.float64 else 1e-4
+    np.testing.assert_allclose(
+        compiled_model.predict_proba(X.astype(dtype)),
+        numpy_model.predict_proba(X.astype(dtype)),
+        atol=tolerance,
+    )
+
+
+# ----------------------------------------------------------------------- the choice of kernels
+
+
+def test_kernel_choice_is_read_from_the_environment(monkeypatch, capsys, digits):
+    X, y = digits
+    _kernels(monkeypatch, "numpy")
+    assert _compiled.numpy_ops() is NUMPY
+    TanhMLPClassifier((5,), max_iter=1, verbose=True).fit(X, y)
+    assert capsys.readouterr().out.startswith("Kernels: numpy (SKTANHNET_KERNELS=numpy)\n")
+    monkeypatch.delenv(_compiled.KERNELS_VARIABLE)
+    TanhMLPClassifier((5,), max_iter=1, verbose=True).fit(X, y)
+    first_line = capsys.readouterr().out.splitlines()[0]
+    if HAS_NUMBA:
+        assert first_line == "Kernels: numba (compiled)"
+    else:
+        assert first_line.startswith("Kernels: numpy (numba is not installed: pip install")
+
+
+def test_an_unknown_kernel_choice_names_the_variable_and_the_choices(monkeypatch, digits):
+    _kernels(monkeypatch, "cuda")
+    with pytest.raises(ValueError, match="SKTANHNET_KERNELS must be one of auto, numba, numpy"):
+        TanhMLPClassifier((5,), max_iter=1).fit(*digits)
+
+
+def test_numba_asked_for_but_missing_warns_and_runs_numpy(monkeypatch, digits):
+    monkeypatch.setattr(_compiled, "_HAS_NUMBA", False)
+    _kernels(monkeypatch, "numba")
+    with pytest.warns(UserWarning, match=r"numba is not installed.*pip install"):
+        assert _compiled.numpy_ops() is NUMPY
+    _kernels(monkeypatch, "auto")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # auto: silent
+        assert _compiled.numpy_ops() is NUMPY
+
+
+def test_kernels_that_fail_to_compile_give_way_to_numpy(monkeypatch, capsys, digits):
+    def broken(kernels, dtype):
+        raise RuntimeError("no LLVM here\nsecond line")
+
+    monkeypatch.setattr(_compiled, "_warm_up", broken)
+    monkeypatch.setattr(_compiled, "_COMPILED", None)
+    monkeypatch.setattr(_compiled, "_HAS_NUMBA", True)  # without numba: its import fails instead
+    monkeypatch.delenv(_compiled.KERNELS_VARIABLE, raising=False)
+    X, y = digits
+    model = TanhMLPClassifier((5,), max_iter=3, random_state=0, verbose=True).fit(X, y)
+    first_line = capsys.readouterr().out.splitlines()[0]
+    assert first_line.startswith("Kernels: numba, with NumPy's passes for float64: numba failed (")
+    if HAS_NUMBA:
+        assert first_line.endswith("(RuntimeError: no LLVM here)")
+    _kernels(monkeypatch, "numpy")
+    expected = TanhMLPClassifier((5,), max_iter=3, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(model.predict_proba(X), expected.predict_proba(X))
+
+
+def test_importing_sktanhnet_imports_no_numba():
+    code = "import sys, sktanhnet; print('numba' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+@needs_numba
+def test_kernels_cache_in_numba_cache_dir_outside_the_package(tmp_path):
+    """NUMBA_CACHE_DIR (for an install whose folder nobody may write): compiled once, then loaded.
+
+    Root may write anywhere, so the folder's permissions cannot be tested here; numba itself
+    falls back to the user's cache folder where the package's is read-only.
+    """
+    import os
+    import shutil
+
+    import sktanhnet
+
+    package = tmp_path / "site" / "sktanhnet"
+    shutil.copytree(
+        os.path.dirname(sktanhnet.__file__), package, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    cache = tmp_path / "cache"
+    code = (
+        "import numpy as np; from sktanhnet import TanhMLPClassifier, _compiled; "
+        "X = np.random.RandomState(0).normal(size=(60, 4)); y = (X[:, 0] > 0).astype(int); "
+        "TanhMLPClassifier((4,), max_iter=5).fit(X, y); "
+        "print(_compiled.describe(_compiled.numpy_ops()))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(package.parent), "NUMBA_CACHE_DIR": str(cache)}
+    env.pop(_compiled.KERNELS_VARIABLE, None)
+    for _ in range(2):  # the second run loads the kernels from the cache
+        result = subprocess.run(
+            [sys.executable, "-W", "ignore", "-B", "-c", code],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "numba (compiled)"
+    cached = [name for _, _, files in os.walk(cache) for name in files]
+    assert any(name.startswith("_numba_kernels") and name.endswith(".nbi") for name in cached)
+    assert not [name for _, _, files in os.walk(package) for name in files if ".nb" in name]
+
+
+def test_training_restores_blas_threads(digits):
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    before = [lib["num_threads"] for lib in threadpoolctl.threadpool_info()]
+    X, y = digits
+    TanhMLPClassifier((8,), max_iter=2).fit(X, y)
+    with pytest.raises(ValueError):
+        TanhMLPClassifier((8,), max_iter=2, solver="sgd", learning_rate_init=1e300).fit(X, y)
+    assert [lib["num_threads"] for lib in threadpoolctl.threadpool_info()] == before
