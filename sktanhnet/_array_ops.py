@@ -125,6 +125,12 @@ class NumpyOps:
         """Adam's update with its L2 term in one pass, or None."""
         return None
 
+    def epoch_kernel(
+        self, layout, params, X, target, sample_weight, host_weight, settings, optimizer
+    ):
+        """A whole epoch of mini-batches in one call, or None (``_compiled.NumbaOps``)."""
+        return None
+
     def sgd_kernel(self, dtype):
         """SGD's update with its L2 term in one pass, or None."""
         return None
@@ -297,6 +303,11 @@ class ArrayApiOps:
         return None
 
     def adam_kernel(self, dtype):
+        return None
+
+    def epoch_kernel(
+        self, layout, params, X, target, sample_weight, host_weight, settings, optimizer
+    ):
         return None
 
     def sgd_kernel(self, dtype):

@@ -172,6 +172,80 @@ class NumbaOps(NumpyOps):
 
         return sgd_step
 
+    def epoch_kernel(
+        self, layout, params, X, target, sample_weight, host_weight, settings, optimizer
+    ):
+        """A whole epoch of mini-batches in one compiled call, or None (the batch loop runs).
+
+        For dense NumPy X of the weights' dtype, the softmax, logistic and identity heads, and
+        Adam or SGD; the rest (sparse X, Poisson) keeps ``_training``'s batch loop, with the
+        fused passes above. Returns ``run(order) -> sum over batches of loss x rows``.
+        """
+        kernels = self._for(params.dtype)
+        if (
+            kernels is None
+            or not isinstance(X, np.ndarray)
+            or X.dtype != params.dtype
+            or settings.out_activation not in kernels.HEAD_CODES
+        ):
+            return None
+        code, first, second, hyper, _ = optimizer.compiled_epoch_state()
+        layers = np.array(
+            [
+                (coef.start, intercept.start, fan_in, fan_out)
+                for coef, intercept, (fan_in, fan_out) in zip(
+                    layout.coef_slices, layout.intercept_slices, layout.shapes
+                )
+            ],
+            dtype=np.int64,
+        )
+        head = kernels.HEAD_CODES[settings.out_activation]
+        if head == 0:
+            classes, indicator = np.ascontiguousarray(target), np.empty((0, 1), params.dtype)
+        else:
+            if target.ndim != 2:
+                return None
+            # 0/1 indicators (binary, multilabel) or float targets, in the weights' dtype
+            classes = np.empty(0, np.intp)
+            indicator = np.ascontiguousarray(target, dtype=params.dtype)
+        if sample_weight is not None:
+            sample_weight = np.asarray(sample_weight, dtype=np.float64)
+            host_weight = np.asarray(host_weight, dtype=np.float64)
+        grad = np.empty_like(params)
+        segments = np.array(
+            [(s.start, s.stop, 1) for s in layout.coef_slices]
+            + [(s.start, s.stop, 0) for s in layout.intercept_slices],
+            dtype=np.int64,
+        )
+        code = kernels.ADAM if code == "adam" else kernels.SGD
+
+        def run(order):
+            _, first, second, hyper, t = optimizer.compiled_epoch_state()
+            total, t = kernels.train_epoch(
+                X,
+                np.ascontiguousarray(order, dtype=np.int64),
+                classes,
+                indicator,
+                head,
+                sample_weight,
+                host_weight,
+                settings.batch_size,
+                params,
+                grad,
+                layers,
+                float(settings.alpha),
+                code,
+                first,
+                second,
+                segments,
+                np.asarray(hyper, dtype=np.float64),
+                t,
+            )
+            optimizer.compiled_epoch_ends(t)
+            return total
+
+        return run
+
 
 def _warm_up(kernels, dtype):
     """Call each kernel once on tiny arrays of ``dtype``: compiles it, or loads it from cache."""

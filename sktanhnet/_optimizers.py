@@ -134,6 +134,14 @@ class SGD:
             else:
                 p += v
 
+    def compiled_epoch_state(self):
+        """(name, state arrays, settings, step count) for a compiled epoch (``_compiled``)."""
+        settings = (self.learning_rate, self.momentum, float(self.nesterov))
+        return "sgd", self.velocity, self.velocity, settings, 0
+
+    def compiled_epoch_ends(self, t):
+        """A compiled epoch has updated the state in place; the rate changes per epoch only."""
+
     def epoch_ends(self, samples_seen):
         """Apply the "invscaling" schedule once per epoch."""
         if self.schedule == "invscaling":
@@ -225,6 +233,21 @@ class Adam:
             ops.divide(m, s, out=s)
             s *= learning_rate
             params[lo:hi] -= s
+
+    def compiled_epoch_state(self):
+        """(name, state arrays, settings, step count) for a compiled epoch (``_compiled``)."""
+        settings = (self.learning_rate_init, self.beta_1, self.beta_2, self.epsilon)
+        return "adam", self.first_moment, self.second_moment, settings, self.t
+
+    def compiled_epoch_ends(self, t):
+        """After a compiled epoch of steps: the step count, and the rate of the last step."""
+        if t != self.t:
+            self.t = t
+            self.learning_rate = (
+                self.learning_rate_init
+                * np.sqrt(1.0 - self.beta_2**self.t)
+                / (1.0 - self.beta_1**self.t)
+            )
 
     def epoch_ends(self, samples_seen):
         """Adam has no schedule."""

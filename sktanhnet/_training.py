@@ -171,44 +171,57 @@ def run_stochastic(
     best_params = ops.copy(params) if early_stopping else None
     history["n_iter"] = 0
 
-    # Small products: BLAS on one thread (``_threads.SMALL_PRODUCT``); the model is the same.
+    # Small products (``_threads.SMALL_PRODUCT``): BLAS on one thread, and, with a compiled
+    # kernel set, each epoch's batches in one call, since there the per-batch calls cost as much
+    # as the arithmetic. Larger networks keep NumPy's products on BLAS's threads, batch by batch.
     largest_product = batch_size * max(fan_in * fan_out for fan_in, fan_out in layout.shapes)
-    with single_thread_blas(ops.is_numpy and largest_product < SMALL_PRODUCT):
+    small = ops.is_numpy and largest_product < SMALL_PRODUCT
+    compiled_epoch = None
+    if small:
+        compiled_epoch = ops.epoch_kernel(
+            layout, params, X, target, sample_weight, host_weight, settings, optimizer
+        )
+    with single_thread_blas(small):
         for _ in range(max_iter):
             if shuffle:
                 random_state.shuffle(sample_index)
             device_index = sample_index if ops.is_numpy or contiguous else ops.asarray(sample_index)
             accumulated_loss = 0.0
-            for start in range(0, n_samples, batch_size):
-                stop = min(start + batch_size, n_samples)
-                index = slice(start, stop) if contiguous else device_index[start:stop]
-                if sample_weight is None:
-                    row_weights, normalizer = None, float(stop - start)
-                else:
-                    host_index = slice(start, stop) if contiguous else sample_index[start:stop]
-                    row_weights = ops.take_rows(sample_weight, index, weight_buffer)
-                    normalizer = float(host_weight[host_index].sum())
-                if normalizer <= 0:
-                    continue  # every row of this batch has weight 0: nothing to learn from it
-                batch_loss = loss_and_gradient(
-                    layout,
-                    params,
-                    ops.take_rows(X, index, batch_buffer),
-                    ops.take_rows(target, index, target_buffer),
-                    row_weights,
-                    normalizer,
-                    alpha,
-                    out_activation,
-                    workspace,
-                    grad,
-                    add_penalty=False,
-                )
-                if alpha:
-                    # The L2 term: its loss here, its gradient (alpha / s) W_l added by the
-                    # optimizer in the same pass as its update (eq 8, extended).
-                    batch_loss += 0.5 * alpha * layout.squared_coef_norm(params, ops) / normalizer
-                accumulated_loss += batch_loss * (stop - start)
-                optimizer.step(params, grad, alpha / normalizer, layout.coef_slices)
+            if compiled_epoch is not None:  # the batches below in one call (``_compiled``)
+                accumulated_loss = compiled_epoch(sample_index)
+            else:
+                for start in range(0, n_samples, batch_size):
+                    stop = min(start + batch_size, n_samples)
+                    index = slice(start, stop) if contiguous else device_index[start:stop]
+                    if sample_weight is None:
+                        row_weights, normalizer = None, float(stop - start)
+                    else:
+                        host_index = slice(start, stop) if contiguous else sample_index[start:stop]
+                        row_weights = ops.take_rows(sample_weight, index, weight_buffer)
+                        normalizer = float(host_weight[host_index].sum())
+                    if normalizer <= 0:
+                        continue  # every row of this batch has weight 0: nothing to learn from it
+                    batch_loss = loss_and_gradient(
+                        layout,
+                        params,
+                        ops.take_rows(X, index, batch_buffer),
+                        ops.take_rows(target, index, target_buffer),
+                        row_weights,
+                        normalizer,
+                        alpha,
+                        out_activation,
+                        workspace,
+                        grad,
+                        add_penalty=False,
+                    )
+                    if alpha:
+                        # The L2 term: its loss here, its gradient (alpha / s) W_l added by the
+                        # optimizer in the same pass as its update (eq 8, extended).
+                        batch_loss += (
+                            0.5 * alpha * layout.squared_coef_norm(params, ops) / normalizer
+                        )
+                    accumulated_loss += batch_loss * (stop - start)
+                    optimizer.step(params, grad, alpha / normalizer, layout.coef_slices)
 
             history["n_iter"] += 1
             history["t"] += n_samples
