@@ -121,6 +121,10 @@ class NumpyOps:
         """eq 2 in place in one pass, or None."""
         return None
 
+    def fused_binary_proba(self, dtype):
+        """(h2)'s two columns of probabilities in one pass, or None."""
+        return None
+
     def adam_kernel(self, dtype):
         """Adam's update with its L2 term in one pass, or None."""
         return None
@@ -300,6 +304,9 @@ class ArrayApiOps:
         return None
 
     def fused_softmax(self, dtype):
+        return None
+
+    def fused_binary_proba(self, dtype):
         return None
 
     def adam_kernel(self, dtype):

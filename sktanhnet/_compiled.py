@@ -39,9 +39,9 @@ def kernel_choice():
 class NumbaOps(NumpyOps):
     """NumPy's operations, with numba's fused kernels for the elementwise passes.
 
-    Each kernel compiles for a dtype the first time that dtype needs it (``_for``): if numba
-    fails to import or to compile, that dtype uses NumPy's passes from then on, and
-    ``description`` says why.
+    The kernels of a dtype are tried the first time that dtype needs one (``_for``, which compiles
+    tanh): if numba fails to import or to compile, that dtype uses NumPy's passes from then on,
+    and ``description`` says why.
     """
 
     kernels = "numba"
@@ -127,6 +127,10 @@ class NumbaOps(NumpyOps):
     def fused_softmax(self, dtype):
         kernels = self._for(dtype)
         return None if kernels is None else kernels.softmax
+
+    def fused_binary_proba(self, dtype):
+        kernels = self._for(dtype)
+        return None if kernels is None else kernels.binary_proba
 
     def adam_kernel(self, dtype):
         kernels = self._for(dtype)
@@ -248,26 +252,13 @@ class NumbaOps(NumpyOps):
 
 
 def _warm_up(kernels, dtype):
-    """Call each kernel once on tiny arrays of ``dtype``: compiles it, or loads it from cache."""
-    values = np.linspace(-1.0, 1.0, 6).astype(dtype).reshape(2, 3)
-    (kernels.tanh32 if dtype == np.float32 else kernels.tanh)(values.reshape(-1))
-    kernels.tanh_backward(values.reshape(-1), values.reshape(-1).copy())
-    classes = np.array([0, 1, 0], dtype=np.intp)
-    indicator = np.array([[0, 1], [1, 0], [1, 1]], dtype=dtype)
-    scalar = dtype.type(3.0)
-    weights = np.ones(3, dtype=np.float64)
-    for row_weights in (None, weights):
-        kernels.softmax_loss_delta(values.copy(), classes, row_weights, scalar)
-        kernels.logistic_loss_delta(values.copy(), indicator, row_weights, scalar)
-        kernels.identity_loss_delta(values.copy(), indicator, row_weights, scalar)
-    kernels.softmax(values.copy())
-    vector = np.zeros(4, dtype=dtype)
-    segments = np.array([[0, 2, 1], [2, 4, 0]], dtype=np.int64)
-    one = dtype.type(0.5)
-    kernels.adam_step(
-        vector, vector.copy(), vector.copy(), vector.copy(), segments, *([one] * 6), 0.5
-    )
-    kernels.sgd_step(vector, vector.copy(), vector.copy(), segments, one, one, one, True)
+    """Compile (or load from the cache) tanh for ``dtype``: proves that numba works here.
+
+    The other kernels compile, or load, on their first call (a few milliseconds each from the
+    cache): warming them all up would cost a short job more than its training saves.
+    """
+    values = np.linspace(-1.0, 1.0, 6).astype(dtype)
+    (kernels.tanh32 if dtype == np.float32 else kernels.tanh)(values)
 
 
 _COMPILED = None

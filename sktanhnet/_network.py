@@ -269,6 +269,9 @@ def binary_proba(coefs, intercepts, X, activations, ops=NUMPY):
     """
     with ops.errstate():  # exp(-2z) in NumPy's tanh
         logits = forward_logits(coefs, intercepts, X, activations, ops=ops)
+    fused = ops.fused_binary_proba(logits.dtype)  # a kernel set's one pass, or None
+    if fused is not None:
+        return fused(logits).T
     negative = ops.sigmoid(-logits)  # a new (1, n) array
     return ops.concat([negative, ops.sigmoid(logits)], axis=0).T
 

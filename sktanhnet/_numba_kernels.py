@@ -57,7 +57,7 @@ def _bits_to_float64(typingctx, bits):
 @njit(inline="always", **_OPTIONS)
 def _exp(t):
     """exp(t) for t in [_EXP_LOW, _EXP_HIGH] (and NaN): vectorisable, within about an ulp."""
-    k = math.floor(t * _LOG2E + 0.5)
+    k = np.floor(t * _LOG2E + 0.5)  # a float: math.floor would give an int64
     r = (t - k * _LN2_HI) - k * _LN2_LO
     p = 1.0 / 6227020800.0
     p = p * r + 1.0 / 479001600.0
@@ -137,7 +137,7 @@ def _bits_to_float32(typingctx, bits):
 @njit(inline="always", **_OPTIONS)
 def _exp32(t):
     """exp(t) in float32 for t in [-2 _F32_BOUND, 2 _F32_BOUND] (and NaN)."""
-    k = math.floor(t * _F32_LOG2E + _F32_HALF)
+    k = np.floor(t * _F32_LOG2E + _F32_HALF)  # float32, as t
     r = (t - k * _F32_LN2_HI) - k * _F32_LN2_LO
     c = _F32_TAYLOR
     p = c[7] * r + c[6]
@@ -314,6 +314,25 @@ def softmax(logits):
     for j in range(k):
         for i in range(n):
             logits[j, i] = logits[j, i] / sums[i]
+
+
+@njit(**_EXP_OPTIONS)
+def binary_proba(logits):
+    """(h2) with one output: [sigmoid(-z), sigmoid(z)] for each row, (2, n), from (1, n) Z^T.
+
+    As ``_network.binary_proba``: each probability from the logit itself, exp(-|z|) / (1 +
+    exp(-|z|)) on the small side and 1 / (1 + exp(-|z|)) on the large one.
+    """
+    n = logits.shape[1]
+    out = np.empty((2, n), logits.dtype)
+    for i in range(n):
+        z = logits[0, i]
+        e = _exp_below_one(-abs(z))
+        small = e / (1.0 + e)
+        large = 1.0 / (1.0 + e)
+        out[0, i] = large if z < 0.0 else small  # sigmoid(-z)
+        out[1, i] = small if z < 0.0 else large  # sigmoid(z)
+    return out
 
 
 @njit(**_OPTIONS)

@@ -121,6 +121,15 @@ def test_fused_softmax_keeps_nan_and_never_overflows(compiled):
 
 @needs_numba
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_fused_binary_proba_equals_numpys_sigmoids(compiled, dtype):
+    z = np.array([[-800.0, -30.0, -1.0, -0.0, 0.0, 1e-8, 2.0, 40.0, 800.0, np.nan]], dtype=dtype)
+    got = compiled.fused_binary_proba(dtype)(z.copy())
+    expected = np.concatenate([NUMPY.sigmoid(-z), NUMPY.sigmoid(z.copy())], axis=0)
+    np.testing.assert_allclose(got, expected, rtol=2 * np.finfo(dtype).eps, atol=0)
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("optimizer", ["adam", "sgd", "sgd-no-nesterov"])
 def test_fused_updates_equal_numpys_chunked_passes(compiled, dtype, optimizer):
     rng = np.random.RandomState(3)
@@ -357,3 +366,51 @@ def test_training_restores_blas_threads(digits):
     with pytest.raises(ValueError):
         TanhMLPClassifier((8,), max_iter=2, solver="sgd", learning_rate_init=1e300).fit(X, y)
     assert [lib["num_threads"] for lib in threadpoolctl.threadpool_info()] == before
+
+
+@needs_numba
+def test_small_networks_train_a_whole_epoch_per_compiled_call(monkeypatch, digits):
+    """The parity tests above run the compiled epoch: small products take that path."""
+    calls = []
+    original = _compiled.NumbaOps.epoch_kernel
+
+    def spy(self, *args):
+        run = original(self, *args)
+        calls.append(run is not None)
+        return run
+
+    monkeypatch.setattr(_compiled.NumbaOps, "epoch_kernel", spy)
+    monkeypatch.delenv(_compiled.KERNELS_VARIABLE, raising=False)
+    X, y = digits
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        TanhMLPClassifier((20, 10), max_iter=2).fit(X, y)
+        TanhMLPRegressor((8,), max_iter=2, loss="poisson").fit(X, y + 1.0)
+    assert calls == [True, False]  # Poisson (h4) runs batch by batch, with the fused passes
+
+
+@needs_numba
+@pytest.mark.parametrize("solver", ["adam", "sgd"])
+def test_both_kernel_sets_agree_with_weights_and_partial_fit(monkeypatch, digits, solver):
+    X, y = digits
+    weights = np.random.RandomState(0).uniform(0.0, 3.0, size=len(y))
+    weights[:40] = 0.0  # a batch of zero weight is skipped by both
+    models = []
+    for choice in ("numpy", "numba"):
+        _kernels(monkeypatch, choice)
+        model = TanhMLPClassifier(
+            (16,), solver=solver, class_weight={0: 3.0, 5: 0.5}, batch_size=40, random_state=0
+        )
+        for _ in range(4):
+            model.partial_fit(X, y, classes=np.unique(y), sample_weight=weights)
+        models.append(model)
+    numpy_model, compiled_model = models
+    np.testing.assert_allclose(compiled_model.loss_curve_, numpy_model.loss_curve_, rtol=1e-10)
+    np.testing.assert_allclose(
+        compiled_model.predict_proba(X), numpy_model.predict_proba(X), atol=1e-10
+    )
+    if solver == "adam":
+        assert compiled_model._optimizer_state["t"] == numpy_model._optimizer_state["t"]
+        assert compiled_model._optimizer_state["learning_rate"] == pytest.approx(
+            numpy_model._optimizer_state["learning_rate"], rel=1e-15
+        )
