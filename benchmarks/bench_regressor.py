@@ -7,7 +7,8 @@ median per-epoch time of each (the time of ``fit`` with ``max_iter=E, tol=0`` ov
 the median of the per-round ratios sklearn / ours, ours / floor (``bench.py``'s floor: the
 matrix products one epoch needs, alone, without the first layer's input gradient, which training
 never computes), and the largest difference between the two models' predictions (the same seed
-trains the same model: roundoff in float64).
+trains the same model: roundoff in float64). Where numba is installed, "ours" runs the compiled
+kernels and "ours numpy" the same estimator with NumPy's (``SKTANHNET_KERNELS=numpy``).
 
 Workloads (make_regression, standardized; batch size, hidden layers):
 
@@ -76,6 +77,20 @@ def per_epoch(estimator, X, y, params):
     return (time.perf_counter() - start) / model.n_iter_, model
 
 
+class _NumpyKernels:
+    """A regressor whose fit runs with NumPy's kernels (SKTANHNET_KERNELS=numpy)."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def fit(self, X, y):
+        bench._with_kernels("numpy", self.model.fit, X, y)
+        return self
+
+    def __getattr__(self, name):
+        return getattr(self.model, name)
+
+
 def time_training(name, dtype, solver, repeat):
     X, y = load_workload(name, dtype)
     params = settings(name, solver, WORKLOADS[name][5])
@@ -84,6 +99,8 @@ def time_training(name, dtype, solver, repeat):
         "ours": TanhMLPRegressor,
         "sklearn": lambda **p: MLPRegressor(activation="tanh", **p),
     }
+    if bench.with_numpy_kernels():  # NumPy's kernels beside the compiled ones
+        contenders["ours numpy"] = lambda **p: _NumpyKernels(TanhMLPRegressor(**p))
     floor = bench.Floor(X, params, WORKLOADS[name][2])
     times = {key: [] for key in [*contenders, "floor"]}
     models = {}
@@ -103,6 +120,7 @@ def time_training(name, dtype, solver, repeat):
                     times[key].append(seconds)
     ours, theirs = np.array(times["ours"]), np.array(times["sklearn"])
     floor_times = np.array(times["floor"])
+    numpy_kernels = np.array(times.get("ours numpy", [np.nan]))
     difference = np.abs(models["ours"].predict(X) - models["sklearn"].predict(X)).max()
     return [
         name,
@@ -110,8 +128,10 @@ def time_training(name, dtype, solver, repeat):
         np.dtype(dtype).name,
         solver,
         f"{1e3 * np.median(ours):.1f}",
+        f"{1e3 * np.median(numpy_kernels):.1f}",
         f"{1e3 * np.median(theirs):.1f}",
         f"{np.median(theirs / ours):.2f}",
+        f"{np.median(theirs / numpy_kernels):.2f}",
         f"{1e3 * np.median(floor_times):.1f}",
         f"{np.median(ours / floor_times):.2f}",
         f"{np.median(theirs / floor_times):.2f}",
@@ -127,8 +147,10 @@ HEADER = [
     "dtype",
     "solver",
     "ours ms/epoch",
+    "ours numpy ms/epoch",
     "sklearn ms/epoch",
     "sklearn / ours",
+    "sklearn / ours numpy",
     "floor ms/epoch",
     "ours / floor",
     "sklearn / floor",

@@ -46,7 +46,9 @@ SECTIONS = {
         improved by at least ``tol`` for ``n_iter_no_change`` epochs.
 
     verbose : bool or int, default=False
-        Print the loss (and validation score) after each epoch.
+        Print the loss (and validation score) after each epoch, after a first line naming the
+        kernels that run: ``numba (compiled)`` with the ``fast`` extra, ``numpy`` (and why)
+        without it or with ``SKTANHNET_KERNELS=numpy``, or the array namespace under dispatch.
 
     warm_start : bool, default=False
         Reuse the weights of the previous fit as the starting point.

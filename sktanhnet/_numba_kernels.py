@@ -21,8 +21,11 @@ times slower than NumPy's SIMD loops on AVX-512. ``_exp`` is Cody-Waite range re
 its bits, all of which the compiler vectorises, with AVX2 or AVX-512 alike. It is accurate to
 about one unit in the last place on the ranges where it is used: tanh clamps its argument to
 |z| <= 20 (beyond, 2 / (1 + exp(-2z)) - 1 is +-1 in float64 and float32 alike), and the
-softmax's exponent is <= 0 after the maximum is taken off (clamped at -745, where exp is 0).
-Float32 arrays are computed in float64 and rounded once when stored.
+softmax's exponent is <= 0 after the maximum is taken off (0 below -745.2, as NumPy's exp).
+tanh in float32 has a float32 twin (``tanh32``: 16 lanes with AVX-512); the other kernels compute
+float32 arrays' exponentials in float64 and round them once when stored.
+
+``train_epoch``, last, runs a whole epoch of mini-batches in one call, for small networks.
 """
 
 import math

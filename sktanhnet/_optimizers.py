@@ -13,7 +13,9 @@ the vector (a network's weights, not its biases) inside the same chunks, while t
 products, BLAS's own worker thread still holds the second core, and the split ran slower.)
 
 Other array namespaces (``ops``, from ``_array_ops``) run the same updates on their device, on
-the whole vector at once: there, one call per pass costs less than the chunks would.
+the whole vector at once: there, one call per pass costs less than the chunks would. A compiled
+kernel set (``_compiled``, the ``fast`` extra) runs each update, L2 term included, as one pass
+(``ops.adam_kernel``, ``ops.sgd_kernel``), with the same operations in the same order.
 """
 
 import numpy as np

@@ -414,3 +414,22 @@ def test_both_kernel_sets_agree_with_weights_and_partial_fit(monkeypatch, digits
         assert compiled_model._optimizer_state["learning_rate"] == pytest.approx(
             numpy_model._optimizer_state["learning_rate"], rel=1e-15
         )
+
+
+@needs_numba
+def test_compiled_kernels_start_no_thread_pool_of_their_own(monkeypatch, digits):
+    """Elementwise kernels run on the caller's threads (prediction's chunks): no numba pool.
+
+    So joblib's workers (cross_validate, GridSearchCV) each keep to their BLAS limit, and no
+    OpenMP or TBB pool of every core is started beside BLAS's.
+    """
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    monkeypatch.delenv(_compiled.KERNELS_VARIABLE, raising=False)
+    before = {lib["user_api"] for lib in threadpoolctl.threadpool_info()}
+    X, y = digits
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = TanhMLPClassifier((30,), max_iter=3).fit(X, y)
+    model.predict_proba(np.tile(X, (40, 1)))
+    after = {lib["user_api"] for lib in threadpoolctl.threadpool_info()}
+    assert after - before <= {"blas"}  # numba's OpenMP or TBB layer would show as "openmp"
