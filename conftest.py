@@ -4,9 +4,10 @@ scikit-learn's array API dispatch (``tests/test_array_api.py``, the array API ch
 ``check_estimator``) needs ``SCIPY_ARRAY_API=1`` before scipy is first imported: set here, unless
 the environment says otherwise, so that a plain ``pytest`` runs them.
 
-``--doctest-modules`` imports every module of the package; ``sktanhnet.onnx`` needs skl2onnx
-and ``TrainingCurveDisplay``'s example draws with matplotlib. Their tests in ``tests/`` skip
-with the reason on their own (``pytest.importorskip``).
+``--doctest-modules`` imports every module of the package; ``sktanhnet.onnx`` needs skl2onnx,
+``sktanhnet._numba_kernels`` numba, and ``TrainingCurveDisplay``'s example draws with
+matplotlib. Their tests in ``tests/`` skip with the reason on their own
+(``pytest.importorskip``).
 """
 
 import os
@@ -19,3 +20,5 @@ if find_spec("skl2onnx") is None or find_spec("onnx") is None:
     collect_ignore.append("sktanhnet/onnx.py")
 if find_spec("matplotlib") is None:
     collect_ignore.append("sktanhnet/_plot.py")
+if find_spec("numba") is None:  # the compiled kernels (the fast extra) import numba
+    collect_ignore.append("sktanhnet/_numba_kernels.py")

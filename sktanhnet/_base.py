@@ -38,6 +38,7 @@ from ._threads import map_chunks
 from ._training import TrainingSettings, chunk_rows, new_history, run_lbfgs, run_stochastic
 from ._validation import (
     InvalidParameterError,
+    check_no_missing_targets,
     check_sample_weight,
     is_int,
     validate_params,
@@ -74,6 +75,8 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, BaseEstimator):
     _default_score_name = "score"
     #: validate_data's y_numeric: regression targets are converted to float.
     _y_numeric = False
+    #: How the message about missing target values starts (a classifier's: scikit-learn's).
+    _missing_target_prefix = ""
 
     def _store_params(self, params):
         """Store each ``__init__`` argument as the attribute of its name, unchanged."""
@@ -142,10 +145,12 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, BaseEstimator):
 
     def _validate_X_y(self, X, y, reset, ops):
         """Validated X (CSR if sparse) and y (1-D, or 2-D with several columns), checked."""
+        y = to_numpy(y)
+        check_no_missing_targets(y, prefix=self._missing_target_prefix)
         X, y = validate_data(
             self,
             ops.input_array(X, "X"),
-            to_numpy(y),  # y follows X: targets are checked on the host, then moved to X's device
+            y,  # y follows X: targets are checked on the host, then moved to X's device
             accept_sparse=["csr", "csc"],
             multi_output=True,
             y_numeric=self._y_numeric,

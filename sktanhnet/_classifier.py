@@ -133,6 +133,7 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
         return tags
 
     _default_score_name = "accuracy"
+    _missing_target_prefix = "Unknown label type: "  # MLPClassifier's words, then ours
     _split_advice = (
         "Early stopping holds out validation_fraction of the rows, stratified by class: set "
         "validation_fraction in (0, 1) to hold out at least 2 rows and as many as there are "

@@ -39,7 +39,9 @@ class DivergenceError(ValueError):
     A subclass of ValueError. ``fit`` and ``partial_fit`` raise it as soon as the loss or the
     weights become inf or NaN, instead of returning a model that predicts NaN; the message
     says what to change (scale the data; for "sgd" and "adam", lower ``learning_rate_init``).
-    A model fitted before the failed call is left exactly as it was.
+    A model fitted before the failed call is left exactly as it was. A run that diverges while
+    its loss stays finite (a thousand times its first epoch's or more) is not an error: the
+    model is returned, with a ``ConvergenceWarning`` that says the same.
 
     See Also
     --------
@@ -287,9 +289,33 @@ def run_stochastic(
                     ConvergenceWarning,
                 )
 
+    _warn_if_loss_exploded(history["loss_curve"])
     if early_stopping:
         params[...] = best_params
     return history
+
+
+# A loss this many times its first epoch's is a run diverging while still finite.
+LOSS_GROWTH_WARNING = 1e3
+
+
+def _warn_if_loss_exploded(loss_curve):
+    """Warn when the training loss has grown by orders of magnitude since the first epoch.
+
+    ``DivergenceError`` covers non-finite losses and weights only: an sgd run with a learning
+    rate far too large can raise its loss from 1e17 to 1e249 and stay finite. The model is still
+    returned (as scikit-learn's MLP would), with a ConvergenceWarning that says what to change.
+    """
+    if len(loss_curve) < 2 or not loss_curve[0] > 0:
+        return
+    first, last = loss_curve[0], loss_curve[-1]
+    if last > LOSS_GROWTH_WARNING * first:
+        warnings.warn(
+            f"The training loss grew from {first:.3g} (first epoch) to {last:.3g}: training is "
+            "diverging. Lower learning_rate_init or scale the data (for instance with "
+            "StandardScaler).",
+            ConvergenceWarning,
+        )
 
 
 # Chunks of a full-batch pass are summed in this many groups (fewer for fewer chunks): each group

@@ -189,6 +189,46 @@ def check_sample_weight(sample_weight, n_samples, name="sample_weight"):
     return sample_weight
 
 
+def check_no_missing_targets(y, name="y", prefix=""):
+    """Raise ValueError naming the rows of ``y`` that hold a missing value.
+
+    None, NaN, and pandas' NA and NaT among objects (a list, an object array, a pandas object):
+    scikit-learn's own checks let None through, which then becomes NaN and showed up later as a
+    diverging fit, and stumble on pandas.NA. NaN in a float array is left to scikit-learn's
+    checks ("Input y contains NaN."), as in its MLP; sparse targets have none. ``prefix`` starts
+    the message (a classifier's: scikit-learn's "Unknown label type: ").
+    """
+    if y is None or hasattr(y, "tocsr"):
+        return
+    try:
+        array = np.asarray(y)
+    except (TypeError, ValueError):  # ragged lists: scikit-learn's checks say what is wrong
+        return
+    if array.dtype.kind == "O":  # float NaN: scikit-learn's "Input y contains NaN."
+        flat = array.ravel()
+        missing = np.fromiter(
+            (
+                value is None
+                or type(value).__name__ in ("NAType", "NaTType")
+                or (isinstance(value, float) and value != value)
+                for value in flat
+            ),
+            dtype=bool,
+            count=flat.size,
+        ).reshape(array.shape)
+    else:
+        return
+    if array.ndim > 1:
+        missing = missing.any(axis=tuple(range(1, array.ndim)))
+    rows = np.flatnonzero(missing)
+    if rows.size:
+        raise ValueError(
+            f"{prefix}Input {name} contains missing values (None, NaN or pandas.NA) in {rows.size} "
+            f"row(s), the first at row {rows[0]}: drop those rows, or fill the values in, "
+            "before fitting."
+        )
+
+
 def check_total_weight(row_weights, name):
     """The weights must not all be zero, and their sum (the loss's normaliser) must be finite."""
     if not row_weights.any():

@@ -26,9 +26,11 @@ Z_L (``loss="squared_error"``) or ``Exp`` of it (``loss="poisson"``), one column
 a column). Unlike skl2onnx's own converter for ``MLPRegressor``, several targets keep their
 columns.
 
-Options are those of scikit-learn classifiers in skl2onnx: ``zipmap`` (True, the default: the
-probabilities as a list of dicts; False: as a tensor; "columns": one output per class) and
-``output_class_labels`` and ``nocl``.
+The classifier's converter takes one option, ``zipmap``: True (the default) gives the
+probabilities as a list of dicts, one per row, keyed by class, as skl2onnx does for scikit-learn's
+classifiers; False gives them as an (n, n_outputs) tensor. skl2onnx refuses any other option or
+value for it (its other classifier options, ``zipmap="columns"``, ``output_class_labels`` and
+``nocl``, are not implemented here). The regressor's converter takes no option.
 
 Needs the ``onnx`` extra: ``pip install ".[onnx]"`` from a clone (skl2onnx and onnxruntime).
 """

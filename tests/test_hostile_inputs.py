@@ -727,3 +727,37 @@ def test_a_scorer_raising_stop_iteration_fails_the_fit_on_every_solver(solver):
     if solver == "lbfgs":
         assert "raised StopIteration during an L-BFGS iteration" in str(raised.value)
     np.testing.assert_array_equal(estimator.predict_proba(X), before)  # left as it was
+
+
+@pytest.mark.parametrize(
+    "make_y",
+    [
+        lambda values: list(values) + [None],
+        lambda values: np.array(list(values) + [None], dtype=object),
+        lambda values: __import__("pandas").Series(list(values) + [None], dtype=object),
+        lambda values: __import__("pandas").Series(
+            list(values) + [__import__("pandas").NA], dtype=object
+        ),
+        # pandas' nullable floats reach NumPy as NaN: scikit-learn's own message names them
+        lambda values: __import__("pandas").Series(list(values) + [None], dtype="Float64"),
+    ],
+    ids=["list-None", "object-None", "Series-None", "Series-NA", "Float64-NA"],
+)
+@pytest.mark.parametrize("estimator", ["regressor", "classifier"])
+def test_a_missing_target_value_is_named_as_one(make_y, estimator):
+    """Not as a diverging fit, nor as pandas' "boolean value of NA is ambiguous"."""
+    pytest.importorskip("pandas")
+    from sktanhnet import TanhMLPRegressor
+
+    X = np.random.RandomState(0).normal(size=(12, 3))
+    values = [0.5, 1.5, 2.5] * 4 if estimator == "regressor" else [0, 1, 2] * 4
+    y = make_y(values[:11])
+    model = (TanhMLPRegressor if estimator == "regressor" else TanhMLPClassifier)(max_iter=5)
+    message = r"Input y contains missing values \(None, NaN or pandas.NA\) in 1 row\(s\), the "
+    message += "first at row 11"
+    if estimator == "classifier":
+        message = "Unknown label type: " + message  # MLPClassifier's words first
+    if getattr(y, "dtype", None) == "Float64":
+        message = r"Input y contains NaN\."
+    with pytest.raises(ValueError, match=message):
+        model.fit(X, y)

@@ -141,3 +141,16 @@ def test_regressor_graph_matches_predict(dtype, loss, n_targets, in_pipeline):
     np.testing.assert_allclose(
         prediction.reshape(expected.shape), expected, rtol=TOLERANCE[dtype], atol=TOLERANCE[dtype]
     )
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"zipmap": "columns"}, {"output_class_labels": True}, {"nocl": True}],
+    ids=["zipmap-columns", "output_class_labels", "nocl"],
+)
+def test_only_the_documented_zipmap_option_is_accepted(options):
+    """The module's docstring lists ``zipmap`` (True or False) alone: the rest is refused."""
+    assert "``zipmap``: True" in sktanhnet_onnx.__doc__
+    model = _fit(TanhMLPClassifier((4,), max_iter=5, random_state=0), Y_INT)
+    with pytest.raises((NameError, ValueError), match="zipmap"):  # skl2onnx names the one option
+        skl2onnx.to_onnx(model, X[:1].astype(np.float32), options={id(model): options})

@@ -529,3 +529,20 @@ def test_clone_gives_an_unfitted_estimator_that_refits_identically():
     cloned = clone(estimator)
     assert fitted_state(cloned) == {}
     assert_same(fitted_state(estimator), fitted_state(cloned.fit(X, Y)))
+
+
+def test_a_loss_that_explodes_but_stays_finite_warns_naming_the_fix():
+    """DivergenceError covers inf and NaN; a finite explosion still gets a clear warning."""
+    from sklearn.datasets import load_iris
+    from sklearn.exceptions import ConvergenceWarning
+
+    X, y = load_iris(return_X_y=True)
+    model = TanhMLPClassifier(solver="sgd", learning_rate_init=1e3, max_iter=12, random_state=0)
+    with pytest.warns(ConvergenceWarning, match=r"grew from .* training is diverging\. Lower "):
+        model.fit(X, y)
+    assert np.isfinite(model.loss_curve_).all()
+    assert model.loss_curve_[-1] > 1e3 * model.loss_curve_[0]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        TanhMLPClassifier((10,), max_iter=300, random_state=0).fit(X / 8, y)  # a sound run
+    assert not [w for w in caught if "diverging" in str(w.message)]
