@@ -20,7 +20,41 @@ import copy
 import numpy as np
 
 
-class NumpyOps:
+class NoFusedKernels:
+    """What a kernel set without compiled kernels answers: no fused pass, so that ``_network``,
+    ``_optimizers`` and ``_training`` run their own passes (``_compiled.NumbaOps`` has them)."""
+
+    def prepare(self, dtype):
+        """Get the kernels for ``dtype`` ready (a compiled set compiles them here)."""
+
+    def fused_output(self, out_activation, dtype):
+        """An output head's activation, loss and delta in one pass, or None."""
+        return None
+
+    def fused_softmax(self, dtype):
+        """eq 2 in place in one pass, or None."""
+        return None
+
+    def fused_binary_proba(self, dtype):
+        """(h2)'s two columns of probabilities in one pass, or None."""
+        return None
+
+    def adam_kernel(self, dtype):
+        """Adam's update with its L2 term in one pass, or None."""
+        return None
+
+    def sgd_kernel(self, dtype):
+        """SGD's update with its L2 term in one pass, or None."""
+        return None
+
+    def epoch_kernel(
+        self, layout, params, X, target, sample_weight, host_weight, settings, optimizer
+    ):
+        """A whole epoch of mini-batches in one call, or None."""
+        return None
+
+
+class NumpyOps(NoFusedKernels):
     """NumPy: results written into the given buffers, elementwise passes in place."""
 
     is_numpy = True
@@ -100,44 +134,12 @@ class NumpyOps:
         values -= 1.0
         return values
 
-    def prepare(self, dtype):
-        """Get the kernels for ``dtype`` ready (a compiled set compiles them here)."""
-
     def tanh_backward(self, deltas, activations):
         """deltas *= 1 - A^2 in place (eq 11: tanh' from the stored output); overwrites A."""
         np.multiply(activations, activations, out=activations)
         np.subtract(1.0, activations, out=activations)
         deltas *= activations
         return deltas
-
-    # A kernel set's fused versions of whole passes of ``_network`` and ``_optimizers``: None
-    # here, where those modules' NumPy passes run (``_compiled.NumbaOps`` has them).
-
-    def fused_output(self, out_activation, dtype):
-        """An output head's activation, loss and delta in one pass, or None."""
-        return None
-
-    def fused_softmax(self, dtype):
-        """eq 2 in place in one pass, or None."""
-        return None
-
-    def fused_binary_proba(self, dtype):
-        """(h2)'s two columns of probabilities in one pass, or None."""
-        return None
-
-    def adam_kernel(self, dtype):
-        """Adam's update with its L2 term in one pass, or None."""
-        return None
-
-    def epoch_kernel(
-        self, layout, params, X, target, sample_weight, host_weight, settings, optimizer
-    ):
-        """A whole epoch of mini-batches in one call, or None (``_compiled.NumbaOps``)."""
-        return None
-
-    def sgd_kernel(self, dtype):
-        """SGD's update with its L2 term in one pass, or None."""
-        return None
 
     def exp(self, values):
         """exp in place."""
@@ -216,7 +218,7 @@ class NumpyOps:
         return bool(np.isfinite(array).all())
 
 
-class ArrayApiOps:
+class ArrayApiOps(NoFusedKernels):
     """Any array API namespace: new arrays from the standard's functions, copied into buffers.
 
     The same methods as ``NumpyOps``, each with the standard's functions only (no subclass of
@@ -293,32 +295,9 @@ class ArrayApiOps:
         values[...] = self.xp.tanh(values)
         return values
 
-    def prepare(self, dtype):
-        pass
-
     def tanh_backward(self, deltas, activations):
         deltas *= 1.0 - activations * activations
         return deltas
-
-    def fused_output(self, out_activation, dtype):
-        return None
-
-    def fused_softmax(self, dtype):
-        return None
-
-    def fused_binary_proba(self, dtype):
-        return None
-
-    def adam_kernel(self, dtype):
-        return None
-
-    def epoch_kernel(
-        self, layout, params, X, target, sample_weight, host_weight, settings, optimizer
-    ):
-        return None
-
-    def sgd_kernel(self, dtype):
-        return None
 
     def exp(self, values):
         values[...] = self.xp.exp(values)
