@@ -223,9 +223,9 @@ def check_no_missing_targets(y, name="y", prefix=""):
     rows = np.flatnonzero(missing)
     if rows.size:
         raise ValueError(
-            f"{prefix}Input {name} contains missing values (None, NaN or pandas.NA) in {rows.size} "
-            f"row(s), the first at row {rows[0]}: drop those rows, or fill the values in, "
-            "before fitting."
+            f"{prefix}Input {name} contains NaN or other missing values (None, pandas.NA) in "
+            f"{rows.size} row(s), the first at row {rows[0]}: drop those rows, or fill the "
+            "values in, before fitting."
         )
 
 
