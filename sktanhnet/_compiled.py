@@ -19,6 +19,7 @@ from importlib.util import find_spec
 import numpy as np
 
 from ._array_ops import NUMPY, NumpyOps
+from ._optimizers import _segments
 
 KERNELS_VARIABLE = "SKTANHNET_KERNELS"
 KERNEL_CHOICES = ("auto", "numba", "numpy")
@@ -50,6 +51,19 @@ class NumbaOps(NumpyOps):
         self._module = None
         self._ready = {}  # dtype -> True, or the reason it runs on NumPy's passes
         self._lock = threading.Lock()
+        self._wrappers = {}  # (kind, dtype) -> the callable handed out, made once
+
+    def _wrapper(self, kind, dtype, make):
+        """``make(kernels, scalar)``'s callable for ``dtype``, made on first use; None without
+        the kernels (NumPy's passes). Called once per batch: nothing is built per call."""
+        kernels = self._for(dtype)
+        if kernels is None or make is None:
+            return None
+        key = (kind, dtype)
+        wrapper = self._wrappers.get(key)
+        if wrapper is None:
+            wrapper = self._wrappers[key] = make(kernels, np.dtype(dtype).type)
+        return wrapper
 
     @property
     def description(self):
@@ -107,22 +121,7 @@ class NumbaOps(NumpyOps):
         return deltas
 
     def fused_output(self, out_activation, dtype):
-        kernels = self._for(dtype)
-        if kernels is None:
-            return None
-        kernel = {
-            "softmax": kernels.softmax_loss_delta,
-            "logistic": kernels.logistic_loss_delta,
-            "identity": kernels.identity_loss_delta,
-        }.get(out_activation)
-        if kernel is None:
-            return None
-        scalar = np.dtype(dtype).type
-
-        def output_loss_and_delta(logits, target, row_weights, normalizer):
-            return kernel(logits, target, row_weights, scalar(normalizer))
-
-        return output_loss_and_delta
+        return self._wrapper(out_activation, dtype, _OUTPUT_KERNELS.get(out_activation))
 
     def fused_softmax(self, dtype):
         kernels = self._for(dtype)
@@ -133,48 +132,10 @@ class NumbaOps(NumpyOps):
         return None if kernels is None else kernels.binary_proba
 
     def adam_kernel(self, dtype):
-        kernels = self._for(dtype)
-        if kernels is None:
-            return None
-        scalar = np.dtype(dtype).type
-
-        def adam_step(params, grad, first, second, segments, l2, b1, b2, epsilon, rate):
-            kernels.adam_step(
-                params,
-                grad,
-                first,
-                second,
-                segments,
-                scalar(l2),
-                scalar(b1),
-                scalar(1.0 - b1),
-                scalar(b2),
-                scalar(1.0 - b2),
-                scalar(epsilon),
-                np.float64(rate),
-            )
-
-        return adam_step
+        return self._wrapper("adam", dtype, _adam_step)
 
     def sgd_kernel(self, dtype):
-        kernels = self._for(dtype)
-        if kernels is None:
-            return None
-        scalar = np.dtype(dtype).type
-
-        def sgd_step(params, grad, velocity, segments, l2, rate, momentum, nesterov):
-            kernels.sgd_step(
-                params,
-                grad,
-                velocity,
-                segments,
-                scalar(l2),
-                scalar(rate),
-                scalar(momentum),
-                bool(nesterov),
-            )
-
-        return sgd_step
+        return self._wrapper("sgd", dtype, _sgd_step)
 
     def epoch_kernel(
         self, layout, params, X, target, sample_weight, host_weight, settings, optimizer
@@ -193,7 +154,7 @@ class NumbaOps(NumpyOps):
             or settings.out_activation not in kernels.HEAD_CODES
         ):
             return None
-        code, first, second, hyper, _ = optimizer.compiled_epoch_state()
+        code = kernels.ADAM if optimizer.compiled_epoch_state()[0] == "adam" else kernels.SGD
         layers = np.array(
             [
                 (coef.start, intercept.start, fan_in, fan_out)
@@ -216,12 +177,7 @@ class NumbaOps(NumpyOps):
             sample_weight = np.asarray(sample_weight, dtype=np.float64)
             host_weight = np.asarray(host_weight, dtype=np.float64)
         grad = np.empty_like(params)
-        segments = np.array(
-            [(s.start, s.stop, 1) for s in layout.coef_slices]
-            + [(s.start, s.stop, 0) for s in layout.intercept_slices],
-            dtype=np.int64,
-        )
-        code = kernels.ADAM if code == "adam" else kernels.SGD
+        segments = _segments(optimizer, params, layout.coef_slices)
 
         def run(order):
             _, first, second, hyper, t = optimizer.compiled_epoch_state()
@@ -249,6 +205,65 @@ class NumbaOps(NumpyOps):
             return total
 
         return run
+
+
+# The wrappers of the output heads' and optimizers' kernels: ``make(kernels, scalar)`` gives the
+# callable that ``_network`` or ``_optimizers`` calls, with the scalars in the arrays' dtype.
+
+
+def _head(name):
+    def make(kernels, scalar):
+        kernel = getattr(kernels, name)
+
+        def output_loss_and_delta(logits, target, row_weights, normalizer):
+            return kernel(logits, target, row_weights, scalar(normalizer))
+
+        return output_loss_and_delta
+
+    return make
+
+
+_OUTPUT_KERNELS = {
+    "softmax": _head("softmax_loss_delta"),
+    "logistic": _head("logistic_loss_delta"),
+    "identity": _head("identity_loss_delta"),
+}  # "exp" (Poisson) has none: NumPy's passes
+
+
+def _adam_step(kernels, scalar):
+    def adam_step(params, grad, first, second, segments, l2, b1, b2, epsilon, rate):
+        kernels.adam_step(
+            params,
+            grad,
+            first,
+            second,
+            segments,
+            scalar(l2),
+            scalar(b1),
+            scalar(1.0 - b1),
+            scalar(b2),
+            scalar(1.0 - b2),
+            scalar(epsilon),
+            np.float64(rate),
+        )
+
+    return adam_step
+
+
+def _sgd_step(kernels, scalar):
+    def sgd_step(params, grad, velocity, segments, l2, rate, momentum, nesterov):
+        kernels.sgd_step(
+            params,
+            grad,
+            velocity,
+            segments,
+            scalar(l2),
+            scalar(rate),
+            scalar(momentum),
+            bool(nesterov),
+        )
+
+    return sgd_step
 
 
 def _warm_up(kernels, dtype):

@@ -181,51 +181,61 @@ def softmax_loss_delta(logits, target, row_weights, normalizer):
 
     ``logits`` is Z_L^T, (k, n); ``target`` holds each row's class index; ``row_weights`` is
     None or (n,). Returns each row's -log P[i, y_i] = logsumexp(Z_i) - Z[i, y_i] (log-softmax).
-    The passes of ``_network._output_loss_and_delta`` (h1) in their order and dtype, in two
-    loops over the outputs instead of a dozen NumPy calls.
+    The passes of ``_network._output_loss_and_delta`` (h1) in their order and dtype, in a few
+    loops instead of a dozen NumPy calls.
     """
+    n = logits.shape[1]
+    maxima = _column_maxima(logits)
+    row_losses = np.empty(n, logits.dtype)
+    for i in range(n):
+        row_losses[i] = logits[target[i], i] - maxima[i]  # Z[i, y_i] - max Z_i
+    sums = _exp_shifted(logits, maxima)
+    for i in range(n):
+        row_losses[i] = math.log(sums[i]) - row_losses[i]  # -log P[i, y_i]
+    _probabilities_minus_targets(logits, sums, target)
+    _scale_deltas(logits, row_weights, normalizer)
+    return row_losses
+
+
+@njit(inline="always", **_OPTIONS)
+def _column_maxima(logits):
+    """max Z_i of each column of Z^T (k, n); a NaN wins, as in NumPy's max."""
     k, n = logits.shape
     maxima = logits[0].copy()
     for j in range(1, k):
         for i in range(n):
             z = logits[j, i]
-            if z > maxima[i] or z != z:  # NaN wins, as in NumPy's max
+            if z > maxima[i] or z != z:
                 maxima[i] = z
-    row_losses = np.empty(n, logits.dtype)
-    sums = np.zeros(n, logits.dtype)  # summed in the logits' dtype, as NumPy's sum
-    for i in range(n):
-        row_losses[i] = logits[target[i], i] - maxima[i]  # Z[i, y_i] - max Z_i
-    for j in range(k):
-        for i in range(n):
-            shifted = logits[j, i] - maxima[i]  # Z - max Z <= 0: exp never overflows
-            logits[j, i] = _exp_below_one(shifted)
-            sums[i] += logits[j, i]
-    for i in range(n):
-        row_losses[i] = math.log(sums[i]) - row_losses[i]  # -log P[i, y_i]
-    _probabilities_minus_targets(logits, sums, target, row_weights, normalizer)
-    return row_losses
+    return maxima
 
 
 @njit(inline="always", **_OPTIONS)
-def _probabilities_minus_targets(exps, sums, target, row_weights, normalizer):
-    """eq 2 then eq 7: P = exp / sum, P - Y, times w_i / s (or / s), in one pass."""
+def _exp_shifted(logits, maxima):
+    """exp(Z - max Z) in place (<= 1: never overflows); returns each column's sum.
+
+    Summed in the logits' dtype, one output after the other, as NumPy's sum over axis 0.
+    """
+    k, n = logits.shape
+    sums = np.zeros(n, logits.dtype)
+    for j in range(k):
+        for i in range(n):
+            logits[j, i] = _exp_below_one(logits[j, i] - maxima[i])
+            sums[i] += logits[j, i]
+    return sums
+
+
+@njit(inline="always", **_OPTIONS)
+def _probabilities_minus_targets(exps, sums, target):
+    """eq 2 then eq 7: P = exp / sum, then P - Y (1 off each row's true class), in place."""
     k, n = exps.shape
     one = exps.dtype.type(1.0)
-    if row_weights is None:
-        for j in range(k):
-            for i in range(n):
-                p = exps[j, i] / sums[i]
-                if target[i] == j:
-                    p = p - one
-                exps[j, i] = p / normalizer
-    else:
-        scales = row_weights / normalizer
-        for j in range(k):
-            for i in range(n):
-                p = exps[j, i] / sums[i]
-                if target[i] == j:
-                    p = p - one
-                exps[j, i] = p * scales[i]
+    for j in range(k):
+        for i in range(n):
+            p = exps[j, i] / sums[i]
+            if target[i] == j:
+                p = p - one
+            exps[j, i] = p
 
 
 @njit(inline="always", **_OPTIONS)
@@ -303,17 +313,7 @@ def _scale_deltas(deltas, row_weights, normalizer):
 def softmax(logits):
     """eq 2 on Z^T (k, n), in place: exp(Z - max Z) / sum, as ``_network._softmax_inplace``."""
     k, n = logits.shape
-    maxima = logits[0].copy()
-    for j in range(1, k):
-        for i in range(n):
-            z = logits[j, i]
-            if z > maxima[i] or z != z:
-                maxima[i] = z
-    sums = np.zeros(n, logits.dtype)
-    for j in range(k):
-        for i in range(n):
-            logits[j, i] = _exp_below_one(logits[j, i] - maxima[i])
-            sums[i] += logits[j, i]
+    sums = _exp_shifted(logits, _column_maxima(logits))
     for j in range(k):
         for i in range(n):
             logits[j, i] = logits[j, i] / sums[i]

@@ -197,9 +197,7 @@ class Adam:
         """One update of ``params`` in place; first grad += l2 * params over ``penalized``."""
         self.t += 1
         beta_1, beta_2, epsilon = self.beta_1, self.beta_2, self.epsilon
-        self.learning_rate = learning_rate = (
-            self.learning_rate_init * np.sqrt(1.0 - beta_2**self.t) / (1.0 - beta_1**self.t)
-        )
+        self.learning_rate = learning_rate = self._step_rate()
         ops, first_moment, second_moment = self.ops, self.first_moment, self.second_moment
         if not ops.is_numpy:
             learning_rate = float(learning_rate)  # the standard takes Python scalars, not NumPy's
@@ -245,11 +243,15 @@ class Adam:
         """After a compiled epoch of steps: the step count, and the rate of the last step."""
         if t != self.t:
             self.t = t
-            self.learning_rate = (
-                self.learning_rate_init
-                * np.sqrt(1.0 - self.beta_2**self.t)
-                / (1.0 - self.beta_1**self.t)
-            )
+            self.learning_rate = self._step_rate()
+
+    def _step_rate(self):
+        """Step t's rate: lr * sqrt(1 - b2^t) / (1 - b1^t) (the bias corrections)."""
+        return (
+            self.learning_rate_init
+            * np.sqrt(1.0 - self.beta_2**self.t)
+            / (1.0 - self.beta_1**self.t)
+        )
 
     def epoch_ends(self, samples_seen):
         """Adam has no schedule."""
