@@ -5,9 +5,10 @@ needs a kernel (never by ``import sktanhnet``). Each function compiles on its fi
 each dtype (float64, float32) and is cached on disk (numba's ``cache=True``: beside this file,
 or in the user's cache folder where the package's folder is read-only; ``NUMBA_CACHE_DIR``
 overrides both). Every kernel releases the GIL (``nogil``), so that prediction's chunks run on
-several threads (``_threads``), and none of them reassociates (no fast-math): each computes the
-formula of the NumPy pass it replaces, in the same order, so that both kernel sets train the
-same model (the tests compare them over whole runs).
+several threads (``_threads``), and none of them but ``_row_sums`` (eq 9's bias gradients, a
+plain sum) reassociates (no fast-math): each computes the formula of the NumPy pass it replaces,
+in the same order, so that both kernel sets train the same model to rounding (the tests compare
+them over whole runs).
 
 What a compiled loop buys over NumPy here is one pass over memory where NumPy makes several,
 and no Python call per pass: a batch of a small network is a few dozen microseconds of
@@ -440,6 +441,21 @@ HEAD_CODES = {"softmax": 0, "logistic": 1, "identity": 2}  # (h1), (h2), (h3); (
 ADAM, SGD = 0, 1
 
 
+@njit(fastmath={"reassoc", "contract"}, **_OPTIONS)
+def _row_sums(values, out):
+    """out[j] = sum of values[j, :] (eq 9's column sums of delta_l, feature-major), in float64.
+
+    The one pass allowed to reassociate: a sum in one order is a chain of dependent additions,
+    four cycles each; in eight lanes it is vectorised (the sum is the same to rounding).
+    """
+    for j in range(values.shape[0]):
+        row = values[j]
+        total = 0.0
+        for i in range(row.shape[0]):
+            total += row[i]
+        out[j] = total
+
+
 @njit(**_OPTIONS)
 def train_epoch(
     X,
@@ -571,11 +587,7 @@ def train_epoch(
             else:
                 below = activations[layer - 1, : fan_in * rows].reshape((fan_in, rows))
                 np.dot(below, delta.T, coef_grad)  # eq 8, 12
-            for j in range(fan_out):  # eq 9: column sums of delta_l
-                column = 0.0
-                for i in range(rows):
-                    column += delta[j, i]
-                grad[intercept_start + j] = column
+            _row_sums(delta, grad[intercept_start : intercept_start + fan_out])  # eq 9
             if layer > 0:
                 below = activations[layer - 1, : fan_in * rows].reshape((fan_in, rows))
                 below_delta = deltas[layer - 1, : fan_in * rows].reshape((fan_in, rows))
