@@ -132,7 +132,7 @@ class ValidationDataMixin:
             output = to_numpy(self._output(X_val, layout.views(params, ops), layout, ops))
             loss = self._validation_loss(output, target_val, sample_weight_val)
             if self.scoring == "loss":
-                return -loss, loss
+                return _finite(-loss, "the negative validation loss", source), loss
             if scorer is None:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")  # R^2 of one row: NaN, refused below
@@ -144,7 +144,7 @@ class ValidationDataMixin:
                         "R^2 needs at least 2 rows (and finite predictions). Give more "
                         "validation rows, or choose another scoring."
                     )
-                return score, loss
+                return _finite(score, self._default_score_name, source), loss
             with warnings.catch_warnings():
                 warnings.filterwarnings("ignore", message=".*feature names.*")
                 # a callable scorer(estimator, X, y) need not take sample_weight
@@ -155,13 +155,13 @@ class ValidationDataMixin:
                 )
                 model = self if ops.is_numpy else model_to_numpy(self)
                 score = _as_real(scorer(model, scorer_X, y_val, **weights))
-            if not is_real(score) or np.isnan(score):
+            if not is_real(score) or not np.isfinite(score):
                 raise ValueError(
                     f"scoring={self.scoring!r} returned {score!r} on the validation data "
-                    f"({source}); each epoch's validation score must be a real number, "
-                    "not NaN. A score such as roc_auc is undefined when the validation "
-                    "targets hold a single class: give them every class, or choose "
-                    "another scoring."
+                    f"({source}); each epoch's validation score must be a finite real "
+                    "number, not NaN or inf (no epoch would compare better than another). A "
+                    "score such as roc_auc is undefined when the validation targets hold a "
+                    "single class: give them every class, or choose another scoring."
                 )
             return float(score), loss
 
@@ -178,6 +178,22 @@ class ValidationDataMixin:
     def _default_score(self, output, target, sample_weight):
         """The validation score when ``scoring`` is None (higher is better)."""
         raise NotImplementedError
+
+
+def _finite(score, name, source):
+    """``score``, where it is finite; otherwise the ValueError that says what went wrong.
+
+    An infinite (or NaN) score at every epoch would compare equal to itself: nothing would
+    improve, and early stopping would restore the first weights in silence.
+    """
+    if np.isfinite(score):
+        return score
+    raise ValueError(
+        f"The validation score ({name}) is {float(score)} on the validation data ({source}): "
+        "the loss of the network's outputs there is not finite. Validation rows far outside "
+        "the training data's scale do this (scale X_val as X, for instance with a "
+        "StandardScaler in a Pipeline); or choose another scoring."
+    )
 
 
 def _accepts_sample_weight(function):

@@ -17,10 +17,10 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 import sklearn
-from sklearn.datasets import make_classification
+from sklearn.datasets import load_diabetes, make_classification
 from sklearn.exceptions import ConvergenceWarning
 
-from sktanhnet import TanhMLPClassifier
+from sktanhnet import TanhMLPClassifier, TanhMLPRegressor
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -415,16 +415,32 @@ def _plain_scorer(estimator, X_, y_):
     return estimator.score(X_, y_)
 
 
+def _minus_inf_scorer(estimator, X_, y_):
+    return -np.inf
+
+
 @pytest.mark.parametrize(
     "scoring, message",
     [
         (_nan_scorer, "returned nan on the validation data"),
+        (_minus_inf_scorer, "returned -inf on the validation data"),
         (_text_scorer, "returned 'good' on the validation data"),
     ],
 )
 def test_scorer_returning_no_number_is_rejected(scoring, message):
     with pytest.raises(ValueError, match=message + r" \(the early-stopping split\)"):
         make(scoring=scoring, early_stopping=True).fit(X, Y)
+
+
+@pytest.mark.parametrize("scoring, name", [(None, "R^2"), ("loss", "the negative validation loss")])
+def test_an_infinite_validation_score_is_refused_not_stopped_on(scoring, name):
+    # every epoch's score -inf: nothing would ever improve, and early stopping would hand back
+    # the first weights in silence
+    X_, y_ = load_diabetes(return_X_y=True)
+    estimator = TanhMLPRegressor((), early_stopping=True, scoring=scoring, random_state=0)
+    message = f"The validation score ({name}) is -inf on the validation data (X_val, y_val)"
+    with pytest.raises(ValueError, match=re.escape(message) + ".*scale X_val as X"):
+        estimator.fit(X_, y_, X_val=X_ * 1e160, y_val=y_)
 
 
 @pytest.mark.parametrize("solver", ["adam", "lbfgs"])
