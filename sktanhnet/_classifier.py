@@ -29,8 +29,13 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
     defaults and fitted attributes, and for the same seed the same model (one logistic output
     for binary targets, as ``MLPClassifier``; one per label for multilabel ones), with the
     network, its loss and its backpropagation written by hand in NumPy on one flat parameter
-    vector. It adds ``class_weight``, a chosen early-stopping
-    ``scoring``, a given validation set (``X_val``, ``y_val``) and ``validation_loss_curve_``.
+    vector. It adds ``class_weight``, a chosen early-stopping ``scoring``, a given validation
+    set (``X_val``, ``y_val``) and ``validation_loss_curve_``.
+
+    "The same model" is to rounding: in float64, equal to 1e-10 over whole adam and sgd runs and
+    short L-BFGS runs; a long L-BFGS run amplifies rounding, as ``MLPClassifier``'s own does from
+    one machine to another, and gives a model of the same quality rather than the same weights
+    (the user guide's "Differences").
 
     Parameters
     ----------

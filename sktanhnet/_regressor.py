@@ -34,6 +34,11 @@ class TanhMLPRegressor(RegressorMixin, BaseTanhMLP):
     ``hidden_layer_sizes`` and ``activation`` are its only positional parameters, where
     ``MLPRegressor`` takes ``loss`` first: pass ``loss`` by keyword.
 
+    "The same model" is to rounding: in float64, equal to 1e-10 over whole adam and sgd runs and
+    short L-BFGS runs; a long L-BFGS run amplifies rounding, as ``MLPRegressor``'s own does from
+    one machine to another, and gives a model of the same quality rather than the same weights
+    (the user guide's "Differences").
+
     Parameters
     ----------
     hidden_layer_sizes : int or sequence of int, default=(100,)

@@ -159,6 +159,63 @@ def test_same_seed_trains_mlpclassifiers_binary_model(solver, labels, weighted):
         np.testing.assert_allclose(ours.validation_scores_, theirs.validation_scores_)
 
 
+# What "the same seed, the same model" promises (README, Differences): adam and sgd over whole
+# runs, L-BFGS over short runs (the tests above: 20 iterations). A long L-BFGS run amplifies
+# rounding (its line search): ours then differs from MLPClassifier as much as MLPClassifier
+# differs from itself on another machine kind (benchmarks/parity.py), and is compared by quality.
+
+
+@pytest.mark.parametrize("load", [load_iris, load_breast_cancer])
+@pytest.mark.parametrize("solver", ["adam", "sgd"])
+def test_whole_adam_and_sgd_runs_train_mlpclassifiers_model(load, solver):
+    X, y = load(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    settings = dict(hidden_layer_sizes=(16, 8), solver=solver, random_state=1)  # max_iter=200
+    ours = _quiet(TanhMLPClassifier(**settings).fit, X, y)
+    theirs = _quiet(MLPClassifier(activation="tanh", **settings).fit, X, y)
+    assert ours.n_iter_ == theirs.n_iter_ == 200
+    np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-10)
+    np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), rtol=0, atol=1e-10)
+
+
+def test_long_lbfgs_runs_train_models_of_mlpclassifiers_quality():
+    accuracies = []
+    for load in (load_iris, load_digits, load_breast_cancer):
+        X, y = load(return_X_y=True)
+        X_train, X_test, y_train, y_test = train_test_split(
+            X, y, test_size=0.25, stratify=y, random_state=0
+        )
+        scaler = StandardScaler().fit(X_train)
+        X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
+        for seed in range(3):
+            settings = dict(hidden_layer_sizes=(16, 8), solver="lbfgs", random_state=seed)
+            pair = [
+                _quiet(model.fit, X_train, y_train).score(X_test, y_test)
+                for model in (
+                    TanhMLPClassifier(**settings),
+                    MLPClassifier(activation="tanh", **settings),
+                )
+            ]
+            assert abs(pair[0] - pair[1]) <= 0.05, (load.__name__, seed, pair)
+            accuracies.append(pair)
+    ours, theirs = np.mean(accuracies, axis=0)
+    assert ours >= theirs - 0.01
+
+
+def test_warm_start_with_early_stopping_ends_every_fit_on_its_best_epoch():
+    # MLPClassifier ends a second such fit on its last epoch (Differences); here each fit's
+    # model scores its best_validation_score_
+    X, y = load_digits(return_X_y=True)
+    X_train, X_val, y_train, y_val = train_test_split(X / 16, y, random_state=0, stratify=y)
+    model = TanhMLPClassifier(
+        warm_start=True, early_stopping=True, n_iter_no_change=3, max_iter=30, random_state=0
+    )
+    for _ in range(3):
+        _quiet(model.fit, X_train, y_train, X_val=X_val, y_val=y_val)
+        assert model.score(X_val, y_val) == model.best_validation_score_
+        assert max(model.validation_scores_) == model.best_validation_score_
+
+
 @pytest.mark.parametrize("activation", ["relu", "logistic", "identity", "Tanh"])
 def test_another_activation_is_refused_and_says_why(iris, activation):
     X, y = iris

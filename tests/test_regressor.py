@@ -107,6 +107,19 @@ def test_same_seed_trains_like_mlpregressor(diabetes, counts, solver, loss, n_ta
         assert ours.best_loss_ is theirs.best_loss_ is None
 
 
+@pytest.mark.parametrize("solver", ["adam", "sgd"])
+def test_whole_adam_and_sgd_runs_train_mlpregressors_model(diabetes, solver):
+    """Over a whole run (200 epochs) on standardised features and target (see the classifier's)."""
+    X, y = diabetes
+    X, y = StandardScaler().fit_transform(X), (y - y.mean()) / y.std()
+    settings = dict(hidden_layer_sizes=(16, 8), solver=solver, random_state=1)
+    ours = _quiet(TanhMLPRegressor(**settings).fit, X, y)
+    theirs = _quiet(MLPRegressor(activation="tanh", **settings).fit, X, y)
+    assert ours.n_iter_ == theirs.n_iter_
+    np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-10)
+    np.testing.assert_allclose(ours.predict(X), theirs.predict(X), rtol=0, atol=1e-10)
+
+
 def test_partial_fit_steps_like_mlpregressor(diabetes):
     X, y = diabetes
     ours = TanhMLPRegressor(**dict(PARITY, solver="sgd"))
