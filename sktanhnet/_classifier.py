@@ -161,9 +161,12 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
         """Whether the model is multilabel: independent logistic outputs, one per label."""
         return self.out_activation_ == LOGISTIC and self.n_outputs_ > 1
 
-    def _encode(self, y, name="y"):
+    def _encode(self, y, name="y", labels_known=False):
         """Targets as the network needs them: class indices (softmax), the 0/1 column of the
-        second class (binary: one logistic output) or the 0/1 matrix (multilabel)."""
+        second class (binary: one logistic output) or the 0/1 matrix (multilabel).
+
+        ``labels_known``: ``classes_`` was just taken from ``y`` itself, so every label of ``y``
+        is one of them (no second pass over ``y`` to check)."""
         if self._multilabel():
             if y.ndim != 2 or y.shape[1] != len(self.classes_):
                 raise ValueError(
@@ -176,8 +179,8 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
                 f"{name} is a multilabel indicator matrix but the model was fitted on "
                 "single-label targets."
             )
-        labels = unique_labels(y)
-        unseen = np.setdiff1d(labels, self.classes_)
+        labels = None if labels_known else unique_labels(y)
+        unseen = [] if labels_known else np.setdiff1d(labels, self.classes_)
         if len(unseen):
             raise ValueError(  # scikit-learn's words, then ours
                 f"`{name}` has classes not in `self.classes_`. `self.classes_` has "
@@ -264,7 +267,7 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
                     f"previous call to fit. Previously got {self.classes_}, `y` has {labels}. "
                     "Set warm_start=False to train a new model on these classes."
                 )
-        return self._encode(y), self.n_outputs_
+        return self._encode(y, labels_known=first_pass and classes is None), self.n_outputs_
 
     def _row_weights(self, target, sample_weight, incremental):
         class_weights = self._class_row_weights(target, incremental)

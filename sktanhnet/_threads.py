@@ -31,6 +31,22 @@ MIN_CHUNKS = 2
 _lock = threading.Lock()
 _active = 0  # calls running chunks on threads now
 _limiter = None  # threadpoolctl's record of the BLAS settings to restore
+_controller = None  # threadpoolctl's controller of the BLAS libraries (``_blas``)
+
+
+def _blas():
+    """threadpoolctl's controller of the BLAS libraries, made once (under ``_lock``).
+
+    Making one reads the process's loaded libraries (a few milliseconds): once is enough, since
+    NumPy's and SciPy's BLAS are loaded by the time anything here runs (``import sktanhnet``
+    imports scikit-learn, which imports both). Thread counts are read live from the libraries.
+    """
+    global _controller
+    if _controller is None:
+        from threadpoolctl import ThreadpoolController  # a dependency of scikit-learn
+
+        _controller = ThreadpoolController().select(user_api="blas")
+    return _controller
 
 
 def _cpu_count():
@@ -44,15 +60,11 @@ def _claim_workers(n_chunks):
     global _active, _limiter
     if n_chunks < MIN_CHUNKS:
         return 1
-    try:
-        from threadpoolctl import ThreadpoolController  # a dependency of scikit-learn
-    except ImportError:  # pragma: no cover
-        return 1
     with _lock:
         if _active:
             # Another call holds the cores (and BLAS at one thread): share them, do not add.
             return 1
-        blas = ThreadpoolController().select(user_api="blas")
+        blas = _blas()
         blas_threads = max((lib.num_threads for lib in blas.lib_controllers), default=1)
         workers = min(n_chunks, blas_threads, _cpu_count())
         if workers > 1:
@@ -90,15 +102,11 @@ def single_thread_blas(enabled=True):
 
 def _hold_single_thread():
     global _active, _limiter
-    try:
-        from threadpoolctl import ThreadpoolController  # a dependency of scikit-learn
-    except ImportError:  # pragma: no cover
-        return False
     with _lock:
         if _active:
             _active += 1  # already at one thread: share the hold
             return True
-        blas = ThreadpoolController().select(user_api="blas")
+        blas = _blas()
         if max((lib.num_threads for lib in blas.lib_controllers), default=1) <= 1:
             return False
         _limiter = blas.limit(limits=1)
