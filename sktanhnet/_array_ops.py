@@ -48,9 +48,9 @@ class NoFusedKernels:
         return None
 
     def epoch_kernel(
-        self, layout, params, X, target, sample_weight, host_weight, settings, optimizer
+        self, layout, params, X, target, sample_weight, host_weight, settings, optimizer, threads=1
     ):
-        """A whole epoch of mini-batches in one call, or None."""
+        """A whole epoch of mini-batches in one call (on ``threads`` threads), or None."""
         return None
 
 
@@ -104,8 +104,12 @@ class NumpyOps(NoFusedKernels):
         return np.concatenate(arrays, axis=axis)
 
     def input_array(self, array, name):
-        """An input as the estimator computes on it (scikit-learn's checks refuse complex X)."""
-        return array
+        """An input as the estimator computes on it (scikit-learn's checks refuse complex X).
+
+        An array of another namespace given without dispatch comes to the host as NumPy, as
+        scikit-learn would take it, through ``to_numpy``: a bfloat16 tensor too.
+        """
+        return array if is_numpy_array(array) else to_numpy(array, name)
 
     def errstate(self):
         """exp(-2z) in ``tanh`` overflows to inf for z < -354, and gives -1 as it should."""
@@ -276,11 +280,7 @@ class ArrayApiOps(NoFusedKernels):
         buffers and returns outputs without a graph (the weights are trained by hand, not by
         autograd).
         """
-        if self.xp.isdtype(array.dtype, "complex floating"):
-            raise ValueError(
-                f"Complex data not supported: {name} has dtype {array.dtype}. Pass real numbers "
-                f"(for instance the real part, {name}.real, if that is what you mean)."
-            )
+        check_real(array, name)
         detach = getattr(array, "detach", None)
         return detach() if callable(detach) else array
 
@@ -385,16 +385,60 @@ def is_numpy_array(array):
     return module not in ("torch", "cupy", "array_api_strict", "jax", "dpnp", "dpctl")
 
 
-def to_numpy(array):
-    """A NumPy copy of an array of any namespace, from any device (NumPy arrays as they are)."""
+def to_numpy(array, name="the array"):
+    """A NumPy copy of an array of any namespace, from any device (NumPy arrays as they are).
+
+    A PyTorch dtype that NumPy lacks (bfloat16, the float8 types, complex32) comes back in the
+    NumPy dtype that holds its values exactly (float32, complex64), so that y or a sample
+    weight in bfloat16 is taken as NumPy takes float16; a dtype with no NumPy counterpart at all
+    (torch.int4, torch.bits8...) is refused with a TypeError naming ``name``.
+    """
     if array is None or isinstance(array, np.ndarray) or is_numpy_array(array):
         return array
     module = type(array).__module__.split(".")[0]
     if module == "cupy":
         return array.get()
     if module == "torch":
-        return array.detach().cpu().numpy()
+        return _torch_to_numpy(array.detach().cpu().resolve_conj().resolve_neg(), name)
     return np.array(np.from_dlpack(array))  # array-api-strict and others on the host
+
+
+def _torch_to_numpy(tensor, name):
+    try:
+        return tensor.numpy()
+    except TypeError:  # "Got unsupported ScalarType BFloat16": a dtype NumPy lacks
+        import torch
+
+        if tensor.is_complex() or tensor.is_floating_point():
+            wider = torch.complex64 if tensor.is_complex() else torch.float32
+            try:
+                return tensor.to(wider).numpy()  # exact: every value has a wider twin
+            except (TypeError, RuntimeError):  # float4_e2m1fn_x2: no conversion at all
+                pass
+        raise TypeError(
+            f"{name} has dtype {tensor.dtype}, which NumPy has no dtype for: pass it in a "
+            "standard dtype (a float, integer or bool dtype)."
+        ) from None
+
+
+def check_real(array, name):
+    """``array``, unless its dtype is complex: then a ValueError naming it and its dtype.
+
+    Any namespace (NumPy's complex128, torch.complex64, ...): checked before a conversion to
+    a float dtype can drop the imaginary parts.
+    """
+    dtype = getattr(array, "dtype", None)
+    if "complex" in str(dtype):
+        raise ValueError(
+            f"Complex data not supported: {name} has dtype {dtype}. Pass real numbers (for "
+            f"instance the real part, {name}.real, if that is what you mean)."
+        )
+    return array
+
+
+def host_input(array, name):
+    """An input kept on the host (y, sample weights, classes) as NumPy, complex refused."""
+    return to_numpy(check_real(array, name), name)
 
 
 def namespace_and_device(array):

@@ -13,6 +13,7 @@ Hooks a subclass defines (each documented where it is declared): ``_check_target
 ``_default_score``, and, when it needs them, ``_row_weights`` and ``_adjust_initial_params``.
 """
 
+import copyreg
 import warnings
 from contextlib import contextmanager
 
@@ -25,6 +26,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_dat
 
 from . import _network
 from ._array_ops import (
+    host_input,
     namespace_and_device,
     ops_for,
     ops_of,
@@ -120,6 +122,28 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, BaseEstimator):
         state["_packed_weights"] = (sizes, flat)
         return state
 
+    # pickle (and copy.deepcopy, joblib) call __reduce_ex__; skops.io calls __reduce__, then
+    # __getstate__, and stores NumPy arrays only: a model fitted on tensors would fail deep
+    # inside skops ("Cannot directly construct TensorBase"). __reduce__ says what to do instead.
+
+    def __reduce_ex__(self, protocol):
+        # object.__reduce_ex__'s result for protocol >= 2 (loads under 0 and 1 too), without
+        # the call to an overridden __reduce__ that object.__reduce_ex__ would make
+        return copyreg.__newobj__, (type(self),), self.__getstate__()
+
+    def __reduce__(self):
+        weights = getattr(self, "coefs_", None)
+        if isinstance(weights, list) and weights:
+            namespace, device = namespace_and_device(weights[0])
+            if namespace != "numpy":
+                raise TypeError(
+                    f"This {type(self).__name__} was fitted on {namespace} arrays (on device "
+                    f"{device}), which skops.io cannot save: save a NumPy copy instead, "
+                    "skops.io.dump(sktanhnet.to_numpy(model), path), which loads and predicts "
+                    "on any machine. (pickle saves the model as it is, on its device.)"
+                )
+        return super().__reduce__()
+
     def __copy__(self):  # shallow, as for any object: the same weight arrays, not packed
         copied = type(self).__new__(type(self))
         copied.__dict__.update(self.__dict__)
@@ -145,7 +169,7 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, BaseEstimator):
 
     def _validate_X_y(self, X, y, reset, ops):
         """Validated X (CSR if sparse) and y (1-D, or 2-D with several columns), checked."""
-        y = to_numpy(y)
+        y = host_input(y, "y")
         check_no_missing_targets(y, prefix=self._missing_target_prefix)
         X, y = validate_data(
             self,
@@ -220,7 +244,7 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, BaseEstimator):
         ops = ops_for(X)  # X's namespace and device, for everything below
         X, y = self._validate_X_y(X, y, reset=first_pass, ops=ops)
         n_samples = X.shape[0]
-        sample_weight = check_sample_weight(to_numpy(sample_weight), n_samples)
+        sample_weight = check_sample_weight(sample_weight, n_samples)
         to_host = None if ops.is_numpy else (lambda array: np.array(to_numpy(array)))
         callbacks = EpochCallbacks(
             self, X, y, sample_weight, 1 if incremental else self.max_iter, to_host=to_host

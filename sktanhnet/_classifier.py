@@ -13,7 +13,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, type_of_target, unique_labels
 
 from . import _network
-from ._array_ops import to_numpy
+from ._array_ops import host_input, to_numpy
 from ._base import BaseTanhMLP, _restore_on_error
 from ._class_balance import output_bias_shift
 from ._docs import fill_docstring
@@ -317,7 +317,7 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
             The updated estimator.
         """
         with _restore_on_error(self):
-            classes = None if classes is None else to_numpy(classes)
+            classes = None if classes is None else host_input(classes, "classes")
             return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     # ------------------------------------------------------------------ validation data
@@ -488,8 +488,8 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
             Accuracy of ``self.predict(X)`` with respect to ``y``.
         """
         y_pred = to_numpy(self.predict(X))  # scored on the host, whatever the namespace
-        sample_weight = check_sample_weight(to_numpy(sample_weight), y_pred.shape[0])
-        return float(accuracy_score(to_numpy(y), y_pred, sample_weight=sample_weight))
+        sample_weight = check_sample_weight(sample_weight, y_pred.shape[0])
+        return float(accuracy_score(host_input(y, "y"), y_pred, sample_weight=sample_weight))
 
 
 def _log_loss(log_proba, target, sample_weight, out_activation):

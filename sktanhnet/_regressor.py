@@ -11,7 +11,7 @@ from sklearn.metrics import r2_score
 from sklearn.utils.metaestimators import available_if
 
 from . import _network
-from ._array_ops import to_numpy
+from ._array_ops import host_input, to_numpy
 from ._base import BaseTanhMLP, _restore_on_error
 from ._docs import fill_docstring
 from ._network import EXP, IDENTITY
@@ -281,8 +281,8 @@ class TanhMLPRegressor(RegressorMixin, BaseTanhMLP):
             R^2 of ``self.predict(X)`` with respect to ``y``.
         """
         y_pred = to_numpy(self.predict(X))  # scored on the host, whatever the namespace
-        sample_weight = check_sample_weight(to_numpy(sample_weight), y_pred.shape[0])
-        return float(r2_score(to_numpy(y), y_pred, sample_weight=sample_weight))
+        sample_weight = check_sample_weight(sample_weight, y_pred.shape[0])
+        return float(r2_score(host_input(y, "y"), y_pred, sample_weight=sample_weight))
 
 
 def _target_matrix(y, dtype):

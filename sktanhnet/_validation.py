@@ -9,6 +9,8 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.utils.validation import check_array
 
+from ._array_ops import host_input
+
 
 class InvalidParameterError(ValueError, TypeError):
     """A parameter of the estimator has a value it does not allow.
@@ -155,9 +157,13 @@ PARAMETER_CHECKS = {
 
 
 def check_sample_weight(sample_weight, n_samples, name="sample_weight"):
-    """Finite, non-negative float64 weights, one per row, not all zero (or None)."""
+    """Finite, non-negative float64 NumPy weights, one per row, not all zero (or None).
+
+    ``sample_weight`` may be an array of any namespace (it is brought to the host).
+    """
     if sample_weight is None:
         return None
+    sample_weight = host_input(sample_weight, name)
     if is_real(sample_weight):
         sample_weight = np.full(n_samples, float(sample_weight))
     try:

@@ -16,7 +16,7 @@ from sklearn import config_context
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import train_test_split
 
-from ._array_ops import is_numpy_array, model_to_numpy, to_numpy
+from ._array_ops import check_real, host_input, is_numpy_array, model_to_numpy, to_numpy
 from ._validation import check_sample_weight, check_total_weight, is_real
 
 
@@ -44,13 +44,17 @@ class ValidationDataMixin:
                     "of X's namespace and device (for instance from X_val.toarray())."
                 )
             if not ops.is_numpy or not is_numpy_array(X_val):
+                # lists and DataFrames through NumPy, so that a complex dtype shows before
+                # the cast to X's dtype, which would drop the imaginary parts in silence
+                X_val = check_real(np.asarray(X_val) if is_numpy_array(X_val) else X_val, "X_val")
                 X_val = ops.adopt(X_val, None if ops.is_numpy else X.dtype)  # mps: no float64
+            y_val = host_input(y_val, "y_val")
             try:
                 X_val, y_val = self._validate_X_y(X_val, y_val, reset=False, ops=ops)
             except ValueError as error:  # its messages say "X" and "y"
                 raise ValueError(f"Invalid validation data X_val, y_val: {error}") from error
             sample_weight_val = check_sample_weight(
-                to_numpy(sample_weight_val), X_val.shape[0], "sample_weight_val"
+                sample_weight_val, X_val.shape[0], "sample_weight_val"
             )
             target_val, sample_weight_val = self._encode_validation(
                 y_val, sample_weight_val, ops.host_dtype(X.dtype)

@@ -131,3 +131,79 @@ def test_skops_round_trip_of_a_regressor_trusts_only_the_regressor(tmp_path, par
     np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
     if params.get("solver", "adam") != "lbfgs":  # keeps training
         loaded[-1].set_params(early_stopping=False).partial_fit(loaded[0].transform(X), y)
+
+
+# ---------------------------------------------------------------- models fitted on tensors
+
+
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_pickle_round_trips_in_every_protocol(protocol):
+    model = _fitted("adam", "str")
+    _assert_same_predictions(pickle.loads(pickle.dumps(model, protocol=protocol)), model)
+
+
+def _fitted_on_tensors(name):
+    """A model fitted on PyTorch tensors under array API dispatch (skips without them)."""
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("array_api_compat")
+    import sklearn
+    from sklearn.preprocessing import FunctionTransformer
+
+    from sktanhnet import TanhMLPRegressor
+
+    models = {
+        "classifier": TanhMLPClassifier((6,), max_iter=5, random_state=0),
+        "regressor": TanhMLPRegressor((6,), max_iter=5, random_state=0),
+        "pipeline": make_pipeline(
+            FunctionTransformer(), TanhMLPClassifier((6,), max_iter=5, random_state=0)
+        ),
+    }
+    with warnings.catch_warnings(), sklearn.config_context(array_api_dispatch=True):
+        warnings.simplefilter("ignore")
+        model = models[name].fit(torch.asarray(X), torch.asarray(Y))
+    return model, torch
+
+
+def _tensor_predictions(model, torch):
+    import sklearn
+
+    with sklearn.config_context(array_api_dispatch=True):
+        return model.predict(torch.asarray(X)).numpy()
+
+
+@pytest.mark.parametrize("name", ["classifier", "regressor", "pipeline"])
+def test_skops_refuses_a_model_fitted_on_tensors_when_saving_and_names_to_numpy(name):
+    sio = pytest.importorskip("skops.io", reason="skops persistence needs the skops extra")
+    model, torch = _fitted_on_tensors(name)
+    estimator = type(model[-1] if name == "pipeline" else model).__name__
+    message = (
+        rf"This {estimator} was fitted on torch arrays \(on device cpu\), which skops.io cannot "
+        r"save: save a NumPy copy instead, skops.io.dump\(sktanhnet.to_numpy\(model\), path\)"
+    )
+    with pytest.raises(TypeError, match=message):
+        sio.dumps(model)
+    # the NumPy copy saves and loads, and predicts as the model does
+    from sktanhnet import to_numpy
+
+    dumped = sio.dumps(to_numpy(model))
+    loaded = sio.loads(dumped, trusted=sio.get_untrusted_types(data=dumped))
+    np.testing.assert_allclose(loaded.predict(X), _tensor_predictions(model, torch), atol=1e-12)
+
+
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_pickle_keeps_a_model_fitted_on_tensors_as_it_is(protocol):
+    model, torch = _fitted_on_tensors("classifier")
+    for restored in (
+        pickle.loads(pickle.dumps(model, protocol=protocol)),
+        joblib.load(io.BytesIO(_joblib_bytes(model))),
+    ):
+        assert all(isinstance(coef, torch.Tensor) for coef in restored.coefs_)
+        np.testing.assert_array_equal(
+            _tensor_predictions(restored, torch), _tensor_predictions(model, torch)
+        )
+
+
+def _joblib_bytes(model):
+    buffer = io.BytesIO()
+    joblib.dump(model, buffer)
+    return buffer.getvalue()
