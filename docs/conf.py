@@ -53,7 +53,7 @@ with open(os.path.join(_generated, "cli_help.txt"), "w", encoding="utf-8") as _h
             capture_output=True,
             text=True,
             check=True,
-            env=dict(os.environ, COLUMNS="100"),
+            env=dict(os.environ, COLUMNS="88"),  # the code column's width
         ).stdout
     )
 
@@ -89,6 +89,8 @@ sphinx_gallery_conf = {
     "download_all_examples": False,
     "remove_config_comments": True,
     "within_subsection_order": "gallery_order.ExampleOrder",
+    # matplotlib's defaults before each example, then its text a size larger (gallery_style)
+    "reset_modules": ("matplotlib", "gallery_style.larger_text"),
     "min_reported_time": 0,
     # no page of execution times: sphinx-gallery's loads its table script from a CDN
     "write_computation_times": False,

@@ -158,5 +158,6 @@ ax_loss.set(
 ax_loss.legend()
 bars = ax_time.bar(list(times), list(times.values()), color=["C0", "C1"][: len(times)])
 ax_time.bar_label(bars, fmt="%.1f ms")
+ax_time.set_ylim(0, 1.15 * max(times.values()))  # room for the labels
 ax_time.set(ylabel="ms per epoch", title="Time per epoch (one fit, this machine)")
 plt.show()

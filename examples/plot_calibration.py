@@ -87,8 +87,8 @@ for i, (name, clf) in enumerate(classifiers.items()):
     )
     ax = fig.add_subplot(grid[2, i])
     ax.hist(clf.predict_proba(X_test)[:, 1], range=(0, 1), bins=10, color=f"C{i}")
-    ax.set_title(name.replace("Classifier ", "Classifier\n"), fontsize=9)
-    ax.set_xlabel("Mean predicted probability")
+    ax.set_title(name.replace("Classifier ", "Classifier\n"), fontsize=11)
+    ax.set_xlabel("Predicted probability")
     if i == 0:
         ax.set_ylabel("Count")
 ax_curves.set_title("Calibration curves on 9,000 test rows")

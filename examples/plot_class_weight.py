@@ -86,21 +86,21 @@ metrics = {
     "precision of class 1": precision_score,
 }
 scores = {name: {} for name in models}
-print(f"{'class_weight':14s}" + "".join(f"{metric:>22s}" for metric in metrics))
+print(f"{'class_weight':14s}" + "".join(f"  {metric}" for metric in metrics))
 for name, model in models.items():
     y_pred = model.predict(X_test)
+    cells = []
     for metric, score in metrics.items():
         scores[name][metric] = score(y_test, y_pred)
-    print(
-        f"{name:14s}" + "".join(f"{scores[name][metric]:22.3f}" for metric in metrics)
-    )
+        cells.append(f"  {scores[name][metric]:{len(metric)}.3f}")  # under its name
+    print(f"{name:14s}" + "".join(cells))
 
 # %%
 # Confusion matrices
 # ------------------
 # Rows are the true classes, columns the predicted ones, on the test set.
 
-fig, axes = plt.subplots(1, 3, figsize=(12, 4), layout="constrained")
+fig, axes = plt.subplots(1, 3, figsize=(10, 3.6), layout="constrained")
 for ax, (name, model) in zip(axes, models.items()):
     ConfusionMatrixDisplay.from_estimator(
         model, X_test, y_test, ax=ax, colorbar=False, cmap="Blues"
@@ -123,7 +123,7 @@ for i, name in enumerate(models):
         width,
         label=f"class_weight={name}",
     )
-    ax.bar_label(bars, fmt="%.2f", fontsize=8)
+    ax.bar_label(bars, fmt="%.2f", fontsize=10)
 ax.set_xticks(positions, list(metrics))
 ax.set_ylim(0, 1.25)
 ax.legend(loc="upper center", ncols=3)

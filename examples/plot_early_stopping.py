@@ -87,10 +87,10 @@ given = TanhMLPClassifier(scoring="loss", **params).fit(
     X_fit, y_fit, X_val=X_val, y_val=y_val
 )
 print(
-    f"X_val given ({len(X_val)} rows): epochs: {given.n_iter_}  "
-    f"best validation score: {given.best_validation_score_:.4f}  "
-    f"last validation loss: {given.validation_loss_curve_[-1]:.4f}  "
-    f"test accuracy: {given.score(X_test, y_test):.3f}"
+    f"X_val given ({len(X_val)} rows): epochs: {given.n_iter_}\n"
+    f"    best validation score: {given.best_validation_score_:.4f}, "
+    f"last validation loss: {given.validation_loss_curve_[-1]:.4f}\n"
+    f"    test accuracy: {given.score(X_test, y_test):.3f}"
 )
 
 # %%
@@ -121,10 +121,10 @@ val_loss = watched.validation_loss_curve_
 best_epoch = min(range(len(val_loss)), key=val_loss.__getitem__) + 1
 print(
     f"Watched for {watched.n_iter_} epochs: "
-    f"training loss {watched.loss_curve_[-1]:.4f}, "
-    f"validation loss {val_loss[given.n_iter_ - 1]:.4f} at epoch {given.n_iter_}, "
-    f"lowest {min(val_loss):.4f} at epoch {best_epoch}, last {val_loss[-1]:.4f}; "
-    f"test accuracy: {watched.score(X_test, y_test):.3f}"
+    f"training loss {watched.loss_curve_[-1]:.4f}\n"
+    f"    validation loss {val_loss[given.n_iter_ - 1]:.4f} at epoch {given.n_iter_}, "
+    f"lowest {min(val_loss):.4f} at epoch {best_epoch}, last {val_loss[-1]:.4f}\n"
+    f"    test accuracy: {watched.score(X_test, y_test):.3f}"
 )
 
 fig, axes = plt.subplots(1, 2, figsize=(11, 4.5), layout="constrained", sharey=True)

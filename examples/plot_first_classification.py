@@ -24,6 +24,7 @@ from time import perf_counter
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.colors import ListedColormap
 from sklearn.datasets import make_moons
 from sklearn.inspection import DecisionBoundaryDisplay
 from sklearn.model_selection import train_test_split
@@ -82,8 +83,9 @@ print(f"Same predictions: {(ours.predict(X) == sklearn_mlp.predict(X)).all()}")
 # %%
 # Decision boundaries
 # -------------------
-# The probability of the second class over the plane, for each model. The two panels are
-# the same picture.
+# The probability of the second class over the plane, for each model, and the test rows
+# as dots in the colour of their class: a dot whose colour differs from the plane around
+# it is a row that the model gets wrong. The two panels are the same picture.
 
 fig, axes = plt.subplots(1, 2, figsize=(10, 4.5), sharey=True, layout="constrained")
 for ax, (name, est) in zip(axes, estimators.items()):
@@ -92,11 +94,20 @@ for ax, (name, est) in zip(axes, estimators.items()):
         X,
         response_method="predict_proba",
         cmap="RdBu",
-        alpha=0.8,
+        alpha=0.5,
         ax=ax,
         grid_resolution=200,
     )
-    ax.scatter(X_test[:, 0], X_test[:, 1], c=y_test, cmap="RdBu", edgecolors="k", s=20)
+    # the test rows in their class's colour (red: 0, blue: 1), on the plane's paler one
+    ax.scatter(
+        X_test[:, 0],
+        X_test[:, 1],
+        c=y_test,
+        cmap=ListedColormap(["tab:red", "tab:blue"]),
+        edgecolors="white",
+        linewidths=0.8,
+        s=30,
+    )
     ax.set_title(f"{name}\ntest accuracy {est.score(X_test, y_test):.3f}")
 fig.suptitle("Same parameters, same seed: the same decision boundary")
 plt.show()

@@ -60,7 +60,9 @@ print(
     f"Search of {len(search.cv_results_['params'])} candidates: "
     f"{perf_counter() - start:.1f} s"
 )
-print(f"Best parameters: {search.best_params_}")
+print("Best parameters:")
+for name, value in search.best_params_.items():
+    print(f"    {name} = {value}")
 print(f"Best mean cross-validated accuracy: {search.best_score_:.3f}")
 print(
     f"Test accuracy of the refitted best pipeline: {search.score(X_test, y_test):.3f}"

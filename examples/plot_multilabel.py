@@ -90,11 +90,11 @@ width = 0.4
 labels = np.arange(Y.shape[1])
 for i, (name, f1) in enumerate(f1_per_label.items()):
     bars = ax.bar(labels + (i - 0.5) * width, f1, width, label=name)
-    ax.bar_label(bars, fmt="%.2f", fontsize=8)
+    ax.bar_label(bars, fmt="%.2f", fontsize=10)
 ax.set_xticks(labels, [f"label {label}" for label in labels])
 ax.set_ylabel("F1 score on the test set")
 ax.set_ylim(0, 1)
-ax.legend(loc="lower right")
+fig.legend(loc="outside lower center", ncols=2)  # below the bars
 ax.set_title("Per-label F1 score")
 plt.show()
 

@@ -52,7 +52,7 @@ print(f"Test accuracy of the pipeline: {model.score(X_test, y_test):.3f}")
 X_test32 = X_test.astype(np.float32)
 onx = skl2onnx.to_onnx(model, X_test32[:1], options={"zipmap": False})
 operators = Counter(node.op_type for node in onx.graph.node)
-print(f"Graph nodes: {dict(operators)}")
+print("Graph nodes:", ", ".join(f"{count} {op}" for op, count in operators.items()))
 print(
     f"Inputs: {[i.name for i in onx.graph.input]}, "
     f"outputs: {[o.name for o in onx.graph.output]}"

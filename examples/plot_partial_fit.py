@@ -17,6 +17,8 @@ with the same seed, follows the same path.
 # The handwritten digits, in chunks of 200 rows: the first call must name every class
 # that will ever appear (``classes``), since a chunk may lack some.
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.datasets import load_digits
@@ -74,7 +76,7 @@ try:
         X_train[:200], y_train[:200], classes=classes
     )
 except ValueError as error:
-    print(f"ValueError: {error}")
+    print(textwrap.fill(f"ValueError: {error}", width=80, subsequent_indent="    "))
 
 weighted = TanhMLPClassifier(
     class_weight={digit: 1.0 for digit in classes} | {8: 3.0}, **params

@@ -113,11 +113,11 @@ for name, model in models.items():
     rates[name] = model.fit(X_train, y_train).predict(X_test)
     deviance = mean_poisson_deviance(y_test, np.clip(rates[name], 1e-3, None))
     print(
-        f"{name:38s} mean Poisson deviance: {deviance:.3f}, "
+        f"{name:37s} mean Poisson deviance: {deviance:.3f}, "
         f"predictions <= 0: {np.sum(rates[name] <= 0)}"
     )
 print(
-    f"{'The true rates':38s} mean Poisson deviance: "
+    f"{'The true rates':37s} mean Poisson deviance: "
     f"{mean_poisson_deviance(y_test, rate_test):.3f}"
 )
 
@@ -127,13 +127,13 @@ print(
 # one.
 
 fig, axes = plt.subplots(
-    1, 3, figsize=(12, 4.2), sharex=True, sharey=True, layout="constrained"
+    1, 3, figsize=(10, 4.2), sharex=True, sharey=True, layout="constrained"
 )
 for ax, (name, predicted) in zip(axes, rates.items()):
     ax.scatter(rate_test, predicted, s=6, alpha=0.4)
     ax.plot([0, rate.max()], [0, rate.max()], "k--", lw=1)
     ax.axhline(0, color="gray", lw=0.5)
-    ax.set(title=name, xlabel="True rate")
+    ax.set(title=name.replace(" loss=", "\nloss="), xlabel="True rate")
 axes[0].set_ylabel("Predicted rate")
 fig.suptitle("Simulated counts: predicted against true rate on 1,000 test rows")
 plt.show()
