@@ -13,6 +13,7 @@ output), never an error.
 """
 
 import os
+import queue
 import threading
 from importlib.util import find_spec
 
@@ -138,13 +139,16 @@ class NumbaOps(NumpyOps):
         return self._wrapper("sgd", dtype, _sgd_step)
 
     def epoch_kernel(
-        self, layout, params, X, target, sample_weight, host_weight, settings, optimizer
+        self, layout, params, X, target, sample_weight, host_weight, settings, optimizer, threads=1
     ):
         """A whole epoch of mini-batches in one compiled call, or None (the batch loop runs).
 
         For dense NumPy X of the weights' dtype, the softmax, logistic and identity heads, and
         Adam or SGD; the rest (sparse X, Poisson) keeps ``_training``'s batch loop, with the
         fused passes above. Returns ``run(order) -> sum over batches of loss x rows``.
+
+        With ``threads=2`` (BLAS held to one thread by the caller), each batch's rows are split
+        in two halves, whose gradients two threads compute at once (``_two_threads``).
         """
         kernels = self._for(params.dtype)
         if (
@@ -179,6 +183,24 @@ class NumbaOps(NumpyOps):
         grad = np.empty_like(params)
         segments = _segments(optimizer, params, layout.coef_slices)
 
+        if threads > 1:
+            return _two_threads(
+                kernels,
+                X,
+                classes,
+                indicator,
+                head,
+                sample_weight,
+                host_weight,
+                settings,
+                params,
+                grad,
+                layers,
+                code,
+                segments,
+                optimizer,
+            )
+
         def run(order):
             _, first, second, hyper, t = optimizer.compiled_epoch_state()
             total, t = kernels.train_epoch(
@@ -205,6 +227,101 @@ class NumbaOps(NumpyOps):
             return total
 
         return run
+
+
+def _two_threads(
+    kernels,
+    X,
+    classes,
+    indicator,
+    head,
+    row_weights,
+    host_weights,
+    settings,
+    params,
+    grad,
+    layers,
+    code,
+    segments,
+    optimizer,
+):
+    """``run(order)`` of ``epoch_kernel`` on two threads: each batch's first half of rows on the
+    calling thread, its second half on a helper thread, at once (the kernels release the GIL and
+    BLAS runs one thread in each), then the two gradients added and the step taken.
+
+    The batches, their rows and the step are ``train_epoch``'s; only the batch's gradient is
+    summed in two parts, so the model is the one-thread model's to rounding. The helper thread
+    starts with the first epoch and ends with ``run.close()`` (``_training`` calls it when
+    training ends, however it ends).
+    """
+    batch_size = settings.batch_size
+    alpha = float(settings.alpha)
+    other = np.empty_like(grad)
+    buffers = [kernels.epoch_buffers(X, classes, indicator, batch_size, layers) for _ in "ab"]
+    batch_gradient = kernels.batch_gradient
+    tasks, results = queue.SimpleQueue(), queue.SimpleQueue()
+    helper = []
+
+    def work():
+        while True:
+            task = tasks.get()
+            if task is None:
+                return
+            try:
+                results.put(batch_gradient(*task))
+            except BaseException as error:  # raised again on the calling thread
+                results.put(error)
+
+    def run(order):
+        if not helper:
+            helper.append(threading.Thread(target=work, daemon=True))
+            helper[0].start()
+        order = np.ascontiguousarray(order, dtype=np.int64)
+        _, first, second, hyper, t = optimizer.compiled_epoch_state()
+        hyper = np.asarray(hyper, dtype=np.float64)
+        total = 0.0
+        n_samples = order.shape[0]
+        for start in range(0, n_samples, batch_size):
+            stop = min(start + batch_size, n_samples)
+            normalizer = kernels.batch_normalizer(order, start, stop, host_weights)
+            if normalizer <= 0.0:
+                continue  # every row of this batch has weight 0: nothing to learn from it
+            middle = start + (stop - start + 1) // 2
+            common = (classes, indicator, head, row_weights, normalizer, params)
+            split = middle < stop
+            if split:
+                tasks.put((X, order, middle, stop, *common, other, layers, buffers[1]))
+            data_loss = batch_gradient(X, order, start, middle, *common, grad, layers, buffers[0])
+            if split:
+                other_loss = results.get()
+                if isinstance(other_loss, BaseException):
+                    raise other_loss
+                data_loss += other_loss
+            penalty, t = kernels.batch_update(
+                params,
+                grad,
+                other if split else other[:0],
+                layers,
+                alpha,
+                normalizer,
+                code,
+                first,
+                second,
+                segments,
+                hyper,
+                t,
+            )
+            total += (data_loss / normalizer + penalty) * (stop - start)
+        optimizer.compiled_epoch_ends(t)
+        return total
+
+    def close():
+        if helper:
+            tasks.put(None)
+            helper.pop().join()
+
+    run.close = close
+    return run
 
 
 # The wrappers of the output heads' and optimizers' kernels: ``make(kernels, scalar)`` gives the

@@ -457,6 +457,195 @@ def _row_sums(values, out):
 
 
 @njit(**_OPTIONS)
+def epoch_buffers(X, classes, indicator, batch_size, layers):
+    """The work arrays of ``batch_gradient`` for batches of up to ``batch_size`` rows.
+
+    The batch's rows of X; Z_l^T then A_l^T (feature-major, ``_network.Workspace``'s layout), one
+    buffer per layer; the deltas of the hidden layers; the batch's targets and row weights.
+    """
+    n_layers = layers.shape[0]
+    widest = 0
+    for layer in range(n_layers):
+        widest = max(widest, layers[layer, 3])
+    return (
+        np.empty(batch_size * X.shape[1], X.dtype),
+        np.empty((n_layers, widest * batch_size), X.dtype),
+        np.empty((n_layers, widest * batch_size), X.dtype),
+        np.empty(batch_size, classes.dtype),
+        np.empty((batch_size, indicator.shape[1]), indicator.dtype),
+        np.empty(batch_size, np.float64),
+    )
+
+
+@njit(**_OPTIONS)
+def batch_normalizer(order, start, stop, host_weights):
+    """The batch's total weight (its rows, without weights): the loss's denominator (eq 6)."""
+    if host_weights is None:
+        return float(stop - start)
+    normalizer = 0.0
+    for i in range(start, stop):
+        normalizer += host_weights[order[i]]
+    return normalizer
+
+
+@njit(**_OPTIONS)
+def batch_gradient(
+    X,
+    order,
+    start,
+    stop,
+    classes,
+    indicator,
+    head,
+    row_weights,
+    normalizer,
+    params,
+    grad,
+    layers,
+    buffers,
+):
+    """The rows ``order[start:stop]``: gather, forward, loss, backward, without the L2 term.
+
+    ``grad`` gets these rows' part of the batch's gradient (their deltas are divided by the whole
+    batch's ``normalizer``, so the parts of a batch add up to its gradient); returns the sum of
+    their row losses (times their weights): the data loss times ``normalizer``. ``buffers`` from
+    ``epoch_buffers``; the other arguments as in ``train_epoch``.
+    """
+    inputs, activations, deltas, batch_classes, batch_indicator, batch_weights = buffers
+    n_layers = layers.shape[0]
+    n_features = X.shape[1]
+    dtype = params.dtype.type
+    n_outputs = layers[n_layers - 1, 3]
+    rows = stop - start
+    batch = inputs[: rows * n_features].reshape((rows, n_features))
+    for i in range(rows):
+        batch[i, :] = X[order[start + i], :]
+    # forward (eq 1): Z_l^T = W_l^T A_{l-1}^T + b_l, A_l = tanh(Z_l) below the output
+    for layer in range(n_layers):
+        coef_start, intercept_start, fan_in, fan_out = layers[layer]
+        coef = params[coef_start : coef_start + fan_in * fan_out].reshape((fan_in, fan_out))
+        out = activations[layer, : fan_out * rows].reshape((fan_out, rows))
+        if layer == 0:
+            np.dot(coef.T, batch.T, out)
+        else:
+            below = activations[layer - 1, : fan_in * rows].reshape((fan_in, rows))
+            np.dot(coef.T, below, out)
+        for j in range(fan_out):
+            bias = params[intercept_start + j]
+            for i in range(rows):
+                out[j, i] += bias
+        if layer < n_layers - 1:
+            if params.itemsize == 4:  # float32
+                tanh32(out.reshape(-1))
+            else:
+                tanh(out.reshape(-1))
+    # the output head (eq 2, 3, 7): delta_L^T over Z_L^T, the data loss
+    logits = activations[n_layers - 1, : n_outputs * rows].reshape((n_outputs, rows))
+    weights = None
+    if row_weights is not None:
+        for i in range(rows):
+            batch_weights[i] = row_weights[order[start + i]]
+        weights = batch_weights[:rows]
+    if head == 0:
+        for i in range(rows):
+            batch_classes[i] = classes[order[start + i]]
+        row_losses = softmax_loss_delta(logits, batch_classes[:rows], weights, dtype(normalizer))
+    else:
+        for i in range(rows):
+            batch_indicator[i, :] = indicator[order[start + i], :]
+        if head == 1:
+            row_losses = logistic_loss_delta(
+                logits, batch_indicator[:rows], weights, dtype(normalizer)
+            )
+        else:
+            row_losses = identity_loss_delta(
+                logits, batch_indicator[:rows], weights, dtype(normalizer)
+            )
+    data_loss = 0.0
+    if weights is None:
+        for i in range(rows):
+            data_loss += row_losses[i]
+    else:
+        for i in range(rows):
+            data_loss += row_losses[i] * weights[i]
+    # backward (eq 8-11): [dW_l; db_l] = A_{l-1}^T delta_l, delta_{l-1} = delta_l W_l^T * tanh'
+    delta = logits
+    for layer in range(n_layers - 1, -1, -1):
+        coef_start, intercept_start, fan_in, fan_out = layers[layer]
+        coef = params[coef_start : coef_start + fan_in * fan_out].reshape((fan_in, fan_out))
+        coef_grad = grad[coef_start : coef_start + fan_in * fan_out].reshape((fan_in, fan_out))
+        if layer == 0:
+            np.dot(batch.T, delta.T, coef_grad)  # eq 8, 12
+        else:
+            below = activations[layer - 1, : fan_in * rows].reshape((fan_in, rows))
+            np.dot(below, delta.T, coef_grad)  # eq 8, 12
+        _row_sums(delta, grad[intercept_start : intercept_start + fan_out])  # eq 9
+        if layer > 0:
+            below = activations[layer - 1, : fan_in * rows].reshape((fan_in, rows))
+            below_delta = deltas[layer - 1, : fan_in * rows].reshape((fan_in, rows))
+            np.dot(coef, delta, below_delta)  # eq 10
+            tanh_backward(below_delta.reshape(-1), below.reshape(-1))  # eq 11
+            delta = below_delta
+    return data_loss
+
+
+@njit(**_OPTIONS)
+def batch_update(
+    params, grad, other, layers, alpha, normalizer, optimizer, first, second, segments, hyper, t
+):
+    """The L2 term and the optimizer's step for one batch; returns (the L2 loss, t).
+
+    ``other``: the gradient of the batch's other rows (``batch_gradient`` on another thread),
+    added to ``grad`` first; empty where ``grad`` holds the whole batch's.
+    """
+    dtype = params.dtype.type
+    n_layers = layers.shape[0]
+    if other.shape[0]:
+        for i in range(grad.shape[0]):
+            grad[i] += other[i]
+    # the L2 term: its loss on the weights before the update, its gradient in the update
+    penalty = 0.0
+    if alpha != 0.0:
+        squares = 0.0
+        for layer in range(n_layers):
+            coef_start, _, fan_in, fan_out = layers[layer]
+            coef = params[coef_start : coef_start + fan_in * fan_out]
+            squares += np.dot(coef, coef)
+        penalty = 0.5 * alpha * squares / normalizer
+    l2 = dtype(alpha / normalizer)
+    if optimizer == ADAM:
+        t += 1
+        beta_1, beta_2 = hyper[1], hyper[2]
+        rate = hyper[0] * math.sqrt(1.0 - math.pow(beta_2, t)) / (1.0 - math.pow(beta_1, t))
+        adam_step(
+            params,
+            grad,
+            first,
+            second,
+            segments,
+            l2,
+            dtype(beta_1),
+            dtype(1.0 - beta_1),
+            dtype(beta_2),
+            dtype(1.0 - beta_2),
+            dtype(hyper[3]),
+            rate,
+        )
+    else:
+        sgd_step(
+            params,
+            grad,
+            first,
+            segments,
+            l2,
+            dtype(hyper[0]),
+            dtype(hyper[1]),
+            hyper[2] != 0.0,
+        )
+    return penalty, t
+
+
+@njit(**_OPTIONS)
 def train_epoch(
     X,
     order,
@@ -495,142 +684,42 @@ def train_epoch(
     momentum, nesterov); ``t`` Adam's step count. Returns (sum over batches of loss x rows, t).
     """
     n_samples = order.shape[0]
-    n_layers = layers.shape[0]
-    n_features = X.shape[1]
-    dtype = params.dtype.type
-    widest = 0
-    for layer in range(n_layers):
-        widest = max(widest, layers[layer, 3])
-    n_outputs = layers[n_layers - 1, 3]
-    inputs = np.empty(batch_size * n_features, X.dtype)  # the batch's rows of X
-    # Z_l^T then A_l^T (feature-major), one buffer per layer, and the deltas of the hidden ones
-    activations = np.empty((n_layers, widest * batch_size), X.dtype)
-    deltas = np.empty((n_layers, widest * batch_size), X.dtype)
-    batch_classes = np.empty(batch_size, classes.dtype)
-    batch_indicator = np.empty((batch_size, indicator.shape[1]), indicator.dtype)
-    batch_weights = np.empty(batch_size, np.float64)
+    buffers = epoch_buffers(X, classes, indicator, batch_size, layers)
+    whole = grad[:0]
     total = 0.0
     for start in range(0, n_samples, batch_size):
         stop = min(start + batch_size, n_samples)
-        rows = stop - start
-        if row_weights is None:
-            normalizer = float(rows)
-        else:
-            normalizer = 0.0
-            for i in range(rows):
-                normalizer += host_weights[order[start + i]]
-            if normalizer <= 0.0:
-                continue  # every row of this batch has weight 0: nothing to learn from it
-        batch = inputs[: rows * n_features].reshape((rows, n_features))
-        for i in range(rows):
-            batch[i, :] = X[order[start + i], :]
-        # forward (eq 1): Z_l^T = W_l^T A_{l-1}^T + b_l, A_l = tanh(Z_l) below the output
-        for layer in range(n_layers):
-            coef_start, intercept_start, fan_in, fan_out = layers[layer]
-            coef = params[coef_start : coef_start + fan_in * fan_out].reshape((fan_in, fan_out))
-            out = activations[layer, : fan_out * rows].reshape((fan_out, rows))
-            if layer == 0:
-                np.dot(coef.T, batch.T, out)
-            else:
-                below = activations[layer - 1, : fan_in * rows].reshape((fan_in, rows))
-                np.dot(coef.T, below, out)
-            for j in range(fan_out):
-                bias = params[intercept_start + j]
-                for i in range(rows):
-                    out[j, i] += bias
-            if layer < n_layers - 1:
-                if params.itemsize == 4:  # float32
-                    tanh32(out.reshape(-1))
-                else:
-                    tanh(out.reshape(-1))
-        # the output head (eq 2, 3, 7): delta_L^T over Z_L^T, the data loss
-        logits = activations[n_layers - 1, : n_outputs * rows].reshape((n_outputs, rows))
-        weights = None
-        if row_weights is not None:
-            for i in range(rows):
-                batch_weights[i] = row_weights[order[start + i]]
-            weights = batch_weights[:rows]
-        if head == 0:
-            for i in range(rows):
-                batch_classes[i] = classes[order[start + i]]
-            row_losses = softmax_loss_delta(
-                logits, batch_classes[:rows], weights, dtype(normalizer)
-            )
-        else:
-            for i in range(rows):
-                batch_indicator[i, :] = indicator[order[start + i], :]
-            if head == 1:
-                row_losses = logistic_loss_delta(
-                    logits, batch_indicator[:rows], weights, dtype(normalizer)
-                )
-            else:
-                row_losses = identity_loss_delta(
-                    logits, batch_indicator[:rows], weights, dtype(normalizer)
-                )
-        if weights is None:
-            data_loss = 0.0
-            for i in range(rows):
-                data_loss += row_losses[i]
-        else:
-            data_loss = 0.0
-            for i in range(rows):
-                data_loss += row_losses[i] * weights[i]
-        batch_loss = data_loss / normalizer
-        # backward (eq 8-11): [dW_l; db_l] = A_{l-1}^T delta_l, delta_{l-1} = delta_l W_l^T * tanh'
-        delta = logits
-        for layer in range(n_layers - 1, -1, -1):
-            coef_start, intercept_start, fan_in, fan_out = layers[layer]
-            coef = params[coef_start : coef_start + fan_in * fan_out].reshape((fan_in, fan_out))
-            coef_grad = grad[coef_start : coef_start + fan_in * fan_out].reshape((fan_in, fan_out))
-            if layer == 0:
-                np.dot(batch.T, delta.T, coef_grad)  # eq 8, 12
-            else:
-                below = activations[layer - 1, : fan_in * rows].reshape((fan_in, rows))
-                np.dot(below, delta.T, coef_grad)  # eq 8, 12
-            _row_sums(delta, grad[intercept_start : intercept_start + fan_out])  # eq 9
-            if layer > 0:
-                below = activations[layer - 1, : fan_in * rows].reshape((fan_in, rows))
-                below_delta = deltas[layer - 1, : fan_in * rows].reshape((fan_in, rows))
-                np.dot(coef, delta, below_delta)  # eq 10
-                tanh_backward(below_delta.reshape(-1), below.reshape(-1))  # eq 11
-                delta = below_delta
-        # the L2 term: its loss on the weights before the update, its gradient in the update
-        if alpha != 0.0:
-            squares = 0.0
-            for layer in range(n_layers):
-                coef_start, _, fan_in, fan_out = layers[layer]
-                coef = params[coef_start : coef_start + fan_in * fan_out]
-                squares += np.dot(coef, coef)
-            batch_loss += 0.5 * alpha * squares / normalizer
-        total += batch_loss * rows
-        l2 = dtype(alpha / normalizer)
-        if optimizer == ADAM:
-            t += 1
-            beta_1, beta_2 = hyper[1], hyper[2]
-            rate = hyper[0] * math.sqrt(1.0 - math.pow(beta_2, t)) / (1.0 - math.pow(beta_1, t))
-            adam_step(
-                params,
-                grad,
-                first,
-                second,
-                segments,
-                l2,
-                dtype(beta_1),
-                dtype(1.0 - beta_1),
-                dtype(beta_2),
-                dtype(1.0 - beta_2),
-                dtype(hyper[3]),
-                rate,
-            )
-        else:
-            sgd_step(
-                params,
-                grad,
-                first,
-                segments,
-                l2,
-                dtype(hyper[0]),
-                dtype(hyper[1]),
-                hyper[2] != 0.0,
-            )
+        normalizer = batch_normalizer(order, start, stop, host_weights)
+        if normalizer <= 0.0:
+            continue  # every row of this batch has weight 0: nothing to learn from it
+        data_loss = batch_gradient(
+            X,
+            order,
+            start,
+            stop,
+            classes,
+            indicator,
+            head,
+            row_weights,
+            normalizer,
+            params,
+            grad,
+            layers,
+            buffers,
+        )
+        penalty, t = batch_update(
+            params,
+            grad,
+            whole,
+            layers,
+            alpha,
+            normalizer,
+            optimizer,
+            first,
+            second,
+            segments,
+            hyper,
+            t,
+        )
+        total += (data_loss / normalizer + penalty) * (stop - start)
     return total, t

@@ -16,6 +16,10 @@ changed it ends, however many run at once.
 
 Each row's result is the same whichever thread computes it, and L-BFGS sums its chunks in fixed
 groups (``_training.full_loss_and_gradient``): the output does not depend on W.
+
+Mini-batch training with the compiled kernels claims two threads the same way
+(``claimed_cores``, ``_training._epoch_plan``): each batch's two halves at once, one on a helper
+thread, BLAS on one thread in each.
 """
 
 import itertools
@@ -121,6 +125,19 @@ def _release_workers():
         if not _active:
             _limiter.restore_original_limits()
             _limiter = None
+
+
+@contextmanager
+def claimed_cores(wanted):
+    """The number of threads a block may run (at most ``wanted``; above 1, BLAS is held to one
+    thread until the block ends), as ``map_chunks`` claims them: within the user's BLAS limit
+    and the machine's cores, and 1 while another call holds them."""
+    workers = _claim_workers(wanted)
+    try:
+        yield workers
+    finally:
+        if workers > 1:
+            _release_workers()
 
 
 def map_chunks(n_chunks, make_state, work, threads=True):

@@ -8,6 +8,7 @@ Arrays are in the namespace and on the device of ``ops`` (``_array_ops``); the r
 """
 
 import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +18,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from ._array_ops import NUMPY
 from ._network import Workspace, loss_and_gradient
-from ._threads import SMALL_PRODUCT, map_chunks, single_thread_blas
+from ._threads import SMALL_PRODUCT, claimed_cores, map_chunks, single_thread_blas
 
 # Rows per chunk where a whole data set passes through the network (L-BFGS, validation,
 # prediction): bounds the activations held at once, whatever the number of rows. On NumPy, small
@@ -124,6 +125,55 @@ def new_history():
     }
 
 
+# A batch of at least TWO_THREAD_WORK multiply-adds in its forward products (rows x the sum of
+# fan_in x fan_out), none of them TWO_THREAD_PRODUCT or more, is split between two threads by a
+# compiled kernel set (``_compiled``), where two cores are free. Measured on a 2-core machine:
+# below the first bound, handing half a batch to the other thread costs more than it saves (a
+# hand-over is about 40 microseconds); from the second on, BLAS's own two threads do the large
+# products as well, and the batch loop with them is as fast or faster (a first layer of 200 x
+# 3000 x 64). Between (six layers of 64 at batch 200, 256 x 256 x 256), an epoch takes 0.7 to
+# 0.9 times as long on two threads.
+TWO_THREAD_WORK = 2**19
+TWO_THREAD_PRODUCT = 2**25
+
+
+@contextmanager
+def _epoch_plan(layout, params, X, target, sample_weight, host_weight, settings, optimizer, ops):
+    """How ``run_stochastic`` runs its epochs: a compiled epoch, or None (its batch loop), with
+    BLAS's threads set for it while the block runs.
+
+    1. With a compiled kernel set, a batch of at least ``TWO_THREAD_WORK`` multiply-adds, none
+       of its products ``TWO_THREAD_PRODUCT`` or more, and two cores free
+       (``_threads.claimed_cores``: within the user's BLAS limit, and not while another call
+       holds them): each batch on two threads, BLAS on one in each.
+    2. Small products (``_threads.SMALL_PRODUCT``): BLAS on one thread, and, with a compiled
+       kernel set, each epoch's batches in one call, since there the per-batch calls cost as
+       much as the arithmetic.
+    3. Otherwise NumPy's products on BLAS's threads, batch by batch.
+    """
+
+    def compiled(threads):
+        return ops.epoch_kernel(
+            layout, params, X, target, sample_weight, host_weight, settings, optimizer, threads
+        )
+
+    shapes, batch_size = layout.shapes, settings.batch_size
+    largest = batch_size * max(a * b for a, b in shapes)
+    work = batch_size * sum(a * b for a, b in shapes)
+    if ops.is_numpy and work >= TWO_THREAD_WORK and largest < TWO_THREAD_PRODUCT:
+        with claimed_cores(2) as threads:
+            epoch = compiled(2) if threads > 1 else None
+            if epoch is not None:
+                try:
+                    yield epoch
+                finally:
+                    epoch.close()  # its helper thread
+                return
+    small = ops.is_numpy and largest < SMALL_PRODUCT
+    with single_thread_blas(small):
+        yield compiled(1) if small else None
+
+
 def run_stochastic(
     layout,
     params,
@@ -173,17 +223,10 @@ def run_stochastic(
     best_params = ops.copy(params) if early_stopping else None
     history["n_iter"] = 0
 
-    # Small products (``_threads.SMALL_PRODUCT``): BLAS on one thread, and, with a compiled
-    # kernel set, each epoch's batches in one call, since there the per-batch calls cost as much
-    # as the arithmetic. Larger networks keep NumPy's products on BLAS's threads, batch by batch.
-    largest_product = batch_size * max(fan_in * fan_out for fan_in, fan_out in layout.shapes)
-    small = ops.is_numpy and largest_product < SMALL_PRODUCT
-    compiled_epoch = None
-    if small:
-        compiled_epoch = ops.epoch_kernel(
-            layout, params, X, target, sample_weight, host_weight, settings, optimizer
-        )
-    with single_thread_blas(small):
+    plan = _epoch_plan(
+        layout, params, X, target, sample_weight, host_weight, settings, optimizer, ops
+    )
+    with plan as compiled_epoch:
         for _ in range(max_iter):
             if shuffle:
                 random_state.shuffle(sample_index)

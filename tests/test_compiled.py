@@ -7,8 +7,10 @@ with each kernel set (``.ci/run``); these tests run the two side by side in one 
 numba installed, the tests that need it skip and the choice tests check the NumPy fallback.
 """
 
+import os
 import subprocess
 import sys
+import threading
 import warnings
 
 import numpy as np
@@ -325,7 +327,6 @@ def test_kernels_cache_in_numba_cache_dir_outside_the_package(tmp_path):
     Root may write anywhere, so the folder's permissions cannot be tested here; numba itself
     falls back to the user's cache folder where the package's is read-only.
     """
-    import os
     import shutil
 
     import sktanhnet
@@ -433,3 +434,105 @@ def test_compiled_kernels_start_no_thread_pool_of_their_own(monkeypatch, digits)
     model.predict_proba(np.tile(X, (40, 1)))
     after = {lib["user_api"] for lib in threadpoolctl.threadpool_info()}
     assert after - before <= {"blas"}  # numba's OpenMP or TBB layer would show as "openmp"
+
+
+# ----------------------------------------------------------------------- two threads
+
+
+def _two_thread_fits(monkeypatch, make, X, y, **fit_params):
+    """(one-thread model, two-thread model, whether the two-thread path ran)."""
+    from sktanhnet import _training
+
+    ran = []
+    original = _compiled._two_threads
+
+    def spy(*args):
+        ran.append(True)
+        return original(*args)
+
+    monkeypatch.setattr(_compiled, "_two_threads", spy)
+    monkeypatch.delenv(_compiled.KERNELS_VARIABLE, raising=False)
+    models = []
+    for work in (2**62, 1):  # never split a batch; split every batch
+        monkeypatch.setattr(_training, "TWO_THREAD_WORK", work)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            models.append(make().fit(X, y, **fit_params))
+    return (*models, bool(ran))
+
+
+def _two_cores():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    blas = [
+        lib["num_threads"] for lib in threadpoolctl.threadpool_info() if lib["user_api"] == "blas"
+    ]
+    if min(len(os.sched_getaffinity(0)), max(blas, default=1)) < 2:
+        pytest.skip("needs two cores and BLAS on two threads")
+
+
+@needs_numba
+@pytest.mark.parametrize(
+    "case", ["adam", "sgd-weights", "binary", "multilabel", "regressor", "float32", "odd-batches"]
+)
+def test_two_threads_train_the_one_thread_model(monkeypatch, digits, case):
+    """Each batch's two halves on two threads: the same batches and steps, the gradient summed
+    in two parts, so the same model to rounding."""
+    _two_cores()
+    X, y = digits
+    settings = {"hidden_layer_sizes": (24, 12), "max_iter": 30, "random_state": 0}
+    estimator, fit_params = TanhMLPClassifier, {}
+    if case == "sgd-weights":
+        settings.update(solver="sgd", alpha=1e-2)
+        weights = np.random.RandomState(0).uniform(0.0, 3.0, size=len(y))
+        weights[:200] = 0.0  # a whole batch of zero weight: skipped by both
+        fit_params = {"sample_weight": weights}
+    elif case == "binary":
+        y = y % 2
+    elif case == "multilabel":
+        y = np.stack([y % 2, y < 5], axis=1).astype(int)
+    elif case == "regressor":
+        estimator, y = TanhMLPRegressor, y / 10.0
+    elif case == "float32":
+        X = X.astype(np.float32)
+    elif case == "odd-batches":
+        settings["batch_size"] = 7  # 600 = 85 x 7 + 5; halves of 4 and 3 rows, then 3 and 2
+    one, two, ran = _two_thread_fits(monkeypatch, lambda: estimator(**settings), X, y, **fit_params)
+    assert ran
+    assert two.n_iter_ == one.n_iter_
+    tolerance = 1e-4 if case == "float32" else 1e-10
+    np.testing.assert_allclose(two.loss_curve_, one.loss_curve_, rtol=tolerance)
+    predict = "predict" if case == "regressor" else "predict_proba"
+    np.testing.assert_allclose(
+        getattr(two, predict)(X), getattr(one, predict)(X), rtol=tolerance, atol=tolerance
+    )
+
+
+@needs_numba
+def test_two_threads_stay_within_the_users_blas_limit(monkeypatch, digits):
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    X, y = digits
+    before = threading.active_count()
+    with threadpoolctl.threadpool_limits(1):
+        one, limited, ran = _two_thread_fits(
+            monkeypatch, lambda: TanhMLPClassifier((24, 12), max_iter=5, random_state=0), X, y
+        )
+    assert not ran  # BLAS limited to one thread: every batch on the calling thread
+    np.testing.assert_array_equal(limited.predict_proba(X), one.predict_proba(X))
+    assert threading.active_count() == before
+
+
+@needs_numba
+def test_two_threads_restore_blas_and_leave_no_thread_when_training_fails(monkeypatch, digits):
+    from sktanhnet import _training
+
+    _two_cores()
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    monkeypatch.setattr(_training, "TWO_THREAD_WORK", 1)
+    monkeypatch.delenv(_compiled.KERNELS_VARIABLE, raising=False)
+    before = [lib["num_threads"] for lib in threadpoolctl.threadpool_info()]
+    threads = threading.active_count()
+    X, y = digits
+    with pytest.raises(ValueError, match="Training diverged"):
+        TanhMLPClassifier((24,), solver="sgd", learning_rate_init=1e300, max_iter=3).fit(X, y)
+    assert [lib["num_threads"] for lib in threadpoolctl.threadpool_info()] == before
+    assert threading.active_count() == threads
