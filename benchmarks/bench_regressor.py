@@ -112,6 +112,7 @@ def time_training(name, dtype, solver, repeat):
         for round_ in range(repeat):
             order = [*contenders, "floor"] if round_ % 2 == 0 else ["floor", *contenders][::-1]
             for key in order:
+                time.sleep(bench.PAUSE)  # the previous contender's BLAS threads stop spinning
                 if key == "floor":
                     seconds, input_gradient = floor.epoch()
                     times[key].append(seconds - input_gradient)
