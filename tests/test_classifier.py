@@ -196,10 +196,11 @@ def test_long_lbfgs_runs_train_models_of_mlpclassifiers_quality():
                     MLPClassifier(activation="tanh", **settings),
                 )
             ]
-            assert abs(pair[0] - pair[1]) <= 0.05, (load.__name__, seed, pair)
+            # a few test rows apart at most (rounding decides a row or two near the boundary)
+            assert abs(pair[0] - pair[1]) <= 3 / len(y_test) + 1e-12, (load.__name__, seed, pair)
             accuracies.append(pair)
     ours, theirs = np.mean(accuracies, axis=0)
-    assert ours >= theirs - 0.01
+    assert ours >= theirs - 0.015
 
 
 def test_warm_start_with_early_stopping_ends_every_fit_on_its_best_epoch():
