@@ -1,7 +1,7 @@
 """sktanhnet: fast, scikit-learn compatible tanh multi-layer perceptrons (classifier, regressor)."""
 
-from ._array_ops import model_to_numpy as to_numpy
 from ._classifier import TanhMLPClassifier
+from ._host import model_to_numpy as to_numpy
 from ._plot import TrainingCurveDisplay
 from ._regressor import TanhMLPRegressor
 from ._training import DivergenceError

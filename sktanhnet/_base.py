@@ -13,7 +13,6 @@ Hooks a subclass defines (each documented where it is declared): ``_check_target
 ``_default_score``, and, when it needs them, ``_row_weights`` and ``_adjust_initial_params``.
 """
 
-import copyreg
 import warnings
 from contextlib import contextmanager
 
@@ -25,19 +24,16 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from . import _network
-from ._array_ops import (
-    host_input,
-    namespace_and_device,
-    ops_for,
-    ops_of,
-    to_numpy,
-)
+from ._array_ops import namespace_and_device, ops_for
 from ._callbacks import CallbackSupportMixin, EpochCallbacks, with_callbacks
 from ._compiled import describe
+from ._host import host_input, to_numpy
+from ._lbfgs import run_lbfgs
 from ._network import ParameterLayout, Workspace
 from ._optimizers import SGD, Adam
+from ._pickling import PicklingMixin
 from ._threads import map_chunks
-from ._training import TrainingSettings, chunk_rows, new_history, run_lbfgs, run_stochastic
+from ._training import TrainingSettings, chunk_rows, new_history, run_stochastic
 from ._validation import (
     InvalidParameterError,
     check_no_missing_targets,
@@ -66,7 +62,7 @@ def _restore_on_error(estimator):
         raise
 
 
-class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, BaseEstimator):
+class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, BaseEstimator):
     """Base of the tanh multi-layer perceptrons: not for direct use.
 
     Subclasses define ``__init__`` with their parameters (each stored as given, by
@@ -102,60 +98,6 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, BaseEstimator):
 
     def __sklearn_is_fitted__(self):
         return hasattr(self, "coefs_")
-
-    # Pickling (deepcopy, joblib): the weights as one flat vector, the views rebuilt on loading
-    # (a PyTorch model's pickle would otherwise hold the whole vector once per view).
-
-    def __getstate__(self):
-        state = super().__getstate__()
-        coefs, intercepts = state.get("coefs_"), state.get("intercepts_")
-        if not isinstance(coefs, list) or not isinstance(intercepts, list) or not coefs:
-            return state  # not fitted (or fitted without weights)
-        if len({str(array.dtype) for array in coefs + intercepts}) != 1:
-            return state  # weights assigned by hand in other dtypes: pickled as they are
-        sizes = [coefs[0].shape[0]] + [b.shape[0] for b in intercepts]
-        try:
-            flat = ParameterLayout(sizes).pack(coefs, intercepts, coefs[0].dtype, ops_of(coefs[0]))
-        except (ValueError, TypeError, AttributeError):
-            return state  # weights assigned by hand in other shapes: pickled as they are
-        state = {key: value for key, value in state.items() if key not in ("coefs_", "intercepts_")}
-        state["_packed_weights"] = (sizes, flat)
-        return state
-
-    # pickle (and copy.deepcopy, joblib) call __reduce_ex__; skops.io calls __reduce__, then
-    # __getstate__, and stores NumPy arrays only: a model fitted on tensors would fail deep
-    # inside skops ("Cannot directly construct TensorBase"). __reduce__ says what to do instead.
-
-    def __reduce_ex__(self, protocol):
-        # object.__reduce_ex__'s result for protocol >= 2 (loads under 0 and 1 too), without
-        # the call to an overridden __reduce__ that object.__reduce_ex__ would make
-        return copyreg.__newobj__, (type(self),), self.__getstate__()
-
-    def __reduce__(self):
-        weights = getattr(self, "coefs_", None)
-        if isinstance(weights, list) and weights:
-            namespace, device = namespace_and_device(weights[0])
-            if namespace != "numpy":
-                raise TypeError(
-                    f"This {type(self).__name__} was fitted on {namespace} arrays (on device "
-                    f"{device}), which skops.io cannot save: save a NumPy copy instead, "
-                    "skops.io.dump(sktanhnet.to_numpy(model), path), which loads and predicts "
-                    "on any machine. (pickle saves the model as it is, on its device.)"
-                )
-        return super().__reduce__()
-
-    def __copy__(self):  # shallow, as for any object: the same weight arrays, not packed
-        copied = type(self).__new__(type(self))
-        copied.__dict__.update(self.__dict__)
-        return copied
-
-    def __setstate__(self, state):
-        state = dict(state)
-        packed = state.pop("_packed_weights", None)
-        super().__setstate__(state)
-        if packed is not None:
-            sizes, flat = packed
-            self.coefs_, self.intercepts_ = ParameterLayout(sizes).views(flat, ops_of(flat))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

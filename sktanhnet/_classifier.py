@@ -13,11 +13,11 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, type_of_target, unique_labels
 
 from . import _network
-from ._array_ops import host_input, to_numpy
 from ._base import BaseTanhMLP, _restore_on_error
 from ._class_balance import output_bias_shift
 from ._docs import fill_docstring
-from ._network import LOGISTIC, SOFTMAX
+from ._host import host_input, to_numpy
+from ._network import LOGISTIC, SOFTMAX, mean_log_loss
 from ._validation import InvalidParameterError, check_sample_weight, check_total_weight, is_real
 
 
@@ -357,7 +357,7 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
         return self._log_proba(X, weights, layout, ops=ops)
 
     def _validation_loss(self, output, target, sample_weight):
-        return _log_loss(output, target, sample_weight, self.out_activation_)
+        return mean_log_loss(output, target, sample_weight, self.out_activation_)
 
     def _default_score(self, output, target, sample_weight):
         if self.out_activation_ == SOFTMAX:
@@ -490,15 +490,3 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
         y_pred = to_numpy(self.predict(X))  # scored on the host, whatever the namespace
         sample_weight = check_sample_weight(sample_weight, y_pred.shape[0])
         return float(accuracy_score(host_input(y, "y"), y_pred, sample_weight=sample_weight))
-
-
-def _log_loss(log_proba, target, sample_weight, out_activation):
-    """Mean cross-entropy (eq 3) of validated data, from its log-probabilities."""
-    if out_activation == SOFTMAX:
-        row_losses = -log_proba[np.arange(len(target)), target]
-    else:
-        # binary cross-entropy: -[y log p + (1 - y) log(1 - p)], log(1 - p) = log(-expm1(log p))
-        row_losses = -(
-            target * log_proba + (1 - target) * np.log(-np.expm1(np.minimum(log_proba, -1e-300)))
-        ).sum(axis=1)
-    return float(np.average(row_losses, weights=sample_weight))

@@ -261,6 +261,21 @@ def log_proba(coefs, intercepts, X, activations, out_activation, log=True, ops=N
     return logits.T
 
 
+def mean_log_loss(log_proba, target, sample_weight, out_activation):
+    """Mean cross-entropy (eq 3), weighted, of NumPy log-probabilities (n, k).
+
+    The classifier's validation loss, on rows it does not train on.
+    """
+    if out_activation == SOFTMAX:
+        row_losses = -log_proba[np.arange(len(target)), target]
+    else:
+        # binary cross-entropy: -[y log p + (1 - y) log(1 - p)], log(1 - p) = log(-expm1(log p))
+        row_losses = -(
+            target * log_proba + (1 - target) * np.log(-np.expm1(np.minimum(log_proba, -1e-300)))
+        ).sum(axis=1)
+    return float(np.average(row_losses, weights=sample_weight))
+
+
 def binary_proba(coefs, intercepts, X, activations, ops=NUMPY):
     """(h2) with one output unit (binary): [P(class 0), P(class 1)] = [sigmoid(-z), sigmoid(z)].
 

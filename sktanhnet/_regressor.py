@@ -11,9 +11,9 @@ from sklearn.metrics import r2_score
 from sklearn.utils.metaestimators import available_if
 
 from . import _network
-from ._array_ops import host_input, to_numpy
 from ._base import BaseTanhMLP, _restore_on_error
 from ._docs import fill_docstring
+from ._host import host_input, to_numpy
 from ._network import EXP, IDENTITY
 from ._validation import check_sample_weight
 

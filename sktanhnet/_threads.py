@@ -15,7 +15,7 @@ thread, as during scikit-learn's own KMeans fit; the setting is restored when th
 changed it ends, however many run at once.
 
 Each row's result is the same whichever thread computes it, and L-BFGS sums its chunks in fixed
-groups (``_training.full_loss_and_gradient``): the output does not depend on W.
+groups (``_lbfgs.full_loss_and_gradient``): the output does not depend on W.
 
 Mini-batch training with the compiled kernels claims two threads the same way
 (``claimed_cores``, ``_training._epoch_plan``): each batch's two halves at once, one on a helper

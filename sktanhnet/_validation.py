@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.utils.validation import check_array
 
-from ._array_ops import host_input
+from ._host import host_input
 
 
 class InvalidParameterError(ValueError, TypeError):

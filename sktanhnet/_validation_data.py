@@ -16,7 +16,7 @@ from sklearn import config_context
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import train_test_split
 
-from ._array_ops import check_real, host_input, is_numpy_array, model_to_numpy, to_numpy
+from ._host import check_real, host_input, is_numpy_array, model_to_numpy, to_numpy
 from ._validation import check_sample_weight, check_total_weight, is_real
 
 

@@ -1,0 +1,122 @@
+"""Arrays brought to the host: any namespace's arrays, and fitted models, as NumPy.
+
+y, sample weights and classes are kept on the host whatever X's namespace (``host_input``);
+``model_to_numpy`` (``sktanhnet.to_numpy``) copies a model fitted on a device to NumPy.
+"""
+
+import copy
+
+import numpy as np
+
+
+def is_numpy_array(array):
+    """NumPy arrays, lists, scipy.sparse matrices, DataFrames: anything NumPy converts."""
+    module = type(array).__module__.split(".")[0]
+    return module not in ("torch", "cupy", "array_api_strict", "jax", "dpnp", "dpctl")
+
+
+def to_numpy(array, name="the array"):
+    """A NumPy copy of an array of any namespace, from any device (NumPy arrays as they are).
+
+    A PyTorch dtype that NumPy lacks (bfloat16, the float8 types, complex32) comes back in the
+    NumPy dtype that holds its values exactly (float32, complex64), so that y or a sample
+    weight in bfloat16 is taken as NumPy takes float16; a dtype with no NumPy counterpart at all
+    (torch.int4, torch.bits8...) is refused with a TypeError naming ``name``.
+    """
+    if array is None or isinstance(array, np.ndarray) or is_numpy_array(array):
+        return array
+    module = type(array).__module__.split(".")[0]
+    if module == "cupy":
+        return array.get()
+    if module == "torch":
+        return _torch_to_numpy(array.detach().cpu().resolve_conj().resolve_neg(), name)
+    return np.array(np.from_dlpack(array))  # array-api-strict and others on the host
+
+
+def _torch_to_numpy(tensor, name):
+    try:
+        return tensor.numpy()
+    except TypeError:  # "Got unsupported ScalarType BFloat16": a dtype NumPy lacks
+        import torch
+
+        if tensor.is_complex() or tensor.is_floating_point():
+            wider = torch.complex64 if tensor.is_complex() else torch.float32
+            try:
+                return tensor.to(wider).numpy()  # exact: every value has a wider twin
+            except (TypeError, RuntimeError):  # float4_e2m1fn_x2: no conversion at all
+                pass
+        raise TypeError(
+            f"{name} has dtype {tensor.dtype}, which NumPy has no dtype for: pass it in a "
+            "standard dtype (a float, integer or bool dtype)."
+        ) from None
+
+
+def check_real(array, name):
+    """``array``, unless its dtype is complex: then a ValueError naming it and its dtype.
+
+    Any namespace (NumPy's complex128, torch.complex64, ...): checked before a conversion to
+    a float dtype can drop the imaginary parts.
+    """
+    dtype = getattr(array, "dtype", None)
+    if "complex" in str(dtype):
+        raise ValueError(
+            f"Complex data not supported: {name} has dtype {dtype}. Pass real numbers (for "
+            f"instance the real part, {name}.real, if that is what you mean)."
+        )
+    return array
+
+
+def host_input(array, name):
+    """An input kept on the host (y, sample weights, classes) as NumPy, complex refused."""
+    return to_numpy(check_real(array, name), name)
+
+
+def model_to_numpy(estimator):
+    """A copy of a fitted estimator whose arrays are all NumPy arrays, on the host.
+
+    For a model fitted under array API dispatch (on PyTorch, CuPy or array-api-strict arrays,
+    on a GPU or elsewhere): the copy predicts on NumPy input, with or without dispatch, and can
+    be saved with skops or pickle and converted to ONNX on a machine without the device. Works on
+    a ``TanhMLPClassifier`` or ``TanhMLPRegressor`` and on any scikit-learn estimator holding one
+    (a ``Pipeline``, a fitted search): every attribute, in lists, tuples, dicts and inner
+    estimators, is converted.
+    The original is left as it is.
+
+    Parameters
+    ----------
+    estimator : estimator
+        A fitted estimator.
+
+    Returns
+    -------
+    estimator : estimator
+        A copy, with NumPy arrays where the original has arrays of another namespace.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sktanhnet import TanhMLPClassifier, to_numpy
+    >>> X, y = load_iris(return_X_y=True)
+    >>> model = to_numpy(TanhMLPClassifier(max_iter=20, random_state=0).fit(X, y))
+    >>> type(model.coefs_[0]).__name__
+    'ndarray'
+    """
+    return _converted(estimator)
+
+
+def _converted(value):
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if hasattr(value, "__dlpack__") and not is_numpy_array(value):
+        return np.array(to_numpy(value))  # a copy: a CPU tensor's .numpy() is a view
+    if isinstance(value, list):
+        return [_converted(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_converted(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _converted(item) for key, item in value.items()}
+    if hasattr(value, "get_params") and hasattr(value, "__dict__"):
+        converted = copy.copy(value)
+        converted.__dict__.update({key: _converted(item) for key, item in vars(value).items()})
+        return converted
+    return value
