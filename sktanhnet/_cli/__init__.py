@@ -1,0 +1,56 @@
+"""Command line: ``python -m sktanhnet`` trains on digits, or on a table, and reports.
+
+With no arguments it trains a ``TanhMLPClassifier`` on scikit-learn's bundled digits data in a
+``Pipeline`` with ``StandardScaler``, printing its progress per epoch, then the held-out accuracy,
+the log-loss, the number of epochs and the training time. ``--task regression`` trains a
+``TanhMLPRegressor`` instead (on scikit-learn's diabetes data without ``--data``) and reports the
+held-out R^2, RMSE and MAE. ``--data FILE --target COLUMN`` trains on a table: text columns
+one-hot encoded, missing values filled in, inside the pipeline that ``--save`` writes and
+``--model`` applies. Options that cannot go together, and bad input files, give one line on stderr
+and exit status 2.
+
+One module per job: ``arguments`` (the options and what goes together), ``table`` (reading a
+table), ``task`` (the target and the task), ``pipeline`` (the steps and the network),
+``training``, ``predicting`` (``--model``) and ``report`` (scores, saving, plots).
+"""
+
+import os
+import sys
+
+from .arguments import build_parser, check_options, given_options
+from .messages import EXIT_BAD_INPUT, InputError, discard_notes, flush_notes
+
+__all__ = ["main"]
+
+
+def main(argv=None):
+    """Run the command line on ``argv`` (default: ``sys.argv[1:]``); return the exit status."""
+    for stream in (sys.stdout, sys.stderr):
+        # a label the terminal's encoding cannot show is escaped, not a crash (files are UTF-8)
+        if callable(getattr(stream, "reconfigure", None)):
+            stream.reconfigure(errors="backslashreplace")
+    args = build_parser().parse_args(argv)
+    try:
+        args.given = given_options(argv)
+        check_options(args, args.given)
+        if args.model is not None:
+            from .predicting import predict_with_saved_model
+
+            status = predict_with_saved_model(args)
+        else:
+            from .training import train
+
+            status = train(args)
+        flush_notes()
+        return status
+    except InputError as error:
+        discard_notes()  # one line: what went wrong, without the notes that came before it
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:  # Ctrl-C: stopped as asked, without a traceback
+        discard_notes()
+        print("stopped (Ctrl-C)", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # stdout closed early (| head): the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0

@@ -1,0 +1,43 @@
+"""What every module of the command line reports through: user errors, notes and names."""
+
+import sys
+
+EXIT_BAD_INPUT = 2
+
+
+class InputError(Exception):
+    """A problem with the user's input, reported as one line and exit status 2."""
+
+
+_pending = []
+
+
+def note(text):
+    """One line on stderr (so that the predictions printed on stdout stay clean), printed by
+    ``flush_notes`` once the input is checked: a user error is one line, without the notes."""
+    _pending.append(f"note: {text}")
+
+
+def flush_notes():
+    while _pending:
+        print(_pending.pop(0), file=sys.stderr)
+
+
+def discard_notes():
+    _pending.clear()
+
+
+def warn(text):
+    flush_notes()
+    print(f"warning: {text}", file=sys.stderr)
+
+
+def names(values):
+    """'a', 'b', 'c': names as a user reads them in one line."""
+    return ", ".join(repr(str(value)) for value in values)
+
+
+def first_few(values, count=5):
+    """The first few names, then ', ...' if there are more."""
+    values = list(values)
+    return names(values[:count]) + (", ..." if len(values) > count else "")

@@ -1,0 +1,176 @@
+"""--model: predict with a saved pipeline on a table's columns, score it, write the predictions."""
+
+import csv
+import warnings
+
+import numpy as np
+
+from .messages import InputError, first_few, flush_notes, names, note
+from .pipeline import note_unseen_values, text_columns
+from .report import report_regression, skops_io
+from .table import check_columns, read_features, read_table
+from .task import labels_like, regression_target, target_rows
+
+# The types --model trusts beyond skops's defaults (scikit-learn's estimators, NumPy and
+# Python's builtins): a dtype (SimpleImputer records the one it was fitted on) and the two
+# estimators. Not every name under "sktanhnet.": skops calls some of the types it loads (with
+# arguments from the file), and a function of this package must not be one of them.
+TRUSTED_TYPES = [
+    "numpy.dtype",
+    "sktanhnet._classifier.TanhMLPClassifier",
+    "sktanhnet._regressor.TanhMLPRegressor",
+]
+
+
+def load_model(path):
+    """A pipeline saved with skops, trusting only skops's defaults and TRUSTED_TYPES."""
+    sio = skops_io()
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+    except FileNotFoundError:
+        raise InputError(f"cannot read {path}: No such file or directory") from None
+    except Exception as error:  # skops raises several kinds for a file that is not its format
+        raise InputError(f"{path} is not a model saved with skops: {error}") from None
+    unexpected = [name for name in untrusted if name not in TRUSTED_TYPES]
+    if unexpected:
+        raise InputError(
+            f"{path} holds types that --model does not trust: {', '.join(unexpected)} "
+            f"(it trusts skops's defaults and {', '.join(TRUSTED_TYPES)})"
+        )
+    try:
+        model = sio.load(path, trusted=untrusted)
+    except Exception as error:  # a file skops lists but cannot rebuild
+        raise InputError(f"{path} is not a model skops can load: {error}") from None
+    if not callable(getattr(model, "predict", None)):
+        raise InputError(
+            f"{path} holds a {type(model).__name__}, not a fitted model with predict: save the "
+            "trained pipeline (python -m sktanhnet ... --save FILE.skops)"
+        )
+    return model
+
+
+def read_rows(args, model):
+    """X of the columns the model was trained on (by name, or by position), and the table."""
+    table = read_table(args.data)
+    names_in = getattr(model, "feature_names_in_", None)
+    if names_in is not None:
+        features, left_out = check_columns(table, args.target, [str(n) for n in names_in])
+        if left_out:
+            note(f"{args.data}: ignoring columns the model does not use: {names(left_out)}")
+    else:
+        features, _ = check_columns(table, args.target)
+        expected = getattr(model, "n_features_in_", len(features))
+        if len(features) != expected:
+            raise InputError(
+                f"{args.data} has {len(features)} feature columns, the model expects {expected}"
+            )
+        note(
+            f"{args.model} has no feature names (it was fitted on arrays): using the columns "
+            f"of {args.data} by position: {names(features)}"
+        )
+    X, kinds, _ = read_features(table, features, text_columns(model, features))
+    if "text" in kinds:
+        note_unseen_values(model, X, features, args.data)
+    return X, table
+
+
+def predict_with_saved_model(args):
+    """--model: predict with a saved pipeline on the --data columns it was trained on."""
+    from sklearn.base import is_regressor
+
+    model = load_model(args.model)
+    X, table = read_rows(args, model)
+    with warnings.catch_warnings():
+        # The columns were matched by name above; the arrays passed on carry no names.
+        warnings.filterwarnings("ignore", message="X does not have valid feature names")
+        try:
+            predictions = model.predict(X)
+            proba = None
+            if args.output is not None and hasattr(model, "predict_proba"):
+                proba = model.predict_proba(X)
+        except ValueError as error:  # the estimators' errors name the fault
+            message = " ".join(str(error).split())
+            raise InputError(f"cannot predict on {args.data}: {message}") from None
+    regression = is_regressor(model)
+    if args.target is not None:
+        score(args, model, table, predictions, regression)
+    flush_notes()
+    if args.output is not None:
+        if proba is None and not regression:
+            note(f"{args.model} has no predict_proba: {args.output} holds the labels only")
+        write_predictions(args.output, predictions, proba, getattr(model, "classes_", []))
+        print(f"wrote {len(predictions)} predictions to {args.output}")
+    elif args.target is None:
+        for prediction in predictions:
+            if regression:
+                print(",".join(repr(float(value)) for value in np.atleast_1d(prediction)))
+            else:  # a label, or a multilabel row of 0/1 indicators
+                print(",".join(map(str, prediction)) if np.ndim(prediction) else prediction)
+    return 0
+
+
+def score(args, model, table, predictions, regression):
+    """Print the accuracy (a regressor's R^2, RMSE and MAE) on the rows with a --target value."""
+    from sklearn.metrics import accuracy_score
+
+    what = f"--target {args.target!r}"
+    if predictions.ndim != 1:
+        kind = "targets" if regression else "labels per row (multilabel)"
+        raise InputError(
+            f"{args.model} predicts {predictions.shape[1]} {kind}; --target names one "
+            "column: leave it out, and compare the --output columns yourself"
+        )
+    present = target_rows(table, args.target)
+    if not present.all():
+        note(
+            f"{args.data}: scoring the {int(present.sum())} rows with a value in {what}, leaving "
+            f"out {int((~present).sum())} (the first on line {table.lines[np.argmin(present)]})"
+        )
+    values = np.array(table.column(args.target), dtype=str)[present]
+    predictions = predictions[present]
+    if regression:
+        y = regression_target(values, what, args.model)
+        flush_notes()
+        report_regression(model, y, predictions, "")
+        return
+    classes = getattr(model, "classes_", np.unique(predictions))
+    y = labels_like(values, classes, what)
+    unknown = ~np.isin(y, classes)
+    if unknown.all():
+        raise InputError(
+            f"{what} holds none of the model's classes ({first_few(classes)}); it holds "
+            f"{first_few(np.unique(y))}: name the column the model was trained to predict"
+        )
+    if unknown.any():
+        note(
+            f"{int(unknown.sum())} rows of {what} hold labels the model does not know "
+            f"({first_few(np.unique(y[unknown]))}): counted as wrong"
+        )
+    flush_notes()
+    print(f"accuracy: {accuracy_score(y, predictions):.4f}")
+
+
+def write_predictions(path, predictions, proba, classes):
+    """A CSV with a header: the predicted label, then each class's probability (if any), per row.
+
+    A regressor's predictions (floats, no ``proba``): one column per target, ``prediction`` for
+    one target, ``prediction_0``, ``prediction_1``... for several.
+    """
+    try:
+        with open(path, "w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            if proba is None and predictions.dtype.kind == "f":
+                rows = predictions.reshape(len(predictions), -1)
+                header = ["prediction"] if predictions.ndim == 1 else None
+                writer.writerow(header or [f"prediction_{i}" for i in range(rows.shape[1])])
+                writer.writerows([repr(float(value)) for value in row] for row in rows)
+                return
+            if proba is None:
+                writer.writerow(["predicted"])
+                writer.writerows([prediction] for prediction in predictions)
+                return
+            writer.writerow(["predicted"] + [f"proba_{label}" for label in classes])
+            for prediction, row in zip(predictions, proba):
+                writer.writerow([prediction] + [repr(float(p)) for p in row])
+    except OSError as error:
+        raise InputError(f"cannot write {path}: {error.strerror or error}") from None

@@ -1,0 +1,235 @@
+"""Reading a table as people export it: its separator, missing-value tokens, text and numbers.
+
+Only the csv module and NumPy: the command line does not need pandas.
+"""
+
+import csv
+import io
+import re
+
+import numpy as np
+
+from .messages import InputError, first_few, names, note
+
+#: Cells read as missing values (stripped, case as written): pandas' defaults and '?'.
+MISSING = frozenset(
+    ["", "NA", "N/A", "n/a", "nan", "NaN", "-nan", "-NaN", "null", "NULL", "None", "<NA>"]
+    + ["#N/A", "#NA", "?"]
+)
+SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
+_DECIMAL_COMMA = re.compile(r"[-+]?[0-9]*,[0-9]+")
+
+
+class Table:
+    """The header and data rows of a table, each cell stripped, with their line numbers."""
+
+    def __init__(self, path, header, rows, lines):
+        self.path, self.header, self.rows, self.lines = path, header, rows, lines
+
+    def column(self, name):
+        index = self.header.index(name)
+        return [row[index] for row in self.rows]
+
+    def keep(self, kept):
+        """The table with only the rows where ``kept`` (a boolean array) is true."""
+        rows = [row for row, keep in zip(self.rows, kept) if keep]
+        lines = [line for line, keep in zip(self.lines, kept) if keep]
+        return Table(self.path, self.header, rows, lines)
+
+
+def read_table(path):
+    """The table in ``path``: a header row and data rows, separated by commas, semicolons or tabs.
+
+    The separator is the one of the three that splits the header into the most columns. A
+    byte-order mark is dropped; an unnamed first column (the index pandas writes) is left out
+    with a note; repeated names and rows of another length than the header are refused.
+    """
+    try:
+        # utf-8-sig: a spreadsheet's byte-order mark must not become part of the first name.
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            text = handle.read()
+    except OSError as error:
+        raise InputError(f"cannot read {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise InputError(
+            f"{path} is not UTF-8 text ({error.reason} at byte {error.start}): save it as UTF-8"
+        ) from None
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    separator = max(SEPARATORS, key=lambda sep: len(next(csv.reader([first_line], delimiter=sep))))
+    try:
+        reader = csv.reader(io.StringIO(text), delimiter=separator)
+        rows, lines = [], []
+        for row in reader:
+            if any(cell.strip() for cell in row) or (row and not rows):
+                rows.append([cell.strip() for cell in row])
+                lines.append(reader.line_num)
+    except csv.Error as error:
+        raise InputError(f"{path} is not a readable table: {error}") from None
+    if len(rows) < 2:
+        raise InputError(f"{path} needs a header row and at least one data row")
+    if separator != ",":
+        note(f"{path}: reading columns separated by {SEPARATORS[separator]}s")
+    header = rows[0]
+    if len(header) > 1 and header[0] == "" and all(header[1:]):
+        # pandas' DataFrame.to_csv() writes the index as an unnamed first column: not a feature
+        note(f"{path}: leaving out the unnamed first column (a DataFrame's index)")
+        rows = [row[1:] for row in rows]
+        header = rows[0]
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise InputError(f"{path}: column names must differ; repeated: {names(repeated)}")
+    for row, line in zip(rows[1:], lines[1:]):
+        if len(row) != len(header):
+            raise InputError(
+                f"{path}, line {line}: {len(row)} fields, the header has {len(header)}"
+            )
+    return Table(path, header, rows[1:], lines[1:])
+
+
+def check_columns(table, target, features=None):
+    """The feature columns (every column but the target, or those named) and those left out."""
+    if target is not None and target not in table.header:
+        raise InputError(
+            f"column {target!r} not found in {table.path}; columns: {', '.join(table.header)}"
+        )
+    if features is None:
+        features = [name for name in table.header if name != target]
+        if not features:
+            raise InputError(f"{table.path} has no feature columns")
+    else:
+        missing = [name for name in features if name not in table.header]
+        if missing:
+            raise InputError(
+                f"{table.path} lacks feature columns the model needs: {names(missing)}"
+            )
+        if target in features:
+            raise InputError(f"--target {target!r} is one of the model's feature columns")
+    left_out = [name for name in table.header if name not in features and name != target]
+    return list(features), left_out
+
+
+def is_missing(values):
+    return np.array([value in MISSING for value in values], dtype=bool)
+
+
+def as_numbers(values, missing):
+    """The values as float64 (NaN where missing), or None where one is not a number at all.
+
+    Decimal commas (``3,5``) are read as numbers when no value of the column has a point.
+    """
+    present = [value for value, gone in zip(values, missing) if not gone]
+    if any("," in value for value in present) and not any("." in value for value in present):
+        if all(_DECIMAL_COMMA.fullmatch(value) or _float(value) is not None for value in present):
+            values = [value.replace(",", ".") for value in values]
+    numbers = np.full(len(values), np.nan)
+    for i, value in enumerate(values):
+        if not missing[i]:
+            number = _float(value)
+            if number is None:
+                return None
+            numbers[i] = number
+    return numbers
+
+
+def _float(text):
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def check_finite(table, name, numbers):
+    """Refuse inf (and a number too large for a float) naming its line."""
+    bad = np.isinf(numbers)
+    if bad.any():
+        row = int(np.argmax(bad))
+        value = table.column(name)[row]
+        raise InputError(
+            f"{table.path}, line {table.lines[row]}: {value!r} in column {name!r} is not a "
+            "finite number"
+        )
+
+
+def read_features(table, features, text_columns=None):
+    """X of the feature columns, their kinds ("number" or "text") and each one's missing count.
+
+    A column is text if one of its values is not a number, unless ``text_columns`` (the saved
+    model's) is given: then those columns are text and every other one must hold numbers. X is
+    float64 (NaN where missing) when every column holds numbers, else an object array of floats
+    and strings (NaN where missing).
+    """
+    columns, kinds, missing_counts = [], [], []
+    for name in features:
+        values = table.column(name)
+        missing = is_missing(values)
+        numbers = None
+        if text_columns is None or name not in text_columns:
+            numbers = as_numbers(values, missing)
+        if numbers is None and text_columns is not None and name not in text_columns:
+            row = next(
+                i for i in range(len(values)) if not missing[i] and _float(values[i]) is None
+            )
+            raise InputError(
+                f"{table.path}, line {table.lines[row]}: {values[row]!r} in column {name!r} is "
+                "not a number, and the model reads numbers there"
+            )
+        if numbers is None and text_columns is None:
+            _check_not_mostly_numbers(table, name, values, missing)
+        if numbers is not None:
+            check_finite(table, name, numbers)
+            columns.append(numbers)
+            kinds.append("number")
+        else:
+            columns.append(
+                np.array(
+                    [np.nan if gone else value for value, gone in zip(values, missing)],
+                    dtype=object,
+                )
+            )
+            kinds.append("text")
+        missing_counts.append(int(missing.sum()))
+    dtype = np.float64 if "text" not in kinds else object
+    X = np.empty((len(table.rows), len(features)), dtype=dtype)
+    for j, column in enumerate(columns):
+        X[:, j] = column
+    return X, kinds, missing_counts
+
+
+def _check_not_mostly_numbers(table, name, values, missing):
+    """Refuse a column of numbers with a few text values: a typo, or a missing-value token that
+    is not one of MISSING ('-', 'missing'), would otherwise make it a column of categories."""
+    text = [i for i, value in enumerate(values) if not missing[i] and _float(value) is None]
+    if len(text) < (len(values) - int(missing.sum())) / 2:
+        raise InputError(
+            f"{table.path}, line {table.lines[text[0]]}: {values[text[0]]!r} in column {name!r}, "
+            f"a column of numbers but for {len(text)} value{'s' * (len(text) > 1)}: write a "
+            "missing value as an empty cell or NA"
+        )
+
+
+def leave_out_empty_columns(table, features, X, kinds, missing_counts):
+    """Leave out, with a note, the feature columns without any value, and those of text with a
+    different value in every row (an identifier or a name: nothing to learn from)."""
+    n_rows = len(table.rows)
+    empty = [j for j, count in enumerate(missing_counts) if count == n_rows]
+    distinct = [
+        j
+        for j, kind in enumerate(kinds)
+        if kind == "text" and n_rows >= 20 and len(set(X[:, j])) == n_rows
+    ]
+    if empty:
+        empty_names = names(features[j] for j in empty)
+        note(f"{table.path}: leaving out columns without any value: {empty_names}")
+    if distinct:
+        note(
+            f"{table.path}: leaving out text columns with a different value in every row "
+            f"(identifiers?): {first_few(features[j] for j in distinct)}"
+        )
+    kept = [j for j in range(len(features)) if j not in empty and j not in distinct]
+    if not kept:
+        raise InputError(f"{table.path} has no feature column left to learn from")
+    kinds = [kinds[j] for j in kept]
+    X = X[:, kept]
+    if "text" not in kinds:
+        X = X.astype(np.float64)
+    return [features[j] for j in kept], X, kinds, [missing_counts[j] for j in kept]

@@ -1,0 +1,225 @@
+"""Training: the data, the held-out split or the folds of --cv, the fit and its report."""
+
+import time
+import warnings
+
+import numpy as np
+
+from .messages import InputError, flush_notes, note, warn
+from .pipeline import build_network, bundled_pipeline, check_scalable, table_pipeline
+from .report import (
+    check_plot_file,
+    network_of,
+    plot_curves,
+    print_iterations,
+    report_held_out,
+    save,
+    skops_io,
+)
+from .table import check_columns, leave_out_empty_columns, read_features, read_table
+from .task import choose_task, drop_missing_targets
+
+
+def load(args):
+    """The pipeline to train, X, y, the feature names (None for bundled data) and a description."""
+    regression_loss = args.loss if {"--loss"} & args.given else None
+    if args.data is None:
+        from sklearn.datasets import load_diabetes, load_digits
+
+        if args.task == "regression" or (args.task == "auto" and regression_loss):
+            X, y = load_diabetes(return_X_y=True)
+            model = bundled_pipeline(build_network(args, "regression"))
+            return model, X, y, None, "scikit-learn's diabetes data"
+        X, y = load_digits(return_X_y=True)
+        model = bundled_pipeline(build_network(args, "classification"))
+        return model, X, y, None, "scikit-learn's digits data"
+    table = read_table(args.data)
+    features, _ = check_columns(table, args.target)
+    table, values = drop_missing_targets(table, args.target)
+    task, y = choose_task(args.task, values, f"--target {args.target!r}", regression_loss)
+    X, kinds, missing = read_features(table, features)
+    features, X, kinds, missing = leave_out_empty_columns(table, features, X, kinds, missing)
+    network = build_network(args, task)
+    model = table_pipeline(network, X, features, kinds, missing, args.data)
+    return model, X, y, features, args.data
+
+
+def train(args):
+    from sklearn.base import is_regressor
+    from sklearn.model_selection import train_test_split
+
+    sio = skops_io() if args.save else None
+    if args.plot:
+        check_plot_file(args.plot)
+    model, X, y, feature_names, source = load(args)
+    regression = is_regressor(model)
+    if feature_names is None:
+        check_scalable(X, None)
+    if regression:
+        check_scalable(y[:, None], [args.target or "target"], "target column")
+        what = f"{X.shape[1]} features, 1 target"
+    else:
+        classes, counts = np.unique(y, return_counts=True)
+        if len(classes) < 2:
+            raise InputError(
+                f"{'--target ' + repr(args.target) if args.target else 'the target'} needs at "
+                f"least two classes, found {len(classes)}"
+                + (f": {str(classes[0])!r}" if len(classes) else "")
+            )
+        what = f"{X.shape[1]} features, {len(classes)} classes"
+    network = network_of(model, fitted=False)
+    description = (
+        f"{type(network).__name__}(hidden_layer_sizes={args.hidden}, solver={args.solver!r}"
+        + (", loss='poisson'" if regression and args.loss == "poisson" else "")
+        + f") on {source}: {what}"
+    )
+    score_name = "R^2" if regression else "accuracy"
+    # What the plot draws beside the training loss: the held-out rows, recorded as X_val during
+    # training without changing it, or with early stopping the split it monitors.
+    held_out = "early-stopping validation" if args.early_stopping else "held-out"
+    record = args.plot is not None and not args.early_stopping
+
+    if args.cv is not None:
+        if not regression and counts.min() < args.cv:
+            raise InputError(f"--cv {args.cv} needs at least {args.cv} rows of every class")
+        if regression and len(y) < 2 * args.cv:
+            raise InputError(
+                f"--cv {args.cv} needs at least {2 * args.cv} rows: R^2 needs 2 rows per fold"
+            )
+        print(f"Cross-validating {description}, {X.shape[0]} rows, {args.cv} folds")
+        folds = cross_validate(model, X, y, args.cv, args.random_state, record)
+        flush_notes()  # after the folds: a fold that cannot train is one line
+        scores = [score for _, score in folds]
+        print(f"cross-validated {score_name}: {np.mean(scores):.4f} +/- {np.std(scores):.4f}")
+        if args.plot:
+            runs = [(f"fold {i}", network_of(fold)) for i, (fold, _) in enumerate(folds, start=1)]
+            plot_curves(args.plot, runs, description, held_out)
+            print(f"wrote the training curves of the {args.cv} folds to {args.plot}")
+        if args.save:
+            print(f"Training {description}: all {X.shape[0]} rows")
+            elapsed = timed_fit(model, X, y)
+            print_iterations(network_of(model))
+            print(f"training time: {elapsed:.2f} s")
+            save(sio, model, feature_names, args.save)
+        return 0
+
+    stratify = None if regression or counts.min() < 2 else y
+    try:
+        X_train, X_test, y_train, y_test = train_test_split(
+            X, y, test_size=args.test_size, random_state=args.random_state, stratify=stratify
+        )
+    except ValueError as error:
+        raise InputError(
+            f"cannot split {source} into training and test sets: {error} (use a larger "
+            "--test-size, or more rows)"
+        ) from None
+    if not regression and len(np.unique(y_train)) < 2:
+        raise InputError(
+            f"cannot train: the {len(y_train)} training rows of {source} hold one class only "
+            f"({str(y_train[0])!r}); it needs more rows of each class"
+        )
+    flush_notes()
+    print(
+        f"Training {description}: {X_train.shape[0]} training rows, {X_test.shape[0]} held-out rows"
+    )
+    # A class of a single row can land in the held-out rows only: the model cannot give it a
+    # probability, so the log-loss (and the held-out curves) leave such rows out.
+    seen = np.ones(len(y_test), dtype=bool) if regression else np.isin(y_test, y_train)
+    if not seen.all():
+        note(
+            f"{np.sum(~seen)} held-out rows are of classes that no training row has: the "
+            "held-out log-loss leaves them out"
+        )
+    validation = (X_test[seen], y_test[seen]) if record and seen.any() else None
+    elapsed = timed_fit(model, X_train, y_train, validation)
+    report_held_out(model, X_test, y_test, seen)
+    print_iterations(network_of(model))
+    print(f"training time: {elapsed:.2f} s")
+    if args.save:
+        save(sio, model, feature_names, args.save)
+    if args.plot:
+        plot_curves(args.plot, [(None, network_of(model))], description, held_out)
+        print(f"wrote the training curves to {args.plot}")
+    return 0
+
+
+def fit(model, X, y, validation=None):
+    """Fit the pipeline; with validation=(X_val, y_val), record its loss and accuracy per epoch.
+
+    The preprocessing and the estimator are fitted one after the other, as Pipeline.fit does, so
+    that the preprocessed X_val reaches fit without metadata routing. A regressor's y_val is
+    standardized as TransformedTargetRegressor standardizes y (the same scaler, fitted on the
+    same y).
+    """
+    if validation is None:
+        return model.fit(X, y)
+    X_val, y_val = validation
+    preprocessing, estimator = model[:-1], model[-1]
+    if hasattr(estimator, "transformer"):
+        from sklearn.base import clone
+
+        target_scaler = clone(estimator.transformer).fit(y.reshape(-1, 1))
+        y_val = target_scaler.transform(y_val.reshape(-1, 1))[:, 0]
+    X_train = preprocessing.fit_transform(X)
+    estimator.fit(X_train, y, X_val=preprocessing.transform(X_val), y_val=y_val)
+    return model
+
+
+def timed_fit(model, X, y, validation=None):
+    """Fit, print the warnings on stderr; return the seconds it took."""
+    start = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            fit(model, X, y, validation)
+        except ValueError as error:  # the estimators' errors name the fault (one line: the
+            # warnings of a run that failed are not printed)
+            advice = ""
+            if "Training diverged" in str(error):
+                advice = (
+                    " (the command line already standardizes the features: with adam or sgd, "
+                    "lower --learning-rate-init; rescale a huge target)"
+                )
+            raise InputError(f"cannot train: {_one_line(error)}{advice}") from None
+        except MemoryError:
+            raise InputError(
+                "cannot train: not enough memory for this network and data; use a smaller "
+                "--hidden or fewer rows"
+            ) from None
+    elapsed = time.perf_counter() - start
+    for warning in caught:
+        warn(_one_line(warning.message))
+    return elapsed
+
+
+def _one_line(message):
+    return " ".join(str(message).split())
+
+
+def cross_validate(model, X, y, k, random_state, record):
+    """(fitted pipeline, score) of each of k folds (stratified for a classifier): the scores of
+    cross_val_score, accuracy or R^2.
+
+    With record, each fold's held-out rows are recorded per epoch, for the plot.
+    """
+    from sklearn.base import clone, is_regressor
+    from sklearn.model_selection import KFold, StratifiedKFold
+
+    kind = KFold if is_regressor(model) else StratifiedKFold
+    folds = kind(k, shuffle=True, random_state=random_state)
+    results = []
+    for train_rows, test_rows in folds.split(X, y):
+        fold_model = clone(model)
+        step = fold_model[-1]
+        step.set_params(
+            **{"regressor__verbose" if hasattr(step, "regressor") else "verbose": False}
+        )
+        validation = (X[test_rows], y[test_rows]) if record else None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                fit(fold_model, X[train_rows], y[train_rows], validation)
+            except ValueError as error:  # the estimators' errors name the fault
+                raise InputError(f"cannot train a fold of --cv: {_one_line(error)}") from None
+            results.append((fold_model, fold_model.score(X[test_rows], y[test_rows])))
+    return results

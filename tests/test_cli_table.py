@@ -1,0 +1,173 @@
+"""The command line, reading a table (sktanhnet/_cli/table.py)."""
+
+import pytest
+
+from sktanhnet.__main__ import main
+
+
+def _csv(tmp_path, text):
+    path = tmp_path / "data.csv"
+    path.write_text(text)
+    return str(path)
+
+
+QUICK = ["--quiet", "--solver", "lbfgs", "--max-iter", "100", "--hidden", "10"]
+
+
+@pytest.mark.parametrize(
+    "content, target, message",
+    [
+        (None, "label", "cannot read"),
+        ("a,b,label\n1,2,x\n3,4,y\n", "missing", "column 'missing' not found"),
+        ("a,b,label\n1,oops,x\n3,4,y\n5,6,x\n", "label", "'oops' in column 'b', a column of"),
+        ("a,label\n1,x\n2,x\n", "label", "at least two classes"),
+        ("a,b,label\n", "label", "header row and at least one data row"),
+    ],
+)
+def test_bad_input_gives_one_line_and_exit_status_2(tmp_path, capsys, content, target, message):
+    path = str(tmp_path / "absent.csv") if content is None else _csv(tmp_path, content)
+    assert main(["--data", path, "--target", target]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+def test_repeated_column_names_are_refused(tmp_path, capsys):
+    path = _csv(tmp_path, "a,b,a,label\n1,2,3,x\n4,5,6,y\n")
+    assert main(["--data", path, "--target", "label"]) == 2
+    assert capsys.readouterr().err == f"error: {path}: column names must differ; repeated: 'a'\n"
+
+
+def test_an_unnamed_leading_column_of_pandas_is_left_out_and_said(tmp_path, capsys):
+    pd = pytest.importorskip("pandas")
+    from sklearn.datasets import load_iris
+
+    iris = load_iris(as_frame=True).frame.sort_values("target")  # the index leaks the label
+    path = tmp_path / "frame.csv"
+    iris.to_csv(path)
+    assert main(["--data", str(path), "--target", "target", *QUICK]) == 0
+    captured = capsys.readouterr()
+    assert "leaving out the unnamed first column" in captured.err
+    assert "4 features" in captured.out
+    assert pd.read_csv(path).columns[0].startswith("Unnamed")
+
+
+def test_a_blank_data_file_after_its_header_is_one_line(tmp_path, capsys):
+    assert main(["--data", _csv(tmp_path, "a,b,label\n\n\n"), "--target", "label"]) == 2
+    assert "at least one data row" in capsys.readouterr().err
+
+
+def test_a_feature_too_large_to_standardize_is_named(tmp_path, capsys):
+    rows = "\n".join(f"{(i % 7) * 1e300},{i % 5},{i % 2}" for i in range(40))
+    assert main(["--data", _csv(tmp_path, "a,b,label\n" + rows + "\n"), "--target", "label"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "'a' holds values too large to standardize" in err[0]
+
+
+# ---------------------------------------------------------------- tables as people export them
+
+
+def _penguins(n=120, separator=",", decimal=".", missing=""):
+    """A penguin-like table: text columns (species, island, sex), numbers, missing values."""
+    import numpy as np
+
+    rng = np.random.RandomState(0)
+    lines = [separator.join(["species", "island", "bill_mm", "mass_g", "sex"])]
+    for i in range(n):
+        species = ["Adelie", "Gentoo", "Chinstrap"][i % 3]
+        island = "Biscoe" if species == "Gentoo" else ["Dream", "Torgersen"][i % 2]
+        bill = f"{[38.8, 47.5, 48.8][i % 3] + rng.normal():.1f}".replace(".", decimal)
+        mass = str(int([3700, 5076, 3733][i % 3] + rng.normal(0, 300)))
+        sex = ["male", "female"][rng.randint(2)]
+        cells = [species, island, bill, mass, sex]
+        if i % 10 == 4:
+            cells[2 + i % 3] = missing
+        lines.append(separator.join(cells))
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize(
+    "separator, decimal, missing, said",
+    [
+        (",", ".", "", None),
+        (";", ",", "NA", "separated by semicolons"),
+        ("\t", ".", "?", "separated by tabs"),
+        (",", ".", "N/A", None),
+        (";", ".", "null", "separated by semicolons"),
+    ],
+)
+def test_separators_missing_tokens_and_text_columns(
+    tmp_path, capsys, separator, decimal, missing, said
+):
+    data = _csv(tmp_path, _penguins(separator=separator, decimal=decimal, missing=missing))
+    assert main(["--data", data, "--target", "species", *QUICK]) == 0
+    captured = capsys.readouterr()
+    assert "4 features, 3 classes" in captured.out
+    assert float(captured.out.split("held-out accuracy: ")[1].split()[0]) > 0.9
+    notes = captured.err.splitlines()
+    assert all(line.startswith(("note: ", "warning: ")) for line in notes)
+    assert (said is not None) == any(said in line for line in notes if said)
+    assert f"note: {data}: one-hot encoding 2 text columns (5 values): 'island' (3), 'sex' (2)" in (
+        captured.err
+    )
+    filling = next(line for line in notes if "filling in" in line)
+    assert "filling in 12 missing values" in filling and "bill_mm 4, mass_g 4, sex 4" in filling
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("", "needs a header row and at least one data row"),
+        ("a,b,y\n", "needs a header row and at least one data row"),
+        ("a,b,y\n1,2,x\n3,4\n", "line 3: 2 fields, the header has 3"),
+        ("a,b,y\n1,2,x\n3,4,y,5\n", "line 3: 4 fields, the header has 3"),
+        ("a,a,y\n1,2,x\n", "column names must differ; repeated: 'a'"),
+        ("a,b,y\n1,inf,x\n2,3,z\n", "line 2: 'inf' in column 'b' is not a finite number"),
+        ("a,b,y\n1,2,inf\n2,3,4.5\n", "--target 'y': 'inf' is not a finite number"),
+        ("a,b,y\n,,x\n,,z\n", "has no feature column left to learn from"),
+        ("y\n1\n2\n", "has no feature columns"),
+        ("a,y\n1,x\n", "needs at least two classes, found 1: 'x'"),
+        ("a,y\n1,x\n2,z\n3,x\n4,z\n", "cannot split"),
+        ("a,b,y\n1,-,x\n2,3,z\n4,5,x\n", "'-' in column 'b', a column of numbers but for 1 value"),
+    ],
+)
+def test_odd_tables_are_one_line_and_exit_2(tmp_path, capsys, content, message):
+    data = _csv(tmp_path, content)
+    assert main(["--data", data, "--target", "y", "--quiet", "--max-iter", "5"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and message in err and "Traceback" not in err
+
+
+def test_a_file_that_is_not_utf8_is_one_line(tmp_path, capsys):
+    path = tmp_path / "latin.csv"
+    path.write_bytes("a,b,y\n1,2,été\n".encode("latin-1"))
+    assert main(["--data", str(path), "--target", "y"]) == 2
+    assert capsys.readouterr().err.startswith(f"error: {path} is not UTF-8 text")
+
+
+def test_quoted_fields_and_a_byte_order_mark(tmp_path, capsys):
+    rows = "\n".join(
+        f'"{i % 7}","{i % 5}","{"yes, sure" if i % 7 > 3 else "no"}"' for i in range(40)
+    )
+    path = tmp_path / "quoted.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + ('a,"b, c",y\n' + rows + "\n").encode())
+    assert main(["--data", str(path), "--target", "y", *QUICK]) == 0
+    captured = capsys.readouterr()
+    assert "2 features, 2 classes" in captured.out and "one-hot" not in captured.err
+
+
+def test_empty_and_identifier_columns_are_left_out_with_a_note(tmp_path, capsys):
+    rows = "\n".join(f"id{i},{i % 7},,{i % 2}" for i in range(40))
+    data = _csv(tmp_path, "name,a,empty,y\n" + rows + "\n")
+    assert main(["--data", data, "--target", "y", *QUICK]) == 0
+    captured = capsys.readouterr()
+    assert f"note: {data}: leaving out columns without any value: 'empty'" in captured.err
+    assert "different value in every row (identifiers?): 'name'" in captured.err
+    assert "1 features, 2 classes" in captured.out
+
+
+def test_decimal_commas_of_a_semicolon_file_are_numbers(tmp_path, capsys):
+    rows = "\n".join(f"{i % 7},5;{i % 5};{i % 2}" for i in range(40))
+    assert main(["--data", _csv(tmp_path, "a;b;y\n" + rows + "\n"), "--target", "y", *QUICK]) == 0
+    captured = capsys.readouterr()
+    assert "2 features" in captured.out and "one-hot" not in captured.err
