@@ -5,9 +5,9 @@ scikit-learn's array API dispatch (``tests/test_array_api.py``, the array API ch
 the environment says otherwise, so that a plain ``pytest`` runs them.
 
 ``--doctest-modules`` imports every module of the package; ``sktanhnet.onnx`` needs skl2onnx,
-``sktanhnet._numba_kernels`` numba, and ``TrainingCurveDisplay``'s example draws with
-matplotlib. Their tests in ``tests/`` skip with the reason on their own
-(``pytest.importorskip``).
+``sktanhnet._numba_kernels`` and ``_numba_math`` numba, ``sktanhnet.dask`` dask and
+distributed, and ``TrainingCurveDisplay``'s example draws with matplotlib. Their tests in
+``tests/`` skip with the reason on their own (``pytest.importorskip``).
 """
 
 import os
@@ -20,5 +20,7 @@ if find_spec("skl2onnx") is None or find_spec("onnx") is None:
     collect_ignore.append("sktanhnet/onnx.py")
 if find_spec("matplotlib") is None:
     collect_ignore.append("sktanhnet/_plot.py")
+if find_spec("dask") is None or find_spec("distributed") is None:  # the distributed extra
+    collect_ignore.append("sktanhnet/dask")
 if find_spec("numba") is None:  # the compiled kernels (the fast extra) import numba
-    collect_ignore.append("sktanhnet/_numba_kernels.py")
+    collect_ignore += ["sktanhnet/_numba_kernels.py", "sktanhnet/_numba_math.py"]

@@ -16,6 +16,7 @@ ORDER = [
     "plot_speed.py",
     "plot_onnx.py",
     "plot_array_api_torch.py",
+    "plot_dask_cluster.py",
 ]
 
 

@@ -1,0 +1,301 @@
+"""sktanhnet.dask: DaskTanhMLPClassifier and DaskTanhMLPRegressor on a real local cluster.
+
+One module-scoped cluster of two worker processes, every listener on 127.0.0.1; tiny data and
+few iterations, so that the file runs in well under a minute on two cores.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import make_classification, make_regression
+from sklearn.exceptions import ConvergenceWarning
+
+from sktanhnet import TanhMLPClassifier, TanhMLPRegressor
+
+distributed = pytest.importorskip(
+    "distributed", reason="dask tests need the distributed extra (dask[distributed])"
+)
+da = pytest.importorskip("dask.array", reason="dask tests need the distributed extra (dask)")
+from sktanhnet.dask import DaskTanhMLPClassifier, DaskTanhMLPRegressor  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+X, Y = make_classification(
+    n_samples=240, n_features=5, n_informative=4, n_redundant=0, n_classes=3, random_state=0
+)
+LBFGS = dict(hidden_layer_sizes=(6,), solver="lbfgs", max_iter=25, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def client():
+    # Every listener on loopback with a random port (dashboard_address=None would still open
+    # port 8787 on every interface).
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # dask's own start-up warnings, not ours
+        cluster = distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address="127.0.0.1:0",
+        )
+    client = distributed.Client(cluster)
+    try:
+        yield client
+    finally:
+        client.close()
+        cluster.close()
+
+
+def chunked(array, rows=60):
+    return da.from_array(array, chunks=(rows, *array.shape[1:]))
+
+
+def max_weight_difference(left, right):
+    pairs = zip(left.coefs_ + left.intercepts_, right.coefs_ + right.intercepts_)
+    return max(np.abs(a - b).max() for a, b in pairs)
+
+
+def assert_same_fit(dask_model, core_model, tol=1e-8):
+    assert dask_model.n_iter_ == core_model.n_iter_
+    assert max_weight_difference(dask_model, core_model) < tol
+    np.testing.assert_allclose(dask_model.loss_curve_, core_model.loss_curve_, rtol=1e-9)
+    for name in ("n_outputs_", "n_layers_", "out_activation_", "n_features_in_", "t_"):
+        assert getattr(dask_model, name) == getattr(core_model, name)
+
+
+def test_import_sktanhnet_does_not_import_dask():
+    code = "import sys, sktanhnet; sys.exit('dask' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_cluster_listens_on_loopback_only(client):
+    psutil = pytest.importorskip("psutil")
+    me = psutil.Process()
+    listening = [
+        connection.laddr.ip
+        for process in [me, *me.children(recursive=True)]
+        for connection in process.net_connections(kind="inet")
+        if connection.status == psutil.CONN_LISTEN
+    ]
+    assert listening and set(listening) == {"127.0.0.1"}
+
+
+@pytest.mark.parametrize("labels", [None, np.array(["cat", "dog", "emu"]), np.array([-7, 3, 1000])])
+def test_lbfgs_classifier_equals_the_in_memory_fit(client, labels):
+    y = Y if labels is None else labels[Y]
+    model = DaskTanhMLPClassifier(**LBFGS).fit(chunked(X), chunked(y))
+    core = TanhMLPClassifier(**LBFGS).fit(X, y)
+    assert_same_fit(model, core)
+    np.testing.assert_array_equal(model.classes_, core.classes_)
+    # lazy predictions, computed on the workers, equal to the in-memory ones row for row (the
+    # same model on NumPy input: the core's own methods; to roundoff, as blocks round unlike
+    # the whole array)
+    proba = model.predict_proba(chunked(X))
+    assert isinstance(proba, da.Array) and isinstance(model.predict_proba(X), np.ndarray)
+    np.testing.assert_allclose(proba.compute(), model.predict_proba(X), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(proba.compute(), core.predict_proba(X), rtol=1e-8, atol=1e-12)
+    log_proba = model.predict_log_proba(chunked(X)).compute()
+    np.testing.assert_allclose(log_proba, model.predict_log_proba(X), rtol=1e-12)
+    np.testing.assert_array_equal(model.predict(chunked(X)).compute(), core.predict(X))
+    assert model.score(chunked(X), chunked(y)) == pytest.approx(core.score(X, y), abs=1e-12)
+
+
+def test_binary_class_weight_and_zero_weights_equal_the_in_memory_fit(client):
+    y = (Y == 1).astype(int)
+    weights = np.random.RandomState(0).uniform(0, 2, len(y))
+    weights[:70] = 0.0  # the whole first partition weighs nothing
+    params = dict(LBFGS, class_weight="balanced")
+    model = DaskTanhMLPClassifier(**params).fit(chunked(X), chunked(y), chunked(weights))
+    core = TanhMLPClassifier(**params).fit(X, y, sample_weight=weights)
+    assert_same_fit(model, core)
+
+
+def test_rare_class_starts_as_the_core_starts(client):
+    # class 2 weighs < 1% of class 0: the core lowers its output bias before training
+    weights = np.where(Y == 2, 1e-4, 1.0)
+    params = dict(LBFGS, max_iter=1)
+    model = DaskTanhMLPClassifier(**params).fit(chunked(X), chunked(Y), chunked(weights))
+    core = TanhMLPClassifier(**params).fit(X, Y, sample_weight=weights)
+    assert_same_fit(model, core, tol=1e-10)
+
+
+def test_lbfgs_regressor_with_two_targets_and_weights_equals_the_in_memory_fit(client):
+    X_reg, y_reg = make_regression(n_samples=200, n_features=4, n_targets=2, random_state=0)
+    y_reg = y_reg / 100
+    weights = np.random.RandomState(1).uniform(0, 3, len(y_reg))
+    model = DaskTanhMLPRegressor(**LBFGS).fit(chunked(X_reg), chunked(y_reg), chunked(weights))
+    core = TanhMLPRegressor(**LBFGS).fit(X_reg, y_reg, sample_weight=weights)
+    assert_same_fit(model, core)
+    prediction = model.predict(chunked(X_reg))
+    assert isinstance(prediction, da.Array) and prediction.shape == (200, 2)
+    np.testing.assert_allclose(prediction.compute(), model.predict(X_reg), rtol=1e-12)
+    np.testing.assert_allclose(prediction.compute(), core.predict(X_reg), rtol=1e-8)
+    assert model.score(chunked(X_reg), chunked(y_reg)) == pytest.approx(
+        core.score(X_reg, y_reg), abs=1e-12
+    )
+
+
+def test_dataframe_columns_become_feature_names(client):
+    pd = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    target = pd.Series(Y, name="label")
+    X_frame = dd.from_pandas(frame, npartitions=3)
+    y_frame = dd.from_pandas(target, npartitions=3)
+    model = DaskTanhMLPClassifier(**LBFGS).fit(X_frame, y_frame)
+    core = TanhMLPClassifier(**LBFGS).fit(frame, target)
+    assert_same_fit(model, core)
+    np.testing.assert_array_equal(model.feature_names_in_, core.feature_names_in_)
+    proba = model.predict_proba(X_frame)
+    assert isinstance(proba, da.Array)
+    np.testing.assert_allclose(proba.compute(), model.predict_proba(frame), rtol=1e-12)
+    # a column of text is refused with the core estimator's message
+    with_text = frame.assign(f1=["a", "b", "c"] * (len(frame) // 3))
+    with pytest.raises(ValueError) as core_error:
+        TanhMLPClassifier(**LBFGS).fit(with_text, target)
+    with pytest.raises(ValueError) as dask_error:
+        DaskTanhMLPClassifier(**LBFGS).fit(dd.from_pandas(with_text, npartitions=3), y_frame)
+    assert str(core_error.value).split(":")[0] in str(dask_error.value)
+
+
+def test_unknown_chunks_single_and_many_partitions(client):
+    keep = np.arange(len(X)) % 7 != 0
+    core = TanhMLPClassifier(**LBFGS).fit(X[keep], Y[keep])
+    X_all, y_all = chunked(X, 50), chunked(Y, 50)
+    mask = chunked(keep, 50)
+    unknown_X, unknown_y = X_all[mask], y_all[mask]  # chunk sizes unknown (NaN)
+    assert np.isnan(unknown_X.chunks[0][0])
+    assert_same_fit(DaskTanhMLPClassifier(**LBFGS).fit(unknown_X, unknown_y), core)
+    single = DaskTanhMLPClassifier(**LBFGS).fit(chunked(X[keep], 10**6), chunked(Y[keep], 10**6))
+    assert_same_fit(single, core)
+    many = DaskTanhMLPClassifier(**LBFGS).fit(chunked(X[keep], 23), chunked(Y[keep], 23))
+    assert_same_fit(many, core)  # ten partitions on two workers
+
+
+def test_multilabel_targets(client):
+    y = np.stack([Y == 0, Y == 1, X[:, 0] > 0], axis=1).astype(int)
+    model = DaskTanhMLPClassifier(**LBFGS).fit(chunked(X), chunked(y))
+    core = TanhMLPClassifier(**LBFGS).fit(X, y)
+    assert_same_fit(model, core)
+    np.testing.assert_array_equal(model.predict(chunked(X)).compute(), core.predict(X))
+
+
+def test_bad_input_is_refused_with_the_core_messages(client):
+    with_nan = X.copy()
+    with_nan[100, 2] = np.nan
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        DaskTanhMLPClassifier(**LBFGS).fit(chunked(with_nan), chunked(Y))
+    with pytest.raises(ValueError, match="inconsistent numbers of samples: \\[240, 239\\]"):
+        DaskTanhMLPClassifier(**LBFGS).fit(chunked(X), chunked(Y[:-1]))
+    with pytest.raises(ValueError, match="Unknown label type"):
+        DaskTanhMLPClassifier(**LBFGS).fit(chunked(X), chunked(X[:, 0] + 0.5))
+    with pytest.raises(ValueError, match="Expected 2D array"):
+        DaskTanhMLPClassifier(**LBFGS).fit(chunked(X[:, 0]), chunked(Y))
+    with pytest.raises(ValueError, match="Negative values in sample_weight"):
+        DaskTanhMLPClassifier(**LBFGS).fit(chunked(X), chunked(Y), chunked(-np.ones(240)))
+    with pytest.raises(ValueError, match="at least one non-zero"):
+        DaskTanhMLPClassifier(**LBFGS).fit(chunked(X), chunked(Y), chunked(np.zeros(240)))
+    model = DaskTanhMLPClassifier(**LBFGS).fit(chunked(X), chunked(Y))
+    with pytest.raises(ValueError, match="X has 4 features, but DaskTanhMLPClassifier"):
+        model.predict(chunked(X[:, :4]))
+    with pytest.raises(TypeError, match="partial_fit takes in-memory data"):
+        DaskTanhMLPClassifier(solver="adam").partial_fit(chunked(X), chunked(Y), classes=[0, 1, 2])
+
+
+def test_failed_fit_leaves_the_earlier_model_intact(client):
+    model = DaskTanhMLPClassifier(**LBFGS).fit(chunked(X), chunked(Y))
+    before = [array.copy() for array in model.coefs_ + model.intercepts_]
+    state = dict(model.__dict__)
+    labels = Y.astype(float)
+    labels[5] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        model.fit(chunked(X), chunked(labels))
+    assert model.__dict__.keys() == state.keys()
+    for got, expected in zip(model.coefs_ + model.intercepts_, before):
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_numpy_input_fits_exactly_as_the_core(client):
+    model = DaskTanhMLPClassifier(**LBFGS).fit(X, Y)
+    core = TanhMLPClassifier(**LBFGS).fit(X, Y)
+    assert max_weight_difference(model, core) == 0.0
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd"])
+def test_stochastic_solvers_reach_the_core_accuracy(client, solver):
+    params = dict(
+        hidden_layer_sizes=(16,),
+        solver=solver,
+        learning_rate_init=0.02,
+        max_iter=15,
+        random_state=0,
+        early_stopping=True,
+        n_iter_no_change=4,
+    )
+    train, test = slice(0, 180), slice(180, None)
+    core = TanhMLPClassifier(**params).fit(X[train], Y[train])
+    model = DaskTanhMLPClassifier(**params).fit(chunked(X[train]), chunked(Y[train]))
+    assert model.validation_scores_ and model.best_validation_score_ is not None
+    assert model.t_ > 0 and len(model.loss_curve_) == model.n_iter_
+    assert model.score(X[test], Y[test]) >= core.score(X[test], Y[test]) - 0.08
+    # early stopping on a dask validation set, for the regressor
+    X_reg, y_reg = make_regression(n_samples=240, n_features=5, noise=1.0, random_state=0)
+    y_reg = y_reg / 100
+    reg = DaskTanhMLPRegressor(**params).fit(
+        chunked(X_reg[train]),
+        chunked(y_reg[train]),
+        X_val=chunked(X_reg[test]),
+        y_val=chunked(y_reg[test]),
+    )
+    core_reg = TanhMLPRegressor(**params).fit(X_reg[train], y_reg[train])
+    assert reg.best_validation_score_ == pytest.approx(max(reg.validation_scores_))
+    assert reg.score(X_reg[test], y_reg[test]) >= core_reg.score(X_reg[test], y_reg[test]) - 0.05
+
+
+def _completed(client, prefix):
+    def count(dask_scheduler):
+        task_prefix = dask_scheduler.task_prefixes.get(prefix)
+        return 0 if task_prefix is None else sum(task_prefix.state_counts.values())
+
+    return client.run_on_scheduler(count)
+
+
+def test_a_worker_killed_mid_fit_does_not_lose_the_fit(client):
+    X_big, y_big = make_classification(n_samples=3000, n_features=8, random_state=1)
+    params = dict(hidden_layer_sizes=(8,), solver="lbfgs", max_iter=40, random_state=0)
+    expected = TanhMLPClassifier(**params).fit(X_big, y_big)
+    X_dask, y_dask = chunked(X_big, 300), chunked(y_big, 300)
+    model = DaskTanhMLPClassifier(**params)
+    errors = []
+
+    def fit():
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                model.fit(X_dask, y_dask)
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    start = _completed(client, "partition_loss_and_gradient")
+    thread = threading.Thread(target=fit)
+    thread.start()
+    deadline = time.monotonic() + 30
+    # a few evaluations in: every partition is on a worker, and the fit is under way
+    while _completed(client, "partition_loss_and_gradient") < start + 30:
+        assert time.monotonic() < deadline and thread.is_alive()
+        time.sleep(0.02)
+    victim = max(client.run(os.getpid).values())
+    os.kill(victim, signal.SIGKILL)
+    thread.join(60)
+    assert not thread.is_alive() and not errors
+    assert model.n_iter_ == expected.n_iter_
+    assert max_weight_difference(model, expected) < 1e-8
+    client.wait_for_workers(2, timeout=30)  # the nanny restarts the worker
