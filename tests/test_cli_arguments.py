@@ -35,6 +35,7 @@ def _iris_csv(tmp_path, columns, name="iris.csv"):
     "argv, message",
     [
         (["--hidden", "10,x"], "--hidden must be comma-separated positive integers, got '10,x'"),
+        (["--hidden", "10,,5"], "--hidden must be comma-separated positive integers, got '10,,5'"),
         (["--batch-size", "0"], "--batch-size must be 'auto' or >= 1, got '0'"),
         (["--solver", "newton"], "argument --solver: invalid choice: 'newton'"),
     ],
@@ -95,7 +96,6 @@ TRAINING_OPTION_VALUES = {
     "--random-state": "1",
     "--test-size": "0.5",
     "--cv": "3",
-    "--quiet": None,
     "--save": "again.skops",
     "--plot": "curves.png",
 }
@@ -144,7 +144,14 @@ def test_help_shows_every_option_and_its_default(capsys):
         for block in re.split(r"\n  (?=-)", text)
         if block.startswith("--") and not block.startswith(("--help", "--version"))
     }
-    assert set(blocks) == {*TRAINING_OPTION_VALUES, "--data", "--target", "--model", "--output"}
+    assert set(blocks) == {
+        *TRAINING_OPTION_VALUES,
+        "--data",
+        "--target",
+        "--model",
+        "--output",
+        "--quiet",
+    }
     for option, block in blocks.items():
         assert "(default: " in block, option
     assert "--solver {adam,sgd,lbfgs} the optimizer (default: adam)" in blocks["--solver"]

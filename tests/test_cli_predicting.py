@@ -502,3 +502,17 @@ def test_advice_after_an_error_on_model_never_names_a_training_option(tmp_path, 
     message = f"--target 'y' holds 'cat', not a number: {model} is a regressor, it predicts"
     assert err == f"error: {message} numbers\n"
     assert "--task" not in err
+
+
+def test_a_row_of_empty_cells_gets_its_prediction_in_its_place(tmp_path, capsys, iris_model):
+    """One output row per input row: a row of empty cells is predicted from imputed values."""
+    import csv
+
+    rows = ["sl,sw,pl,pw", "5.1,3.5,1.4,0.2", ",,,", "6.7,3.0,5.2,2.3", "5.0,3.4,1.5,0.2"]
+    data = _csv(tmp_path, "\n".join(rows) + "\n", "new.csv")
+    output = tmp_path / "predictions.csv"
+    args = ["--model", iris_model, "--data", data, "--output", str(output), "--quiet"]
+    assert main(args) == 0
+    assert capsys.readouterr().out == f"wrote 4 predictions to {output}\n"
+    predicted = [row[0] for row in csv.reader(output.open())][1:]
+    assert predicted[0] == predicted[3] == "setosa" and predicted[2] == "virginica"

@@ -171,3 +171,47 @@ def test_decimal_commas_of_a_semicolon_file_are_numbers(tmp_path, capsys):
     assert main(["--data", _csv(tmp_path, "a;b;y\n" + rows + "\n"), "--target", "y", *QUICK]) == 0
     captured = capsys.readouterr()
     assert "2 features" in captured.out and "one-hot" not in captured.err
+
+
+def test_decimal_commas_in_scientific_notation_are_numbers(tmp_path, capsys):
+    """pandas' to_csv(sep=";", decimal=",") writes 7,913e-05: a number, as feature and target."""
+    pd = pytest.importorskip("pandas")
+    from sklearn.datasets import load_diabetes
+
+    frame = load_diabetes(as_frame=True).frame
+    frame.loc[0, "bp"] = 7.913e-05
+    path = tmp_path / "semicolons.csv"
+    frame.to_csv(path, sep=";", decimal=",", index=False)
+    plain = tmp_path / "commas.csv"
+    frame.to_csv(plain, index=False)
+    assert "7,913e-05" in path.read_text()
+    outputs = []
+    for data in (path, plain):
+        assert main(["--data", str(data), "--target", "bp", *QUICK]) == 0
+        captured = capsys.readouterr()
+        assert "one-hot" not in captured.err and "TanhMLPRegressor" in captured.err
+        outputs.append(captured.out.splitlines()[1:-1])  # the scores, not the time
+    assert outputs[0] == outputs[1]
+    assert pd.read_csv(path, sep=";", decimal=",")["bp"][0] == pytest.approx(7.913e-05)
+
+
+@pytest.mark.parametrize(
+    "content, value",
+    [
+        ('price,y\n"1,181",0\n950,1\n"2,400",0\n700,1\n', "1,181"),  # thousands, comma file
+        ("price;y\n2.248,28;0\n950,5;1\n3.100,00;0\n", "2.248,28"),  # thousands, EU style
+        ("share,y\n12.4%,0\n3.5%,1\n50%,0\n8%,1\n", "12.4%"),  # percentages
+    ],
+)
+def test_numbers_written_for_reading_are_refused_not_encoded(tmp_path, capsys, content, value):
+    for target in ("y", "price" if "price" in content else "share"):
+        assert main(["--data", _csv(tmp_path, content), "--target", target, *QUICK]) == 2
+        err = capsys.readouterr().err
+        assert f"{value!r}" in err and "thousands separator or a percent sign" in err
+        assert len(err.strip().splitlines()) == 1
+
+
+def test_a_row_of_empty_cells_is_a_row_of_missing_values_not_skipped(tmp_path, capsys):
+    path = _csv(tmp_path, "a,b,label\n1,2,x\n,,y\n3,4,x\n5,6,y\n\n7,8,x\n2,1,y\n")
+    assert main(["--data", path, "--target", "label", *QUICK, "--test-size", "0.5"]) == 0
+    assert "filling in 2 missing values" in capsys.readouterr().err

@@ -13,7 +13,7 @@ MAX_CLASSES = 20
 
 def _parse_hidden(text):
     try:
-        sizes = tuple(int(part) for part in text.split(",") if part.strip() != "")
+        sizes = tuple(int(part) for part in text.split(",")) if text.strip() else ()
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"--hidden must be comma-separated positive integers, got {text!r}"
@@ -201,7 +201,6 @@ TRAINING_OPTIONS = [
     "--random-state",
     "--test-size",
     "--cv",
-    "--quiet",
     "--save",
     "--plot",
 ]

@@ -17,7 +17,12 @@ MISSING = frozenset(
     + ["#N/A", "#NA", "?"]
 )
 SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
-_DECIMAL_COMMA = re.compile(r"[-+]?[0-9]*,[0-9]+")
+_DECIMAL_COMMA = re.compile(r"[-+]?[0-9]*,[0-9]+([eE][-+]?[0-9]+)?")
+# Numbers a spreadsheet formats for reading, which are not numbers to a program: thousands
+# separators (1,234.5 or 1.234,5 or 1 234) and percentages (12,4%).
+_DISGUISED_NUMBER = re.compile(
+    r"[-+]?([0-9]{1,3}([,.' ][0-9]{3})+([.,][0-9]+)?|[0-9]+([.,][0-9]+)?\s*%)"
+)
 
 
 class Table:
@@ -60,7 +65,8 @@ def read_table(path):
         reader = csv.reader(io.StringIO(text), delimiter=separator)
         rows, lines = [], []
         for row in reader:
-            if any(cell.strip() for cell in row) or (row and not rows):
+            # an empty line is no row; a row of empty cells (,,,) is a row of missing values
+            if any(cell.strip() for cell in row) or len(row) > 1 or (row and not rows):
                 rows.append([cell.strip() for cell in row])
                 lines.append(reader.line_num)
     except csv.Error as error:
@@ -69,6 +75,7 @@ def read_table(path):
         raise InputError(f"{path} needs a header row and at least one data row")
     if separator != ",":
         note(f"{path}: reading columns separated by {SEPARATORS[separator]}s")
+        _read_decimal_commas(path, rows)
     header = rows[0]
     if len(header) > 1 and header[0] == "" and all(header[1:]):
         # pandas' DataFrame.to_csv() writes the index as an unnamed first column: not a feature
@@ -84,6 +91,36 @@ def read_table(path):
                 f"{path}, line {line}: {len(row)} fields, the header has {len(header)}"
             )
     return Table(path, header, rows[1:], lines[1:])
+
+
+def _read_decimal_commas(path, rows):
+    """Where the separator is not a comma: the columns whose values are all numbers written
+    with a decimal comma (3,5 or 7,9e-05) or without a fraction, one at least with a comma,
+    get points in their place (in ``rows``, in place), with a note."""
+    converted = []
+    for j, name in enumerate(rows[0]):
+        present = [row[j] for row in rows[1:] if j < len(row) and row[j] not in MISSING]
+        if any("," in value for value in present) and all(
+            _DECIMAL_COMMA.fullmatch(value) or ("." not in value and _float(value) is not None)
+            for value in present
+        ):
+            converted.append(name)
+            for row in rows[1:]:
+                if j < len(row):
+                    row[j] = row[j].replace(",", ".")
+    if converted:
+        note(f"{path}: reading decimal commas (3,5 is 3.5) in {first_few(converted)}")
+
+
+def check_disguised_numbers(table, name, values):
+    """Refuse a number written for reading (1,234 or 12,4%): it is not text to encode."""
+    for value, line in zip(values, table.lines):
+        if _float(value) is None and _DISGUISED_NUMBER.fullmatch(value):
+            raise InputError(
+                f"{table.path}, line {line}: {value!r} in column {name!r} is a number written "
+                "with a thousands separator or a percent sign: write numbers plainly (1234.5, "
+                "0.124), as a spreadsheet exports them unformatted"
+            )
 
 
 def check_columns(table, target, features=None):
@@ -115,12 +152,8 @@ def is_missing(values):
 def as_numbers(values, missing):
     """The values as float64 (NaN where missing), or None where one is not a number at all.
 
-    Decimal commas (``3,5``) are read as numbers when no value of the column has a point.
+    Decimal commas were read as points already, where the separator allows them (``read_table``).
     """
-    present = [value for value, gone in zip(values, missing) if not gone]
-    if any("," in value for value in present) and not any("." in value for value in present):
-        if all(_DECIMAL_COMMA.fullmatch(value) or _float(value) is not None for value in present):
-            values = [value.replace(",", ".") for value in values]
     numbers = np.full(len(values), np.nan)
     for i, value in enumerate(values):
         if not missing[i]:
@@ -173,6 +206,8 @@ def read_features(table, features, text_columns=None):
                 f"{table.path}, line {table.lines[row]}: {values[row]!r} in column {name!r} is "
                 "not a number, and the model reads numbers there"
             )
+        if numbers is None:
+            check_disguised_numbers(table, name, values)
         if numbers is None and text_columns is None:
             _check_not_mostly_numbers(table, name, values, missing)
         if numbers is not None:

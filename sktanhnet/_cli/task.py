@@ -12,7 +12,7 @@ import numpy as np
 
 from .arguments import MAX_CLASSES
 from .messages import InputError, first_few, note
-from .table import as_numbers, is_missing
+from .table import as_numbers, check_disguised_numbers, is_missing
 
 #: A whole number as written: no leading zero, no sign on 0; a point and zeros may follow (1.0).
 _WHOLE = re.compile(r"(0|-?[1-9][0-9]*)(\.0*)?")
@@ -41,6 +41,7 @@ def drop_missing_targets(table, target):
             f"(the first on line {first})"
         )
         table = table.keep(present)
+    check_disguised_numbers(table, target, table.column(target))
     return table, np.array(table.column(target), dtype=str)
 
 
