@@ -206,3 +206,11 @@ def test_a_label_the_terminal_cannot_encode_is_escaped_not_a_crash(tmp_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_a_regression_without_two_held_out_rows_is_refused_not_scored_nan(tmp_path, capsys):
+    path = _csv(tmp_path, "x,y\n1,2.5\n2,3.7\n")
+    assert main(["--data", path, "--target", "y", "--task", "regression"]) == 2
+    err = capsys.readouterr().err
+    assert "leaves 1 held-out row for R^2, which needs two at least" in err
+    assert len(err.strip().splitlines()) == 1

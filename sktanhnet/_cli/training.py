@@ -113,6 +113,11 @@ def train(args):
             f"cannot split {source} into training and test sets: {error} (use a larger "
             "--test-size, or more rows)"
         ) from None
+    if regression and len(y_test) < 2:
+        raise InputError(
+            f"{source} leaves {len(y_test)} held-out row for R^2, which needs two at least: "
+            "use a larger --test-size, or more rows"
+        )
     if not regression and len(np.unique(y_train)) < 2:
         raise InputError(
             f"cannot train: the {len(y_train)} training rows of {source} hold one class only "
