@@ -25,6 +25,10 @@ from ._optimizers import _segments
 KERNELS_VARIABLE = "SKTANHNET_KERNELS"
 KERNEL_CHOICES = ("auto", "numba", "numpy")
 INSTALL_HINT = 'pip install ".[fast]" (from a clone) installs numba'
+# Where the two-thread epoch runs (``_training``), a vector of at least this many parameters
+# has its optimizer's step split between the two threads as well: below, a hand-over costs
+# about what the second thread saves.
+TWO_THREAD_STEP = 2**17
 
 
 def kernel_choice():
@@ -247,7 +251,8 @@ def _two_threads(
 ):
     """``run(order)`` of ``epoch_kernel`` on two threads: each batch's first half of rows on the
     calling thread, its second half on a helper thread, at once (the kernels release the GIL and
-    BLAS runs one thread in each), then the two gradients added and the step taken.
+    BLAS runs one thread in each), then the two gradients added in the step, whose two halves
+    of the vector also run on the two threads where it has ``TWO_THREAD_STEP`` parameters.
 
     The batches, their rows and the step are ``train_epoch``'s; only the batch's gradient is
     summed in two parts, so the model is the one-thread model's to rounding. The helper thread
@@ -261,6 +266,9 @@ def _two_threads(
     batch_gradient = kernels.batch_gradient
     tasks, results = queue.SimpleQueue(), queue.SimpleQueue()
     helper = []
+    size = params.shape[0]
+    # the optimizer's step on two threads too where it is long enough to pay for a hand-over
+    halves = size // 2 if size >= TWO_THREAD_STEP else 0
 
     def work():
         while True:
@@ -268,9 +276,15 @@ def _two_threads(
             if task is None:
                 return
             try:
-                results.put(batch_gradient(*task))
+                results.put(task[0](*task[1:]))
             except BaseException as error:  # raised again on the calling thread
                 results.put(error)
+
+    def wait():
+        result = results.get()
+        if isinstance(result, BaseException):
+            raise result
+        return result
 
     def run(order):
         if not helper:
@@ -290,27 +304,21 @@ def _two_threads(
             common = (classes, indicator, head, row_weights, normalizer, params)
             split = middle < stop
             if split:
-                tasks.put((X, order, middle, stop, *common, other, layers, buffers[1]))
+                half = (X, order, middle, stop, *common, other, layers, buffers[1])
+                tasks.put((batch_gradient, *half))
             data_loss = batch_gradient(X, order, start, middle, *common, grad, layers, buffers[0])
             if split:
-                other_loss = results.get()
-                if isinstance(other_loss, BaseException):
-                    raise other_loss
-                data_loss += other_loss
-            penalty, t = kernels.batch_update(
-                params,
-                grad,
-                other if split else other[:0],
-                layers,
-                alpha,
-                normalizer,
-                code,
-                first,
-                second,
-                segments,
-                hyper,
-                t,
-            )
+                data_loss += wait()
+            penalty = kernels.batch_penalty(params, layers, alpha, normalizer)
+            if code == kernels.ADAM:
+                t += 1
+            step = (alpha, normalizer, code, first, second, segments, hyper, t)
+            added = other if split else other[:0]
+            if halves:  # the step's second range on the helper thread, at once
+                tasks.put((kernels.batch_step, params, grad, added, halves, size, *step))
+            kernels.batch_step(params, grad, added, 0, halves or size, *step)
+            if halves:
+                wait()
             total += (data_loss / normalizer + penalty) * (stop - start)
         optimizer.compiled_epoch_ends(t)
         return total
@@ -352,6 +360,9 @@ def _adam_step(kernels, scalar):
         kernels.adam_step(
             params,
             grad,
+            grad[:0],
+            0,
+            params.shape[0],
             first,
             second,
             segments,
@@ -372,6 +383,9 @@ def _sgd_step(kernels, scalar):
         kernels.sgd_step(
             params,
             grad,
+            grad[:0],
+            0,
+            params.shape[0],
             velocity,
             segments,
             scalar(l2),

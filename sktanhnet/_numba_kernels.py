@@ -48,6 +48,8 @@ __all__ = [
     "batch_normalizer",
     "batch_gradient",
     "batch_update",
+    "batch_penalty",
+    "batch_step",
     "train_epoch",
 ]
 
@@ -212,30 +214,48 @@ def batch_update(
     """The L2 term and the optimizer's step for one batch; returns (the L2 loss, t).
 
     ``other``: the gradient of the batch's other rows (``batch_gradient`` on another thread),
-    added to ``grad`` first; empty where ``grad`` holds the whole batch's.
+    added to ``grad`` in the step; empty where ``grad`` holds the whole batch's.
     """
-    dtype = params.dtype.type
-    n_layers = layers.shape[0]
-    if other.shape[0]:
-        for i in range(grad.shape[0]):
-            grad[i] += other[i]
-    # the L2 term: its loss on the weights before the update, its gradient in the update
-    penalty = 0.0
-    if alpha != 0.0:
-        squares = 0.0
-        for layer in range(n_layers):
-            coef_start, _, fan_in, fan_out = layers[layer]
-            coef = params[coef_start : coef_start + fan_in * fan_out]
-            squares += np.dot(coef, coef)
-        penalty = 0.5 * alpha * squares / normalizer
-    l2 = dtype(alpha / normalizer)
+    penalty = batch_penalty(params, layers, alpha, normalizer)
     if optimizer == ADAM:
         t += 1
+    batch_step(
+        params, grad, other, 0, params.shape[0], alpha, normalizer, optimizer, first, second,
+        segments, hyper, t,
+    )  # fmt: skip
+    return penalty, t
+
+
+@njit(**_OPTIONS)
+def batch_penalty(params, layers, alpha, normalizer):
+    """The L2 term's loss, (alpha / 2s) sum ||W_l||^2, on the weights before the update."""
+    if alpha == 0.0:
+        return 0.0
+    squares = 0.0
+    for layer in range(layers.shape[0]):
+        coef_start, _, fan_in, fan_out = layers[layer]
+        coef = params[coef_start : coef_start + fan_in * fan_out]
+        squares += np.dot(coef, coef)
+    return 0.5 * alpha * squares / normalizer
+
+
+@njit(**_OPTIONS)
+def batch_step(
+    params, grad, other, lo, hi, alpha, normalizer, optimizer, first, second, segments, hyper, t
+):
+    """The optimizer's step ``t`` (Adam's already counted), with the L2 term's gradient, on
+    ``params[lo:hi]``: two threads take two ranges of one step."""
+    dtype = params.dtype.type
+    l2 = dtype(alpha / normalizer)
+    if optimizer == ADAM:
         beta_1, beta_2 = hyper[1], hyper[2]
         rate = hyper[0] * math.sqrt(1.0 - math.pow(beta_2, t)) / (1.0 - math.pow(beta_1, t))
         adam_step(
             params,
             grad,
+            other,
+            lo,
+            hi,
             first,
             second,
             segments,
@@ -251,6 +271,9 @@ def batch_update(
         sgd_step(
             params,
             grad,
+            other,
+            lo,
+            hi,
             first,
             segments,
             l2,
@@ -258,7 +281,6 @@ def batch_update(
             dtype(hyper[1]),
             hyper[2] != 0.0,
         )
-    return penalty, t
 
 
 @njit(**_OPTIONS)

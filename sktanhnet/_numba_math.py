@@ -343,6 +343,9 @@ def binary_proba(logits):
 def adam_step(
     params,
     grad,
+    other,
+    lo,
+    hi,
     first,
     second,
     segments,
@@ -354,40 +357,70 @@ def adam_step(
     epsilon,
     rate,
 ):
-    """One Adam update in place, with the L2 term's gradient, in one pass over the vector.
+    """One Adam update in place of ``params[lo:hi]``, with the L2 term's gradient, in one pass.
 
     ``segments`` is an (m, 3) int64 array of [start, stop, penalized] ranges covering the
     vector: g = grad + l2 * params where penalized (the weights, eq 8 extended), then
     m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; params -= rate * m / (sqrt(v) + eps), each
     operation in ``_optimizers.Adam``'s order and rounded to the vector's dtype where NumPy's
     pass stores it. The scalars come in that dtype (``rate`` in float64, as NumPy's). ``grad``
-    is left as it was.
+    is left as it was. ``other``, when not empty, is the gradient of the batch's other rows
+    (computed on another thread): g = (grad + other) + l2 * params. Two threads update two
+    ranges at once.
     """
     # One loop per range, on slices: the compiler vectorises a loop over fresh slices (a loop
     # over [start, stop) of the whole arrays stays scalar). Biases get l2 = 0: g + 0 * p = g.
     no_decay = l2 - l2
     for segment in range(segments.shape[0]):
-        a, b = segments[segment, 0], segments[segment, 1]
+        a, b = max(segments[segment, 0], lo), min(segments[segment, 1], hi)
+        if a >= b:
+            continue
         decay = l2 if segments[segment, 2] != 0 else no_decay
-        _adam(
-            params[a:b],
-            grad[a:b],
-            first[a:b],
-            second[a:b],
-            decay,
-            beta_1,
-            one_minus_beta_1,
-            beta_2,
-            one_minus_beta_2,
-            epsilon,
-            rate,
-        )
+        if other.shape[0]:
+            _adam(
+                params[a:b],
+                grad[a:b],
+                other[a:b],
+                first[a:b],
+                second[a:b],
+                decay,
+                beta_1,
+                one_minus_beta_1,
+                beta_2,
+                one_minus_beta_2,
+                epsilon,
+                rate,
+            )
+        else:
+            _adam(
+                params[a:b],
+                grad[a:b],
+                None,
+                first[a:b],
+                second[a:b],
+                decay,
+                beta_1,
+                one_minus_beta_1,
+                beta_2,
+                one_minus_beta_2,
+                epsilon,
+                rate,
+            )
+
+
+@njit(inline="always", **_OPTIONS)
+def _gradient(grad, other, params, l2, i):
+    """g = grad + l2 * params, with the other rows' gradient added first where there is one."""
+    if other is None:
+        return grad[i] + params[i] * l2
+    return (grad[i] + other[i]) + params[i] * l2
 
 
 @njit(inline="always", **_OPTIONS)
 def _adam(
     params,
     grad,
+    other,
     first,
     second,
     l2,
@@ -399,7 +432,7 @@ def _adam(
     rate,
 ):
     for i in range(params.shape[0]):
-        g = grad[i] + params[i] * l2
+        g = _gradient(grad, other, params, l2, i)
         m = first[i] * beta_1 + g * one_minus_beta_1
         first[i] = m
         v = second[i] * beta_2 + (g * g) * one_minus_beta_2
@@ -409,23 +442,29 @@ def _adam(
 
 
 @njit(**_OPTIONS)
-def sgd_step(params, grad, velocity, segments, l2, rate, momentum, nesterov):
-    """One SGD update in place (momentum, Nesterov), with the L2 term, in one pass.
+def sgd_step(params, grad, other, lo, hi, velocity, segments, l2, rate, momentum, nesterov):
+    """One SGD update in place of ``params[lo:hi]`` (momentum, Nesterov), with the L2 term.
 
     v = momentum v - rate g; params += v, or with Nesterov params += momentum v - rate g, each
-    operation in ``_optimizers.SGD``'s order; ``segments`` and the scalars as in ``adam_step``.
+    operation in ``_optimizers.SGD``'s order; ``other``, ``segments`` and the scalars as in
+    ``adam_step``.
     """
     no_decay = l2 - l2
     for segment in range(segments.shape[0]):
-        a, b = segments[segment, 0], segments[segment, 1]
+        a, b = max(segments[segment, 0], lo), min(segments[segment, 1], hi)
+        if a >= b:
+            continue
         decay = l2 if segments[segment, 2] != 0 else no_decay
-        _sgd(params[a:b], grad[a:b], velocity[a:b], decay, rate, momentum, nesterov)
+        if other.shape[0]:
+            _sgd(params[a:b], grad[a:b], other[a:b], velocity[a:b], decay, rate, momentum, nesterov)
+        else:
+            _sgd(params[a:b], grad[a:b], None, velocity[a:b], decay, rate, momentum, nesterov)
 
 
 @njit(inline="always", **_OPTIONS)
-def _sgd(params, grad, velocity, l2, rate, momentum, nesterov):
+def _sgd(params, grad, other, velocity, l2, rate, momentum, nesterov):
     for i in range(params.shape[0]):
-        g = grad[i] + params[i] * l2
+        g = _gradient(grad, other, params, l2, i)
         scaled = g * rate
         v = velocity[i] * momentum - scaled
         velocity[i] = v

@@ -129,11 +129,12 @@ def new_history():
 # compiled kernel set (``_compiled``), where two cores are free. Measured on a 2-core machine:
 # below the first bound, handing half a batch to the other thread costs more than it saves (a
 # hand-over is about 40 microseconds); from the second on, BLAS's own two threads do the large
-# products as well, and the batch loop with them is as fast or faster (a first layer of 200 x
-# 3000 x 64). Between (six layers of 64 at batch 200, 256 x 256 x 256), an epoch takes 0.7 to
-# 0.9 times as long on two threads.
+# products as well, and the batch loop with them is as fast (a first layer of 256 x 784 x 512).
+# Between (six layers of 64 at batch 200, 256 x 256 x 256, a first layer of 200 x 3000 x 64 with
+# the optimizer's step on two threads too), an epoch takes 0.7 to 0.9 times as long on two
+# threads.
 TWO_THREAD_WORK = 2**19
-TWO_THREAD_PRODUCT = 2**25
+TWO_THREAD_PRODUCT = 2**26
 
 
 @contextmanager

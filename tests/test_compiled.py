@@ -471,13 +471,16 @@ def _two_cores():
 
 
 @needs_numba
+@pytest.mark.parametrize("split_step", [False, True], ids=["step-on-one", "step-on-two"])
 @pytest.mark.parametrize(
     "case", ["adam", "sgd-weights", "binary", "multilabel", "regressor", "float32", "odd-batches"]
 )
-def test_two_threads_train_the_one_thread_model(monkeypatch, digits, case):
+def test_two_threads_train_the_one_thread_model(monkeypatch, digits, case, split_step):
     """Each batch's two halves on two threads: the same batches and steps, the gradient summed
-    in two parts, so the same model to rounding."""
+    in two parts, so the same model to rounding; the step's two halves of the vector on two
+    threads too (here cut inside a layer's weights), or on one."""
     _two_cores()
+    monkeypatch.setattr(_compiled, "TWO_THREAD_STEP", 1 if split_step else 2**62)
     X, y = digits
     settings = {"hidden_layer_sizes": (24, 12), "max_iter": 30, "random_state": 0}
     estimator, fit_params = TanhMLPClassifier, {}
