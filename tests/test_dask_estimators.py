@@ -299,3 +299,24 @@ def test_a_worker_killed_mid_fit_does_not_lose_the_fit(client):
     assert model.n_iter_ == expected.n_iter_
     assert max_weight_difference(model, expected) < 1e-8
     client.wait_for_workers(2, timeout=30)  # the nanny restarts the worker
+
+
+def test_a_pandas_x_beside_a_dask_y_keeps_its_column_names(client):
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(X[:, :3], columns=["a", "b", "c"])
+    model = DaskTanhMLPClassifier((5,), solver="lbfgs", max_iter=5, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(frame, da.from_array(Y, chunks=50))
+    assert list(model.feature_names_in_) == ["a", "b", "c"]
+
+
+def test_early_stopping_holds_out_the_fraction_of_the_whole_data_in_small_partitions(client):
+    from sktanhnet.dask._data import held_out_counts
+
+    counts = held_out_counts([3] * 200, 0.1, np.random.RandomState(0))
+    assert counts.sum() == 60 and counts.max() <= 1
+    counts = held_out_counts([1] * 50, 0.1, np.random.RandomState(0))
+    assert counts.sum() == 5
+    counts = held_out_counts([100, 7, 1], 0.25, np.random.RandomState(0))
+    assert counts.sum() == 27 and list(counts) == [25, 2, 0]

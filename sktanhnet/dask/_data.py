@@ -184,17 +184,28 @@ def encode_partition(template, y, sample_weight, class_weights, dtype, name):
     return target, row_weights, summary
 
 
-def held_out_rows(n_rows, fraction, seed):
-    """The rows of one partition held out for early stopping: a random ``fraction`` of them.
-
-    As scikit-learn's ``train_test_split`` rounds a test fraction: up; none of a partition of
-    one row. A boolean mask.
-    """
+def held_out_rows(n_rows, n_held, seed):
+    """The rows of one partition held out for early stopping: ``n_held`` random ones (a mask)."""
     mask = np.zeros(n_rows, dtype=bool)
-    if n_rows >= 2:
-        n_held = min(n_rows - 1, int(np.ceil(fraction * n_rows)))
-        mask[np.random.RandomState(seed).permutation(n_rows)[:n_held]] = True
+    mask[np.random.RandomState(seed).permutation(n_rows)[:n_held]] = True
     return mask
+
+
+def held_out_counts(sizes, fraction, random_state):
+    """How many rows each partition holds out, ``fraction`` of the whole data in all.
+
+    As scikit-learn's ``train_test_split`` rounds a test fraction (up, and one row at least
+    left to train on), shared among the partitions in proportion to their sizes (largest
+    remainders, ties at random): small partitions do not hold out more than the fraction.
+    """
+    sizes = np.asarray(sizes, dtype=np.int64)
+    n_rows = int(sizes.sum())
+    total = min(n_rows - 1, int(np.ceil(fraction * n_rows))) if n_rows >= 2 else 0
+    quotas = total * sizes / max(n_rows, 1)
+    counts = np.floor(quotas).astype(np.int64)
+    remainders = quotas - counts + 1e-9 * random_state.uniform(size=len(sizes))
+    counts[np.argsort(-remainders)[: total - int(counts.sum())]] += 1
+    return counts
 
 
 # ---------------------------------------------------------------------- on the client
@@ -279,12 +290,13 @@ class WorkerData:
 
     def hold_out(self, fraction, random_state):
         """Masks of the rows held out for early stopping, one per partition (futures)."""
+        counts = held_out_counts(self.sizes, fraction, random_state)
         seeds = random_state.randint(np.iinfo(np.int32).max, size=len(self.sizes))
         self.held_out = [
-            self.client.submit(held_out_rows, n, fraction, int(seed), pure=False)
-            for n, seed in zip(self.sizes, seeds)
+            self.client.submit(held_out_rows, n, int(held), int(seed), pure=False)
+            for n, held, seed in zip(self.sizes, counts, seeds)
         ]
-        return [min(n - 1, int(np.ceil(fraction * n))) if n >= 2 else 0 for n in self.sizes]
+        return [int(held) for held in counts]
 
     def release(self):
         """Let the workers forget this data (the futures are dropped)."""

@@ -117,12 +117,17 @@ default=None
                 "score is summed on the workers: use scoring=None (the default score) or "
                 "'loss'."
             )
-        if not is_dask(X):
+        in_memory_names = None
+        if not is_dask(X):  # a pandas X beside a dask y: its column names are kept
+            columns = getattr(X, "columns", None)
+            if columns is not None and all(isinstance(name, str) for name in columns):
+                in_memory_names = np.asarray(columns, dtype=object)
             X = da.from_array(np.asarray(X))
         client = current_client(self)
         first_pass = not hasattr(self, "coefs_") or not self.warm_start
         data = WorkerData(client, self._template(), X, y, sample_weight, reset=first_pass)
         n_features, dtype, names = data.check_consistent()
+        names = in_memory_names if names is None else names
         if first_pass:
             self.n_features_in_ = n_features
             if names is not None:
