@@ -320,3 +320,32 @@ def test_early_stopping_holds_out_the_fraction_of_the_whole_data_in_small_partit
     assert counts.sum() == 5
     counts = held_out_counts([100, 7, 1], 0.25, np.random.RandomState(0))
     assert counts.sum() == 27 and list(counts) == [25, 2, 0]
+
+
+def test_an_evaluation_cut_by_a_lost_worker_is_tried_again(monkeypatch):
+    """A worker killed while the weights go out fails the scatter (CommClosedError, an
+    OSError): the evaluation runs again on the workers left, and only a lasting loss raises."""
+    from distributed.comm.core import CommClosedError
+
+    from sktanhnet.dask import _lbfgs
+
+    monkeypatch.setattr(_lbfgs.time, "sleep", lambda seconds: None)
+    objective = object.__new__(_lbfgs.DistributedObjective)
+    objective.dtype = np.dtype(np.float64)
+    calls = []
+
+    def evaluate(params):
+        calls.append(params)
+        if len(calls) == 1:
+            raise CommClosedError("in <TCP (closed) ConnectionPool.scatter>: Stream is closed")
+        return 1.5, np.zeros(3)
+
+    objective._evaluate = evaluate
+    assert objective(np.ones(3))[0] == 1.5 and len(calls) == 2
+
+    def always_lost(params):
+        raise CommClosedError("Stream is closed")
+
+    objective._evaluate = always_lost
+    with pytest.raises(CommClosedError):
+        objective(np.ones(3))

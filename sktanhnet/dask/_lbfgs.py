@@ -17,6 +17,8 @@ sum) and the client sends and receives one each. ``sktanhnet._lbfgs.run_lbfgs`` 
 as for an in-memory fit: iterations, ``max_fun``, ``tol``, the convergence warning, the curves.
 """
 
+import time
+
 import numpy as np
 
 from .._array_ops import ops_for
@@ -86,6 +88,11 @@ def tree_sum(client, futures, pair=add_pair):
     return futures[0]
 
 
+# Times an evaluation is tried again after a worker is lost during it (its data partitions are
+# recomputed from their graph; the weights, sent again).
+RETRIES = 3
+
+
 class DistributedObjective:
     """objective(flat) -> (loss, float64 gradient) over the partitions of ``data``.
 
@@ -107,8 +114,17 @@ class DistributedObjective:
         self.n_workers = max(1, len(client.scheduler_info().get("workers", ())))
 
     def __call__(self, flat):
-        client, data = self.client, self.data
         params = np.asarray(flat, dtype=self.dtype)
+        for attempt in range(RETRIES + 1):
+            try:
+                return self._evaluate(params)
+            except OSError:  # CommClosedError: a worker was lost while the weights went out
+                if attempt == RETRIES:
+                    raise
+                time.sleep(0.5 * (attempt + 1))  # the scheduler notices, and goes on without it
+
+    def _evaluate(self, params):
+        client, data = self.client, self.data
         [scattered] = client.scatter([params], broadcast=True, hash=False)
         shares = [
             client.submit(

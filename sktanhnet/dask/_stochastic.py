@@ -112,7 +112,9 @@ def run_partitions(
         if settings.shuffle:
             random_state.shuffle(order)
         seeds = random_state.randint(SEED_BOUND, size=n_parts)
-        [carry] = client.scatter([(params.copy(), state, history["t"], 0.0, 0)], hash=False)
+        # on every worker: the epoch's first carry survives a lost worker (it has no graph)
+        start = (params.copy(), state, history["t"], 0.0, 0)
+        [carry] = client.scatter([start], broadcast=True, hash=False)
         for part in order:
             carry = client.submit(
                 train_partition,
