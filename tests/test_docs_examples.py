@@ -50,6 +50,10 @@ def _examples():
 
 
 def _missing_module(code):
+    # a package an example uses without importing it (the command line's --save: skops)
+    for name in re.findall(r"^# needs (\w+)", code, flags=re.MULTILINE):
+        if find_spec(name) is None:
+            return name
     for node in ast.walk(ast.parse(code)):
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
