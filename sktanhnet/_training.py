@@ -272,36 +272,7 @@ def run_stochastic(
             history["t"] += n_samples
             loss = float(accumulated_loss) / n_samples  # one wait for the device per epoch
             _check_finite(loss, params, STOCHASTIC_ADVICE, ops)
-            history["loss"] = loss
-            history["loss_curve"].append(loss)
-            if verbose:
-                print("Iteration %d, loss = %.8f" % (history["n_iter"], loss))
-
-            if validate is not None:
-                score, validation_loss = validate(params)
-                history["validation_scores"].append(score)
-                history["validation_loss_curve"].append(validation_loss)
-                if verbose:
-                    print("Validation score: %f" % score)
-                improved = score > history["best_validation_score"]
-
-            if early_stopping:
-                if score < history["best_validation_score"] + tol:
-                    history["no_improvement_count"] += 1
-                else:
-                    history["no_improvement_count"] = 0
-                if improved:
-                    best_params[...] = params
-            else:
-                if loss > history["best_loss"] - tol:
-                    history["no_improvement_count"] += 1
-                else:
-                    history["no_improvement_count"] = 0
-                if loss < history["best_loss"]:
-                    history["best_loss"] = loss
-            if validate is not None and improved:
-                history["best_validation_score"] = score
-
+            record_epoch(history, loss, params, best_params, validate, early_stopping, tol, verbose)
             optimizer.epoch_ends(history["t"])
             if on_epoch is not None and on_epoch(history):
                 if verbose:
@@ -340,6 +311,41 @@ def run_stochastic(
 
 # A loss this many times its first epoch's is a run diverging while still finite.
 LOSS_GROWTH_WARNING = 1e3
+
+
+def record_epoch(history, loss, params, best_params, validate, early_stopping, tol, verbose):
+    """The end of an epoch's bookkeeping, as scikit-learn's: the loss and validation curves,
+    the best score or loss, the no-improvement count (against ``tol``), and the best weights
+    kept in ``best_params`` with early stopping. Shared with ``sktanhnet.dask``'s loop."""
+    history["loss"] = loss
+    history["loss_curve"].append(loss)
+    if verbose:
+        print("Iteration %d, loss = %.8f" % (history["n_iter"], loss))
+
+    if validate is not None:
+        score, validation_loss = validate(params)
+        history["validation_scores"].append(score)
+        history["validation_loss_curve"].append(validation_loss)
+        if verbose:
+            print("Validation score: %f" % score)
+        improved = score > history["best_validation_score"]
+
+    if early_stopping:
+        if score < history["best_validation_score"] + tol:
+            history["no_improvement_count"] += 1
+        else:
+            history["no_improvement_count"] = 0
+        if improved:
+            best_params[...] = params
+    else:
+        if loss > history["best_loss"] - tol:
+            history["no_improvement_count"] += 1
+        else:
+            history["no_improvement_count"] = 0
+        if loss < history["best_loss"]:
+            history["best_loss"] = loss
+    if validate is not None and improved:
+        history["best_validation_score"] = score
 
 
 def _warn_if_loss_exploded(loss_curve):

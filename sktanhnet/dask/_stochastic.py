@@ -23,6 +23,7 @@ from .._training import (
     _check_finite,
     _warn_if_loss_exploded,
     new_history,
+    record_epoch,
     run_stochastic,
 )
 
@@ -137,35 +138,7 @@ def run_partitions(
         loss = float(loss_sum) / n_seen
         _check_finite(loss, params, STOCHASTIC_ADVICE)
         optimizer = template._make_optimizer(layout.size, params.dtype, state, NUMPY)
-        history["loss"] = loss
-        history["loss_curve"].append(loss)
-        if verbose:
-            print("Iteration %d, loss = %.8f" % (history["n_iter"], loss))
-
-        if validate is not None:
-            score, validation_loss = validate(params)
-            history["validation_scores"].append(score)
-            history["validation_loss_curve"].append(validation_loss)
-            if verbose:
-                print("Validation score: %f" % score)
-            improved = score > history["best_validation_score"]
-
-        if early_stopping:
-            if score < history["best_validation_score"] + tol:
-                history["no_improvement_count"] += 1
-            else:
-                history["no_improvement_count"] = 0
-            if improved:
-                best_params[...] = params
-        else:
-            if loss > history["best_loss"] - tol:
-                history["no_improvement_count"] += 1
-            else:
-                history["no_improvement_count"] = 0
-            if loss < history["best_loss"]:
-                history["best_loss"] = loss
-        if validate is not None and improved:
-            history["best_validation_score"] = score
+        record_epoch(history, loss, params, best_params, validate, early_stopping, tol, verbose)
 
         optimizer.epoch_ends(history["t"])
         stop = False
