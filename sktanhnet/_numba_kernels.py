@@ -121,6 +121,7 @@ def batch_gradient(
     grad,
     layers,
     buffers,
+    row_major,
 ):
     """The rows ``order[start:stop]``: gather, forward, loss, backward, without the L2 term.
 
@@ -128,6 +129,11 @@ def batch_gradient(
     batch's ``normalizer``, so the parts of a batch add up to its gradient); returns the sum of
     their row losses (times their weights): the data loss times ``normalizer``. ``buffers`` from
     ``epoch_buffers``; the other arguments as in ``train_epoch``.
+
+    ``row_major``: the first layer's product is taken as X_B W_1 (rows by units), then
+    transposed into the workspace's layout with its bias added, instead of W_1^T X_B^T: the same
+    sums, in an orientation that OpenBLAS runs faster where the layer has few units and many
+    inputs (``_compiled.ROW_MAJOR_UNITS``).
     """
     inputs, activations, deltas, batch_classes, batch_indicator, batch_weights = buffers
     n_layers = layers.shape[0]
@@ -143,15 +149,23 @@ def batch_gradient(
         coef_start, intercept_start, fan_in, fan_out = layers[layer]
         coef = params[coef_start : coef_start + fan_in * fan_out].reshape((fan_in, fan_out))
         out = activations[layer, : fan_out * rows].reshape((fan_out, rows))
-        if layer == 0:
-            np.dot(coef.T, batch.T, out)
+        if layer == 0 and row_major:
+            by_row = deltas[0, : rows * fan_out].reshape((rows, fan_out))  # free until backward
+            np.dot(batch, coef, by_row)
+            for j in range(fan_out):
+                bias = params[intercept_start + j]
+                for i in range(rows):
+                    out[j, i] = by_row[i, j] + bias
         else:
-            below = activations[layer - 1, : fan_in * rows].reshape((fan_in, rows))
-            np.dot(coef.T, below, out)
-        for j in range(fan_out):
-            bias = params[intercept_start + j]
-            for i in range(rows):
-                out[j, i] += bias
+            if layer == 0:
+                np.dot(coef.T, batch.T, out)
+            else:
+                below = activations[layer - 1, : fan_in * rows].reshape((fan_in, rows))
+                np.dot(coef.T, below, out)
+            for j in range(fan_out):
+                bias = params[intercept_start + j]
+                for i in range(rows):
+                    out[j, i] += bias
         if layer < n_layers - 1:
             if params.itemsize == 4:  # float32
                 tanh32(out.reshape(-1))
@@ -303,6 +317,7 @@ def train_epoch(
     segments,
     hyper,
     t,
+    row_major,
 ):
     """One epoch of mini-batches, in one call: gather, forward, loss, backward, update.
 
@@ -319,7 +334,8 @@ def train_epoch(
     (L, 4) int64 array of [coef start, intercept start, fan_in, fan_out] in ``params``;
     ``optimizer`` ADAM or SGD, ``first`` and ``second`` its state (Adam's moments; SGD's
     velocity and a dummy); ``hyper`` its float64 settings (Adam: lr_init, b1, b2, eps; SGD: lr,
-    momentum, nesterov); ``t`` Adam's step count. Returns (sum over batches of loss x rows, t).
+    momentum, nesterov); ``t`` Adam's step count; ``row_major`` as in ``batch_gradient``.
+    Returns (sum over batches of loss x rows, t).
     """
     n_samples = order.shape[0]
     buffers = epoch_buffers(X, classes, indicator, batch_size, layers)
@@ -344,6 +360,7 @@ def train_epoch(
             grad,
             layers,
             buffers,
+            row_major,
         )
         penalty, t = batch_update(
             params,

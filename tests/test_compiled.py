@@ -241,6 +241,49 @@ def test_compiled_kernels_train_mlpclassifiers_model(monkeypatch, digits):
 
 
 @needs_numba
+@pytest.mark.parametrize("two_threads", [False, True], ids=["one-thread", "two-threads"])
+@pytest.mark.parametrize("solver", ["adam", "sgd"])
+@pytest.mark.parametrize("units", [5, 30])
+def test_first_layer_product_in_either_orientation_trains_mlpclassifiers_model(
+    monkeypatch, digits, units, solver, two_threads
+):
+    """The compiled epoch's first product as X_B W_1 (a first layer of few units and many
+    inputs, ``ROW_MAJOR_UNITS``) or as W_1^T X_B^T (the others): the same sums, so both train
+    MLPClassifier's model, on one thread and with each batch split between two."""
+    from sktanhnet import _training
+
+    if two_threads:
+        _two_cores()
+    monkeypatch.delenv(_compiled.KERNELS_VARIABLE, raising=False)
+    monkeypatch.setattr(_training, "TWO_THREAD_WORK", 1 if two_threads else 2**62)
+    X, y = digits
+    settings = {"hidden_layer_sizes": (units, 7), "max_iter": 25, "random_state": 1}
+    settings.update(solver=solver, batch_size=50)
+    orientations = []
+    spy = _compiled.NumbaOps.epoch_kernel
+
+    def record(self, layout, *args):
+        inputs, units = layout.shapes[0]
+        rule = units <= _compiled.ROW_MAJOR_UNITS and inputs >= _compiled.ROW_MAJOR_INPUTS * units
+        orientations.append(rule)
+        return spy(self, layout, *args)
+
+    monkeypatch.setattr(_compiled.NumbaOps, "epoch_kernel", record)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        theirs = MLPClassifier(activation="tanh", **settings).fit(X, y)
+        models = []
+        for bound in (0, 10**9):  # W_1^T X_B^T; X_B W_1
+            monkeypatch.setattr(_compiled, "ROW_MAJOR_UNITS", bound)
+            monkeypatch.setattr(_compiled, "ROW_MAJOR_INPUTS", 1)
+            models.append(TanhMLPClassifier(**settings).fit(X, y))
+    assert orientations == [False, True]
+    for ours in models:
+        np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-10)
+        np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-10)
+
+
+@needs_numba
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_float32_and_sparse_input_with_compiled_kernels(monkeypatch, digits, dtype):
     import scipy.sparse as sp
