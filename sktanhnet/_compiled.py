@@ -15,6 +15,7 @@ output), never an error.
 import os
 import queue
 import threading
+from contextlib import contextmanager
 from importlib.util import find_spec
 
 import numpy as np
@@ -427,6 +428,33 @@ def _warm_up(kernels, dtype):
 _COMPILED = None
 _HAS_NUMBA = None
 
+# The command line runs one job per process, and there numba's start-up (importing it, setting up
+# its compiler's context and loading the kernels from the disk cache: about half a second) is
+# paid by that job alone. A job of fewer multiply-adds than SHORT_JOB_WORK (rows x weights x
+# epochs, over all its fits) runs NumPy's kernels under "auto": the main job, digits with 100
+# units (2e9), trains in 0.36 s with them, and in 0.1 s with the compiled ones after 0.45 s of
+# start-up. A library process usually fits more than once, and keeps the compiled set.
+SHORT_JOB_WORK = 10**10
+_short_job = False
+
+
+@contextmanager
+def one_job():
+    """The command line's job: ``short_job``'s choice holds until the block ends."""
+    global _short_job
+    try:
+        yield
+    finally:
+        _short_job = False
+
+
+def short_job(work):
+    """Within ``one_job``: NumPy's kernels for a job of ``work`` multiply-adds below
+    ``SHORT_JOB_WORK``, where ``SKTANHNET_KERNELS`` is "auto" (unset); returns whether."""
+    global _short_job
+    _short_job = kernel_choice() == "auto" and work < SHORT_JOB_WORK
+    return _short_job
+
 
 def describe(ops):
     """Which kernels ``ops`` runs, and why, in a few words (for ``verbose`` output)."""
@@ -434,19 +462,25 @@ def describe(ops):
         return ops.description
     if kernel_choice() == "numpy":
         return f"numpy ({KERNELS_VARIABLE}=numpy)"
-    return f"numpy (numba is not installed: {INSTALL_HINT})"
+    if find_spec("numba") is None:
+        return f"numpy (numba is not installed: {INSTALL_HINT})"
+    return (
+        "numpy (a short job: numba's start-up would cost it more than the compiled kernels "
+        f"save; {KERNELS_VARIABLE}=numba runs them)"
+    )
 
 
 def numpy_ops():
     """The kernel set for NumPy input: compiled where numba is installed, unless told otherwise.
 
-    ``SKTANHNET_KERNELS``: "auto" (default) uses numba when it can be imported, "numpy" always
-    uses NumPy's passes, "numba" uses numba (with NumPy's passes and a warning where it is
-    missing). Read at each call, so that it can be changed between fits.
+    ``SKTANHNET_KERNELS``: "auto" (default) uses numba when it can be imported (but not for the
+    command line's short jobs, ``short_job``), "numpy" always uses NumPy's passes, "numba" uses
+    numba (with NumPy's passes and a warning where it is missing). Read at each call, so that it
+    can be changed between fits.
     """
     global _COMPILED, _HAS_NUMBA
     choice = kernel_choice()
-    if choice == "numpy":
+    if choice == "numpy" or (choice == "auto" and _short_job):
         return NUMPY
     if _HAS_NUMBA is None:
         _HAS_NUMBA = find_spec("numba") is not None

@@ -214,3 +214,66 @@ def test_a_regression_without_two_held_out_rows_is_refused_not_scored_nan(tmp_pa
     err = capsys.readouterr().err
     assert "leaves 1 held-out row for R^2, which needs two at least" in err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_job_work_counts_multiply_adds_of_one_pass():
+    from sktanhnet._cli.training import job_work
+
+    assert job_work(10, [4, 3, 2]) == 10 * ((4 + 1) * 3 + (3 + 1) * 2)
+
+
+needs_numba = pytest.mark.skipif(
+    __import__("importlib.util").util.find_spec("numba") is None,
+    reason='needs numba (pip install ".[fast]")',
+)
+
+
+@needs_numba
+def test_a_short_job_runs_numpys_kernels_without_importing_numba():
+    """The main job is too short to repay numba's start-up: NumPy's kernels, numba not even
+    imported, and the line naming the kernels says why and how to have numba anyway."""
+    code = (
+        "import sys; from sktanhnet.__main__ import main; "
+        "status = main(['--max-iter', '3']); print('numba imported:', 'numba' in sys.modules); "
+        "sys.exit(status)"
+    )
+    environment = {k: v for k, v in os.environ.items() if k != "SKTANHNET_KERNELS"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=True
+    )
+    assert "Kernels: numpy (a short job:" in result.stdout
+    assert "SKTANHNET_KERNELS=numba runs them" in result.stdout
+    assert "numba imported: False" in result.stdout
+
+
+@needs_numba
+@pytest.mark.parametrize("how", ["SKTANHNET_KERNELS=numba", "a long job"])
+def test_numba_asked_for_or_a_long_job_runs_the_compiled_kernels(monkeypatch, capsys, how):
+    from sktanhnet import _compiled
+
+    if how == "a long job":
+        monkeypatch.delenv("SKTANHNET_KERNELS", raising=False)
+        monkeypatch.setattr(_compiled, "SHORT_JOB_WORK", 1)
+    else:
+        monkeypatch.setenv("SKTANHNET_KERNELS", "numba")
+    assert main(["--max-iter", "2"]) == 0
+    assert "Kernels: numba (compiled)" in capsys.readouterr().out
+
+
+def test_the_short_job_choice_ends_with_the_command(monkeypatch, capsys):
+    """Tests (and programs) run the command line in-process: an estimator fitted after it gets
+    the kernels it would have had without it."""
+    from sktanhnet import TanhMLPClassifier, _compiled
+
+    monkeypatch.delenv("SKTANHNET_KERNELS", raising=False)
+    assert main(["--max-iter", "2", "--quiet"]) == 0
+    assert not _compiled._short_job
+    seen = []
+    original = _compiled.short_job
+    monkeypatch.setattr(_compiled, "short_job", lambda work: seen.append(original(work)))
+    monkeypatch.setattr("sktanhnet._cli.training.short_job", _compiled.short_job)
+    assert main(["--cv", "1000", "--max-iter", "1", "--hidden", "1", "--quiet"]) == 2  # refused
+    assert seen == [True] and not _compiled._short_job
+    capsys.readouterr()
+    TanhMLPClassifier((5,), max_iter=1, verbose=True).fit([[0.0], [1.0]], [0, 1])
+    assert "a short job" not in capsys.readouterr().out

@@ -17,6 +17,7 @@ table), ``task`` (the target and the task), ``pipeline`` (the steps and the netw
 import os
 import sys
 
+from .._compiled import one_job
 from .arguments import build_parser, check_options, given_options
 from .messages import EXIT_BAD_INPUT, InputError, discard_notes, flush_notes
 
@@ -30,6 +31,11 @@ def main(argv=None):
         if callable(getattr(stream, "reconfigure", None)):
             stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
+    with one_job():  # a short job runs NumPy's kernels (_compiled.short_job)
+        return _run(args, argv)
+
+
+def _run(args, argv):
     try:
         args.given = given_options(argv)
         check_options(args, args.given)

@@ -5,11 +5,13 @@ import warnings
 
 import numpy as np
 
+from .._compiled import short_job
 from .messages import InputError, first_few, flush_notes, names, note
 from .pipeline import note_unseen_values, text_columns
-from .report import report_regression, skops_io
+from .report import network_of, report_regression, skops_io
 from .table import check_columns, read_features, read_table
 from .task import labels_like, regression_target, target_rows
+from .training import job_work
 
 # The types --model trusts beyond skops's defaults (scikit-learn's estimators, NumPy and
 # Python's builtins): a dtype (SimpleImputer records the one it was fitted on) and the two
@@ -80,6 +82,9 @@ def predict_with_saved_model(args):
 
     model = load_model(args.model)
     X, table = read_rows(args, model)
+    coefs = getattr(network_of(model), "coefs_", None)
+    if coefs:
+        short_job(job_work(len(X), [coefs[0].shape[0], *(coef.shape[1] for coef in coefs)]))
     with warnings.catch_warnings():
         # The columns were matched by name above; the arrays passed on carry no names.
         warnings.filterwarnings("ignore", message="X does not have valid feature names")

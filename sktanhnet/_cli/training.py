@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 
+from .._compiled import short_job
 from .messages import InputError, flush_notes, note, warn
 from .pipeline import build_network, bundled_pipeline, check_scalable, table_pipeline
 from .report import (
@@ -68,6 +69,9 @@ def train(args):
             )
         what = f"{X.shape[1]} features, {len(classes)} classes"
     network = network_of(model, fitted=False)
+    fits = args.cv + bool(args.save) if args.cv is not None else 1
+    outputs = 1 if regression else len(classes)
+    short_job(job_work(X.shape[0], [X.shape[1], *args.hidden, outputs]) * args.max_iter * fits)
     description = (
         f"{type(network).__name__}(hidden_layer_sizes={args.hidden}, solver={args.solver!r}"
         + (", loss='poisson'" if regression and args.loss == "poisson" else "")
@@ -146,6 +150,11 @@ def train(args):
         plot_curves(args.plot, [(None, network_of(model))], description, held_out)
         print(f"wrote the training curves to {args.plot}")
     return 0
+
+
+def job_work(n_rows, units):
+    """Multiply-adds of one pass of ``n_rows`` through layers of ``units`` (inputs first)."""
+    return n_rows * sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(units, units[1:]))
 
 
 def fit(model, X, y, validation=None):
