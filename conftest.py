@@ -23,4 +23,8 @@ if find_spec("matplotlib") is None:
 if find_spec("dask") is None or find_spec("distributed") is None:  # the distributed extra
     collect_ignore.append("sktanhnet/dask")
 if find_spec("numba") is None:  # the compiled kernels (the fast extra) import numba
-    collect_ignore += ["sktanhnet/_numba_kernels.py", "sktanhnet/_numba_math.py"]
+    collect_ignore += [
+        "sktanhnet/_numba_kernels.py",
+        "sktanhnet/_numba_math.py",
+        "sktanhnet/_numba_two_threads.py",
+    ]

@@ -22,6 +22,7 @@ import numpy as np
 
 from ._array_ops import NUMPY, NumpyOps
 from ._optimizers import _segments
+from ._threads import pin, processor_pair, unpin
 
 KERNELS_VARIABLE = "SKTANHNET_KERNELS"
 KERNEL_CHOICES = ("auto", "numba", "numpy")
@@ -266,78 +267,63 @@ def _two_threads(
     row_major,
 ):
     """``run(order)`` of ``epoch_kernel`` on two threads: each batch's first half of rows on the
-    calling thread, its second half on a helper thread, at once (the kernels release the GIL and
-    BLAS runs one thread in each), then the two gradients added in the step, whose two halves
-    of the vector also run on the two threads where it has ``TWO_THREAD_STEP`` parameters.
+    calling thread, its second half on a helper thread, at once (BLAS runs one thread in each),
+    then the two gradients added in the step, whose two halves of the vector also run on the two
+    threads where it has ``TWO_THREAD_STEP`` parameters.
 
-    The batches, their rows and the step are ``train_epoch``'s; only the batch's gradient is
-    summed in two parts, so the model is the one-thread model's to rounding. The helper thread
-    starts with the first epoch and ends with ``run.close()`` (``_training`` calls it when
-    training ends, however it ends).
+    Both threads run a compiled epoch, ``_numba_two_threads.train_epoch_half``, and meet twice
+    per batch on shared flags. The batches, their rows and the step are ``train_epoch``'s; only
+    the batch's gradient is summed in two parts, so the model is the one-thread model's to
+    rounding. The helper thread starts with the first epoch and ends with ``run.close()``
+    (``_training`` calls it when training ends, however it ends).
     """
-    batch_size = settings.batch_size
-    alpha = float(settings.alpha)
+    from ._numba_two_threads import ABORT, SYNC_SIZE, train_epoch_half
+
     other = np.empty_like(grad)
-    buffers = [kernels.epoch_buffers(X, classes, indicator, batch_size, layers) for _ in "ab"]
-    batch_gradient = kernels.batch_gradient
-    tasks, results = queue.SimpleQueue(), queue.SimpleQueue()
-    helper = []
+    buffers = [
+        kernels.epoch_buffers(X, classes, indicator, settings.batch_size, layers) for _ in "ab"
+    ]
+    sync, shared = np.zeros(SYNC_SIZE, np.int64), np.zeros(2)
     size = params.shape[0]
-    # the optimizer's step on two threads too where it is long enough to pay for a hand-over
+    # the optimizer's step on two threads too where it is long enough to pay for the split
     halves = size // 2 if size >= TWO_THREAD_STEP else 0
+    tasks, results = queue.SimpleQueue(), queue.SimpleQueue()
+    helper, pinned = [], []
+    pair = processor_pair()  # each thread on its own processor while the epochs run
 
     def work():
-        while True:
-            task = tasks.get()
-            if task is None:
-                return
+        if pair:
+            pin(pair[1])
+        while (task := tasks.get()) is not None:
             try:
-                results.put(task[0](*task[1:]))
+                results.put(train_epoch_half(1, *task))
             except BaseException as error:  # raised again on the calling thread
+                sync[ABORT] = 1
                 results.put(error)
-
-    def wait():
-        result = results.get()
-        if isinstance(result, BaseException):
-            raise result
-        return result
 
     def run(order):
         if not helper:
+            pinned.append(pin(pair[0]) if pair else None)
             helper.append(threading.Thread(target=work, daemon=True))
             helper[0].start()
-        order = np.ascontiguousarray(order, dtype=np.int64)
         _, first, second, hyper, t = optimizer.compiled_epoch_state()
-        hyper = np.asarray(hyper, dtype=np.float64)
-        total = 0.0
-        n_samples = order.shape[0]
-        for start in range(0, n_samples, batch_size):
-            stop = min(start + batch_size, n_samples)
-            normalizer = kernels.batch_normalizer(order, start, stop, host_weights)
-            if normalizer <= 0.0:
-                continue  # every row of this batch has weight 0: nothing to learn from it
-            middle = start + (stop - start + 1) // 2
-            common = (classes, indicator, head, row_weights, normalizer, params)
-            split = middle < stop
-            if split:
-                half = (X, order, middle, stop, *common, other, layers, buffers[1], row_major)
-                tasks.put((batch_gradient, *half))
-            data_loss = batch_gradient(
-                X, order, start, middle, *common, grad, layers, buffers[0], row_major
-            )
-            if split:
-                data_loss += wait()
-            penalty = kernels.batch_penalty(params, layers, alpha, normalizer)
-            if code == kernels.ADAM:
-                t += 1
-            step = (alpha, normalizer, code, first, second, segments, hyper, t)
-            added = other if split else other[:0]
-            if halves:  # the step's second range on the helper thread, at once
-                tasks.put((kernels.batch_step, params, grad, added, halves, size, *step))
-            kernels.batch_step(params, grad, added, 0, halves or size, *step)
-            if halves:
-                wait()
-            total += (data_loss / normalizer + penalty) * (stop - start)
+        sync[:] = 0
+        common = (
+            X, np.ascontiguousarray(order, dtype=np.int64), classes, indicator, head,
+            row_weights, host_weights, settings.batch_size, params, grad, other, layers,
+            float(settings.alpha), code, first, second, segments,
+            np.asarray(hyper, dtype=np.float64), t, row_major,
+        )  # fmt: skip
+        tasks.put((*common, buffers[1], sync, halves, shared))
+        try:
+            total, t = train_epoch_half(0, *common, buffers[0], sync, halves, shared)
+        except BaseException:
+            sync[ABORT] = 1  # the helper stops waiting, and its epoch ends
+            results.get()
+            raise
+        failed = results.get()
+        if isinstance(failed, BaseException):
+            raise failed
         optimizer.compiled_epoch_ends(t)
         return total
 
@@ -345,6 +331,7 @@ def _two_threads(
         if helper:
             tasks.put(None)
             helper.pop().join()
+            unpin(pinned.pop())
 
     run.close = close
     return run

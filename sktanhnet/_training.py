@@ -127,12 +127,12 @@ def new_history():
 # A batch of at least TWO_THREAD_WORK multiply-adds in its forward products (rows x the sum of
 # fan_in x fan_out), none of them TWO_THREAD_PRODUCT or more, is split between two threads by a
 # compiled kernel set (``_compiled``), where two cores are free. Measured on a 2-core machine:
-# below the first bound, handing half a batch to the other thread costs more than it saves (a
-# hand-over is about 40 microseconds); from the second on, BLAS's own two threads do the large
-# products as well, and the batch loop with them is as fast (a first layer of 256 x 784 x 512).
-# Between (six layers of 64 at batch 200, 256 x 256 x 256, a first layer of 200 x 3000 x 64 with
-# the optimizer's step on two threads too), an epoch takes 0.7 to 0.9 times as long on two
-# threads.
+# below the first bound, half a batch is too little work for a second thread to gain steadily
+# (the binary workload's 32 rows: 0.8 to 1.45 times the one-thread epoch); from the second on,
+# BLAS's own two threads do the large products as well, and the batch loop with them is as fast
+# (a first layer of 256 x 784 x 512). Between (100 units at batch 200, six layers of 64,
+# 256 x 256 x 256, a first layer of 200 x 3000 x 64 with the optimizer's step on two threads
+# too), an epoch takes 0.6 to 0.9 times as long on two threads.
 TWO_THREAD_WORK = 2**19
 TWO_THREAD_PRODUCT = 2**26
 

@@ -582,3 +582,76 @@ def test_two_threads_restore_blas_and_leave_no_thread_when_training_fails(monkey
         TanhMLPClassifier((24,), solver="sgd", learning_rate_init=1e300, max_iter=3).fit(X, y)
     assert [lib["num_threads"] for lib in threadpoolctl.threadpool_info()] == before
     assert threading.active_count() == threads
+
+
+def _fit_in_a_thread(fit, timeout=120):
+    """fit() on a thread, joined with a timeout: a two-thread epoch that waited forever fails
+    the test instead of hanging the suite. Returns what fit raised (or None)."""
+    raised = []
+
+    def target():
+        try:
+            fit()
+        except BaseException as error:
+            raised.append(error)
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    assert not thread.is_alive(), "a thread of the two-thread epoch waited forever"
+    return raised[0] if raised else None
+
+
+@needs_numba
+@pytest.mark.parametrize("failing_role", [0, 1], ids=["calling-thread", "helper-thread"])
+def test_an_error_on_either_thread_ends_the_epoch_and_is_raised(monkeypatch, digits, failing_role):
+    """Each thread spins while it waits for the other: an error on one of them sets the flag
+    that releases the other, and the fit raises it, with no thread left behind."""
+    from sktanhnet import _numba_two_threads, _training
+
+    _two_cores()
+    monkeypatch.setattr(_training, "TWO_THREAD_WORK", 1)
+    monkeypatch.delenv(_compiled.KERNELS_VARIABLE, raising=False)
+    original = _numba_two_threads.train_epoch_half
+    calls = []
+
+    def failing(role, *args):
+        calls.append(role)
+        if role == failing_role and calls.count(role) == 2:  # the second epoch
+            raise RuntimeError(f"role {role} failed")
+        return original(role, *args)
+
+    monkeypatch.setattr(_numba_two_threads, "train_epoch_half", failing)
+    threads = threading.active_count()
+    X, y = digits
+    error = _fit_in_a_thread(lambda: TanhMLPClassifier((24,), max_iter=4).fit(X, y))
+    assert isinstance(error, RuntimeError) and str(error) == f"role {failing_role} failed"
+    assert threading.active_count() == threads
+
+
+@needs_numba
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="needs Linux's affinity calls")
+def test_two_threads_run_on_two_processors_and_give_the_callers_back(monkeypatch, digits):
+    """While the epochs run, the calling thread and the helper each keep to one processor of the
+    caller's set (two different ones); afterwards the caller has its set back."""
+    from sktanhnet import _numba_two_threads, _training
+
+    _two_cores()
+    monkeypatch.setattr(_training, "TWO_THREAD_WORK", 1)
+    monkeypatch.delenv(_compiled.KERNELS_VARIABLE, raising=False)
+    original = _numba_two_threads.train_epoch_half
+    seen = {}
+
+    def recording(role, *args):
+        seen[role] = os.sched_getaffinity(0)
+        return original(role, *args)
+
+    monkeypatch.setattr(_numba_two_threads, "train_epoch_half", recording)
+    before = os.sched_getaffinity(0)
+    X, y = digits
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        TanhMLPClassifier((24,), max_iter=2).fit(X, y)
+    assert os.sched_getaffinity(0) == before
+    assert len(seen[0]) == len(seen[1]) == 1 and seen[0] != seen[1]
+    assert seen[0] | seen[1] <= before

@@ -1,0 +1,203 @@
+"""Compiled kernels (numba): an epoch run by two threads at once, meeting twice per batch.
+
+Imported by ``_compiled._two_threads`` where the compiled kernels load, never by ``import
+sktanhnet``. Each thread runs ``train_epoch_half``, ``_numba_kernels.train_epoch``'s loop with
+half of each batch's rows and a range of its step; they wait for each other by spinning on
+shared flags (``_meet``), read and written atomically, instead of a Python call and a thread
+hand-over per batch (about 40 microseconds each, as much as a small network's batch).
+"""
+
+import os
+import platform
+
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
+
+from ._numba_kernels import ADAM, batch_gradient, batch_normalizer, batch_penalty, batch_step
+from ._numba_math import _OPTIONS
+
+__all__ = ["train_epoch_half", "SYNC_SIZE", "ABORT"]
+
+
+# ``train_epoch_half``'s shared flags: each thread's count of meetings, a cache line apart, and
+# ABORT, set (from Python) where one thread's part failed, so that the other stops waiting.
+SYNC_SIZE, ABORT = 24, 16
+# A thread that waits this many spins (a PAUSE each: some tens of microseconds) yields its
+# processor from then on, in case the other thread waits for it on the same one.
+SPINS = 1000
+
+
+def _flag_pointer(context, builder, signature, args):
+    array = context.make_array(signature.args[0])(context, builder, args[0])
+    index = context.cast(builder, args[1], signature.args[1], types.intp)
+    return cgutils.get_item_pointer(context, builder, signature.args[0], array, [index])
+
+
+@intrinsic
+def _load_acquire(typingctx, flags, index):
+    """flags[index] (int64), an atomic load with acquire order: read anew on each pass of a
+    loop, and what the other thread wrote before its ``_store_release`` is seen after it."""
+
+    def codegen(context, builder, signature, args):
+        pointer = _flag_pointer(context, builder, signature, args)
+        return builder.load_atomic(pointer, "acquire", 8)
+
+    return types.int64(flags, index), codegen
+
+
+@intrinsic
+def _store_release(typingctx, flags, index, value):
+    """flags[index] = value (int64), an atomic store with release order."""
+
+    def codegen(context, builder, signature, args):
+        pointer = _flag_pointer(context, builder, signature, args)
+        value = context.cast(builder, args[2], signature.args[2], types.int64)
+        builder.store_atomic(value, pointer, "release", 8)
+        return context.get_dummy_value()
+
+    return types.void(flags, index, value), codegen
+
+
+@intrinsic
+def _pause(typingctx):
+    """The processor's spin-wait hint (x86's PAUSE, ARM's YIELD; nothing elsewhere): a waiting
+    thread leaves the core's resources to the other (a hyperthread sibling, or the host's)."""
+
+    def codegen(context, builder, signature, args):
+        machine = platform.machine().lower()
+        if machine in ("x86_64", "amd64", "i686", "x86"):
+            pause = cgutils.get_or_insert_function(
+                builder.module, ir.FunctionType(ir.VoidType(), []), "llvm.x86.sse2.pause"
+            )
+            builder.call(pause, [])
+        elif machine in ("aarch64", "arm64"):
+            builder.asm(ir.FunctionType(ir.VoidType(), []), "yield", "", [], True)
+        return context.get_dummy_value()
+
+    return types.void(), codegen
+
+
+@intrinsic
+def _yield(typingctx):
+    """sched_yield() where there is one (POSIX): the processor to another thread of its queue."""
+
+    def codegen(context, builder, signature, args):
+        if os.name == "posix":
+            yield_ = cgutils.get_or_insert_function(
+                builder.module, ir.FunctionType(ir.IntType(32), []), "sched_yield"
+            )
+            builder.call(yield_, [])
+        return context.get_dummy_value()
+
+    return types.void(), codegen
+
+
+@njit(inline="always", **_OPTIONS)
+def _meet(sync, role, count):
+    """Wait for the other thread's ``count``-th meeting (this is this thread's); False where the
+    other one failed. A spin: the two threads meet twice per batch, a few microseconds apart."""
+    _store_release(sync, 8 * role, count)
+    spins = 0
+    while _load_acquire(sync, 8 * (1 - role)) < count:
+        if _load_acquire(sync, ABORT) != 0:
+            return False
+        if spins < SPINS:
+            spins += 1
+            _pause()
+        else:
+            _yield()
+    return True
+
+
+@njit(**_OPTIONS)
+def train_epoch_half(
+    role,
+    X,
+    order,
+    classes,
+    indicator,
+    head,
+    row_weights,
+    host_weights,
+    batch_size,
+    params,
+    grad,
+    other,
+    layers,
+    alpha,
+    optimizer,
+    first,
+    second,
+    segments,
+    hyper,
+    t,
+    row_major,
+    buffers,
+    sync,
+    halves,
+    shared,
+):
+    """``role`` 0's or 1's part of ``train_epoch``, which two threads run at once, each calling
+    this with its role (and ``buffers``): the same batches and steps, in two halves.
+
+    Per batch, role 0 computes the gradient of the batch's first half of rows into ``grad``,
+    role 1 that of the second half into ``other``, with the L2 term's loss (into ``shared``);
+    they meet; each takes its range of the optimizer's step on grad + other (``params[:halves]``
+    and ``params[halves:]``; role 0 all of it where ``halves`` is 0); they meet again. The
+    meetings are spins on ``sync`` (zeros at the start), so a batch costs no call from Python
+    and no hand-over through the operating system. Returns (role 0: the sum over batches of
+    loss x rows; t).
+    """
+    n_samples = order.shape[0]
+    size = params.shape[0]
+    total = 0.0
+    meetings = 0
+    for start in range(0, n_samples, batch_size):
+        stop = min(start + batch_size, n_samples)
+        normalizer = batch_normalizer(order, start, stop, host_weights)
+        if normalizer <= 0.0:
+            continue  # every row of this batch has weight 0: nothing to learn from it
+        middle = start + (stop - start + 1) // 2
+        split = middle < stop
+        lo, hi = (start, middle) if role == 0 else (middle, stop)
+        data_loss = 0.0
+        if lo < hi:
+            data_loss = batch_gradient(
+                X,
+                order,
+                lo,
+                hi,
+                classes,
+                indicator,
+                head,
+                row_weights,
+                normalizer,
+                params,
+                grad if role == 0 else other,
+                layers,
+                buffers,
+                row_major,
+            )
+        if role == 1:
+            shared[0] = data_loss
+            shared[1] = batch_penalty(params, layers, alpha, normalizer)
+        meetings += 1
+        if not _meet(sync, role, meetings):
+            break
+        if optimizer == ADAM:
+            t += 1
+        added = other if split else other[:0]
+        if halves > 0 or role == 0:
+            lo = 0 if role == 0 else halves
+            hi = size if role == 1 or halves == 0 else halves
+            batch_step(
+                params, grad, added, lo, hi, alpha, normalizer, optimizer, first, second,
+                segments, hyper, t,
+            )  # fmt: skip
+        total += ((data_loss + shared[0]) / normalizer + shared[1]) * (stop - start)
+        meetings += 1
+        if not _meet(sync, role, meetings):
+            break
+    return total, t
