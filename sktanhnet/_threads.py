@@ -129,18 +129,21 @@ def _release_workers():
 
 
 def processor_pair():
-    """Linux: (the calling thread's processor, another one it may run on), for two threads that
+    """Linux: (the calling thread's processor, the next one it may run on), for two threads that
     wait for each other; None elsewhere, or with one processor allowed. Left to the scheduler, a
     new thread often starts on its parent's processor, and two threads that spin in turn there
-    ran a small network's epochs 2.3 times as long, until one of them was moved."""
+    ran a small network's epochs 2.3 times as long, until one of them was moved. The next
+    processor after the caller's (not the first of the set): processes that the scheduler spread
+    over a large machine, joblib's workers for instance, keep their pairs apart."""
     try:
         allowed = sorted(os.sched_getaffinity(0))
         with open("/proc/thread-self/stat") as stat:  # field 39: the processor it last ran on
             here = int(stat.read().rsplit(")", 1)[1].split()[36])
     except (AttributeError, OSError, ValueError, IndexError):
         return None
-    others = [cpu for cpu in allowed if cpu != here]
-    return (here, others[0]) if here in allowed and others else None
+    if here not in allowed or len(allowed) < 2:
+        return None
+    return here, allowed[(allowed.index(here) + 1) % len(allowed)]
 
 
 def pin(cpu):

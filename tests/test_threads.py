@@ -1,5 +1,6 @@
 """Prediction on several threads: same results, the user's BLAS setting respected and restored."""
 
+import os
 import threading
 import time
 import warnings
@@ -203,3 +204,39 @@ def test_sparse_rows_on_threads_match_dense(fitted, small_chunks):
     dense = model.predict_proba(sparse_rows)
     for matrix in (sp.csr_matrix(sparse_rows), sp.csc_matrix(sparse_rows)):
         np.testing.assert_allclose(model.predict_proba(matrix), dense, rtol=1e-12, atol=1e-15)
+
+
+linux_affinity = pytest.mark.skipif(
+    not hasattr(os, "sched_setaffinity") or len(os.sched_getaffinity(0)) < 2,
+    reason="needs Linux's affinity calls and two processors",
+)
+
+
+def _on_a_thread(function):
+    """function() on a new thread (whose affinity changes stay its own); returns its result."""
+    result = []
+    thread = threading.Thread(target=lambda: result.append(function()))
+    thread.start()
+    thread.join()
+    return result[0]
+
+
+@linux_affinity
+def test_processor_pair_is_the_callers_processor_and_the_next_one_allowed():
+    """The next one, not the set's first: processes spread over a large machine keep their pairs
+    apart. A thread held to one processor gets no pair; pin and unpin give its set back."""
+    from sktanhnet._threads import pin, processor_pair, unpin
+
+    allowed = sorted(os.sched_getaffinity(0))
+    here, there = _on_a_thread(processor_pair)
+    assert here in allowed and there == allowed[(allowed.index(here) + 1) % len(allowed)]
+
+    def held_to_the_last():
+        former = pin(allowed[-1])
+        try:
+            return processor_pair(), os.sched_getaffinity(0)
+        finally:
+            unpin(former)
+            assert os.sched_getaffinity(0) == former
+
+    assert _on_a_thread(held_to_the_last) == (None, {allowed[-1]})
