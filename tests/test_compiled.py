@@ -516,7 +516,17 @@ def _two_cores():
 @needs_numba
 @pytest.mark.parametrize("split_step", [False, True], ids=["step-on-one", "step-on-two"])
 @pytest.mark.parametrize(
-    "case", ["adam", "sgd-weights", "binary", "multilabel", "regressor", "float32", "odd-batches"]
+    "case",
+    [
+        "adam",
+        "sgd-weights",
+        "binary",
+        "multilabel",
+        "regressor",
+        "float32",
+        "odd-batches",
+        "one-row-batches",
+    ],
 )
 def test_two_threads_train_the_one_thread_model(monkeypatch, digits, case, split_step):
     """Each batch's two halves on two threads: the same batches and steps, the gradient summed
@@ -542,6 +552,8 @@ def test_two_threads_train_the_one_thread_model(monkeypatch, digits, case, split
         X = X.astype(np.float32)
     elif case == "odd-batches":
         settings["batch_size"] = 7  # 600 = 85 x 7 + 5; halves of 4 and 3 rows, then 3 and 2
+    elif case == "one-row-batches":  # the helper's half is empty: it only meets and steps
+        settings.update(batch_size=1, max_iter=3)
     one, two, ran = _two_thread_fits(monkeypatch, lambda: estimator(**settings), X, y, **fit_params)
     assert ran
     assert two.n_iter_ == one.n_iter_
