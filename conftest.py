@@ -26,5 +26,5 @@ if find_spec("numba") is None:  # the compiled kernels (the fast extra) import n
     collect_ignore += [
         "sktanhnet/_numba_kernels.py",
         "sktanhnet/_numba_math.py",
-        "sktanhnet/_numba_two_threads.py",
+        "sktanhnet/_numba_epoch.py",
     ]

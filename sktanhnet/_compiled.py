@@ -202,93 +202,54 @@ class NumbaOps(NumpyOps):
         segments = _segments(optimizer, params, layout.coef_slices)
         inputs, units = layout.shapes[0]
         row_major = bool(units <= ROW_MAJOR_UNITS and inputs >= ROW_MAJOR_INPUTS * units)
+        from ._numba_epoch import ALONE, SYNC_SIZE, train_epoch_part
+
+        def arguments(order, other):
+            """``train_epoch_part``'s arguments before its thread's own, for this epoch."""
+            _, first, second, hyper, t = optimizer.compiled_epoch_state()
+            return (
+                X, np.ascontiguousarray(order, dtype=np.int64), classes, indicator, head,
+                sample_weight, host_weight, settings.batch_size, params, grad, other, layers,
+                float(settings.alpha), code, first, second, segments,
+                np.asarray(hyper, dtype=np.float64), t, row_major,
+            )  # fmt: skip
+
+        def buffers():
+            return kernels.epoch_buffers(X, classes, indicator, settings.batch_size, layers)
 
         if threads > 1:
-            return _two_threads(
-                kernels,
-                X,
-                classes,
-                indicator,
-                head,
-                sample_weight,
-                host_weight,
-                settings,
-                params,
-                grad,
-                layers,
-                code,
-                segments,
-                optimizer,
-                row_major,
-            )
+            return _two_threads(arguments, buffers, grad, optimizer)
+        alone = (buffers(), np.zeros(SYNC_SIZE, np.int64), 0, np.zeros(2))
 
         def run(order):
-            _, first, second, hyper, t = optimizer.compiled_epoch_state()
-            total, t = kernels.train_epoch(
-                X,
-                np.ascontiguousarray(order, dtype=np.int64),
-                classes,
-                indicator,
-                head,
-                sample_weight,
-                host_weight,
-                settings.batch_size,
-                params,
-                grad,
-                layers,
-                float(settings.alpha),
-                code,
-                first,
-                second,
-                segments,
-                np.asarray(hyper, dtype=np.float64),
-                t,
-                row_major,
-            )
+            total, t = train_epoch_part(ALONE, *arguments(order, grad[:0]), *alone)
             optimizer.compiled_epoch_ends(t)
             return total
 
         return run
 
 
-def _two_threads(
-    kernels,
-    X,
-    classes,
-    indicator,
-    head,
-    row_weights,
-    host_weights,
-    settings,
-    params,
-    grad,
-    layers,
-    code,
-    segments,
-    optimizer,
-    row_major,
-):
+def _two_threads(arguments, buffers, grad, optimizer):
     """``run(order)`` of ``epoch_kernel`` on two threads: each batch's first half of rows on the
     calling thread, its second half on a helper thread, at once (BLAS runs one thread in each),
     then the two gradients added in the step, whose two halves of the vector also run on the two
     threads where it has ``TWO_THREAD_STEP`` parameters.
 
-    Both threads run a compiled epoch, ``_numba_two_threads.train_epoch_half``, and meet twice
-    per batch on shared flags. The batches, their rows and the step are ``train_epoch``'s; only
-    the batch's gradient is summed in two parts, so the model is the one-thread model's to
-    rounding. The helper thread starts with the first epoch and ends with ``run.close()``
-    (``_training`` calls it when training ends, however it ends).
+    Both threads run ``_numba_epoch.train_epoch_part`` (roles 0 and 1) and meet twice per batch
+    on shared flags. The batches, their rows and the step are the one-thread epoch's; only the
+    batch's gradient is summed in two parts, so the model is the one-thread model's to rounding.
+    The helper thread starts with the first epoch and ends with ``run.close()`` (``_training``
+    calls it when training ends, however it ends). ``arguments(order, other)`` and
+    ``buffers()`` as in ``epoch_kernel``.
     """
-    from ._numba_two_threads import ABORT, SYNC_SIZE, train_epoch_half
+    from ._numba_epoch import ABORT, SYNC_SIZE, train_epoch_part
 
     other = np.empty_like(grad)
-    buffers = [
-        kernels.epoch_buffers(X, classes, indicator, settings.batch_size, layers) for _ in "ab"
-    ]
     sync, shared = np.zeros(SYNC_SIZE, np.int64), np.zeros(2)
-    size = params.shape[0]
+    size = grad.shape[0]
     # the optimizer's step on two threads too where it is long enough to pay for the split
     halves = size // 2 if size >= TWO_THREAD_STEP else 0
+    own = [(buffers(), sync, halves, shared) for _ in "ab"]  # role 0's, role 1's
     tasks, results = queue.SimpleQueue(), queue.SimpleQueue()
     helper, pinned = [], []
     pair = processor_pair()  # each thread on its own processor while the epochs run
@@ -298,7 +259,7 @@ def _two_threads(
             pin(pair[1])
         while (task := tasks.get()) is not None:
             try:
-                results.put(train_epoch_half(1, *task))
+                results.put(train_epoch_part(1, *task))
             except BaseException as error:  # raised again on the calling thread
                 sync[ABORT] = 1
                 results.put(error)
@@ -308,17 +269,11 @@ def _two_threads(
             pinned.append(pin(pair[0]) if pair else None)
             helper.append(threading.Thread(target=work, daemon=True))
             helper[0].start()
-        _, first, second, hyper, t = optimizer.compiled_epoch_state()
         sync[:] = 0
-        common = (
-            X, np.ascontiguousarray(order, dtype=np.int64), classes, indicator, head,
-            row_weights, host_weights, settings.batch_size, params, grad, other, layers,
-            float(settings.alpha), code, first, second, segments,
-            np.asarray(hyper, dtype=np.float64), t, row_major,
-        )  # fmt: skip
-        tasks.put((*common, buffers[1], sync, halves, shared))
+        common = arguments(order, other)
+        tasks.put((*common, *own[1]))
         try:
-            total, t = train_epoch_half(0, *common, buffers[0], sync, halves, shared)
+            total, t = train_epoch_part(0, *common, *own[0])
         except BaseException:
             sync[ABORT] = 1  # the helper stops waiting, and its epoch ends
             results.get()

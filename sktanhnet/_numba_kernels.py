@@ -1,4 +1,4 @@
-"""Compiled kernels (numba), whole steps: a mini-batch's gradient and update, and an epoch.
+"""Compiled kernels (numba), whole steps: a mini-batch's gradient, the L2 term and the update.
 
 Imported only by ``_compiled.NumbaOps``, the first time a fit or a prediction on NumPy input
 needs a kernel (never by ``import sktanhnet``). The elementwise kernels they are built from
@@ -6,9 +6,9 @@ needs a kernel (never by ``import sktanhnet``). The elementwise kernels they are
 reached through this module too, so that ``NumbaOps`` holds one module. Compiling, caching and
 the rule of no reassociation are as there; ``_row_sums`` is the one exception.
 
-``batch_gradient`` and ``batch_update`` are one mini-batch step with the products still done
-by BLAS; ``train_epoch`` runs a whole epoch of them in one call, for small networks, and
-``_compiled`` splits each batch between two threads with the first two.
+``batch_gradient``, ``batch_penalty`` and ``batch_step`` are one mini-batch step with the
+products still done by BLAS; ``_numba_epoch.train_epoch_part`` runs a whole epoch of them in one
+call, on one thread or on two at once.
 """
 
 import math
@@ -47,10 +47,8 @@ __all__ = [
     "epoch_buffers",
     "batch_normalizer",
     "batch_gradient",
-    "batch_update",
     "batch_penalty",
     "batch_step",
-    "train_epoch",
 ]
 
 # ------------------------------------------------------------------------ a whole epoch
@@ -128,7 +126,7 @@ def batch_gradient(
     ``grad`` gets these rows' part of the batch's gradient (their deltas are divided by the whole
     batch's ``normalizer``, so the parts of a batch add up to its gradient); returns the sum of
     their row losses (times their weights): the data loss times ``normalizer``. ``buffers`` from
-    ``epoch_buffers``; the other arguments as in ``train_epoch``.
+    ``epoch_buffers``; the other arguments as in ``_numba_epoch.train_epoch_part``.
 
     ``row_major``: the first layer's product is taken as X_B W_1 (rows by units), then
     transposed into the workspace's layout with its bias added, instead of W_1^T X_B^T: the same
@@ -222,25 +220,6 @@ def batch_gradient(
 
 
 @njit(**_OPTIONS)
-def batch_update(
-    params, grad, other, layers, alpha, normalizer, optimizer, first, second, segments, hyper, t
-):
-    """The L2 term and the optimizer's step for one batch; returns (the L2 loss, t).
-
-    ``other``: the gradient of the batch's other rows (``batch_gradient`` on another thread),
-    added to ``grad`` in the step; empty where ``grad`` holds the whole batch's.
-    """
-    penalty = batch_penalty(params, layers, alpha, normalizer)
-    if optimizer == ADAM:
-        t += 1
-    batch_step(
-        params, grad, other, 0, params.shape[0], alpha, normalizer, optimizer, first, second,
-        segments, hyper, t,
-    )  # fmt: skip
-    return penalty, t
-
-
-@njit(**_OPTIONS)
 def batch_penalty(params, layers, alpha, normalizer):
     """The L2 term's loss, (alpha / 2s) sum ||W_l||^2, on the weights before the update."""
     if alpha == 0.0:
@@ -295,86 +274,3 @@ def batch_step(
             dtype(hyper[1]),
             hyper[2] != 0.0,
         )
-
-
-@njit(**_OPTIONS)
-def train_epoch(
-    X,
-    order,
-    classes,
-    indicator,
-    head,
-    row_weights,
-    host_weights,
-    batch_size,
-    params,
-    grad,
-    layers,
-    alpha,
-    optimizer,
-    first,
-    second,
-    segments,
-    hyper,
-    t,
-    row_major,
-):
-    """One epoch of mini-batches, in one call: gather, forward, loss, backward, update.
-
-    ``_training.run_stochastic``'s batch loop with every pass of ``_network.loss_and_gradient``
-    and of the optimizer's ``step`` in their order, and no Python call per batch: on small and
-    deep networks those calls cost as much as the arithmetic. The products are BLAS's (numba's
-    ``np.dot``, through SciPy's BLAS), the elementwise passes the kernels above. Layouts are
-    the workspace's (feature-major, ``_network.Workspace``), with each bias added to its product
-    (eq 1) rather than folded into it.
-
-    ``order``: the epoch's rows, in order; ``classes`` (n,) int for (h1), ``indicator`` (n, k)
-    for (h2) and (h3) (the other a dummy); ``head`` in HEAD_CODES; ``row_weights`` None or the
-    weight of each row (``host_weights`` the same, float64, for the normalisers); ``layers`` an
-    (L, 4) int64 array of [coef start, intercept start, fan_in, fan_out] in ``params``;
-    ``optimizer`` ADAM or SGD, ``first`` and ``second`` its state (Adam's moments; SGD's
-    velocity and a dummy); ``hyper`` its float64 settings (Adam: lr_init, b1, b2, eps; SGD: lr,
-    momentum, nesterov); ``t`` Adam's step count; ``row_major`` as in ``batch_gradient``.
-    Returns (sum over batches of loss x rows, t).
-    """
-    n_samples = order.shape[0]
-    buffers = epoch_buffers(X, classes, indicator, batch_size, layers)
-    whole = grad[:0]
-    total = 0.0
-    for start in range(0, n_samples, batch_size):
-        stop = min(start + batch_size, n_samples)
-        normalizer = batch_normalizer(order, start, stop, host_weights)
-        if normalizer <= 0.0:
-            continue  # every row of this batch has weight 0: nothing to learn from it
-        data_loss = batch_gradient(
-            X,
-            order,
-            start,
-            stop,
-            classes,
-            indicator,
-            head,
-            row_weights,
-            normalizer,
-            params,
-            grad,
-            layers,
-            buffers,
-            row_major,
-        )
-        penalty, t = batch_update(
-            params,
-            grad,
-            whole,
-            layers,
-            alpha,
-            normalizer,
-            optimizer,
-            first,
-            second,
-            segments,
-            hyper,
-            t,
-        )
-        total += (data_loss / normalizer + penalty) * (stop - start)
-    return total, t

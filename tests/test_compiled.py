@@ -619,12 +619,12 @@ def _fit_in_a_thread(fit, timeout=120):
 def test_an_error_on_either_thread_ends_the_epoch_and_is_raised(monkeypatch, digits, failing_role):
     """Each thread spins while it waits for the other: an error on one of them sets the flag
     that releases the other, and the fit raises it, with no thread left behind."""
-    from sktanhnet import _numba_two_threads, _training
+    from sktanhnet import _numba_epoch, _training
 
     _two_cores()
     monkeypatch.setattr(_training, "TWO_THREAD_WORK", 1)
     monkeypatch.delenv(_compiled.KERNELS_VARIABLE, raising=False)
-    original = _numba_two_threads.train_epoch_half
+    original = _numba_epoch.train_epoch_part
     calls = []
 
     def failing(role, *args):
@@ -633,7 +633,7 @@ def test_an_error_on_either_thread_ends_the_epoch_and_is_raised(monkeypatch, dig
             raise RuntimeError(f"role {role} failed")
         return original(role, *args)
 
-    monkeypatch.setattr(_numba_two_threads, "train_epoch_half", failing)
+    monkeypatch.setattr(_numba_epoch, "train_epoch_part", failing)
     threads = threading.active_count()
     X, y = digits
     error = _fit_in_a_thread(lambda: TanhMLPClassifier((24,), max_iter=4).fit(X, y))
@@ -646,19 +646,19 @@ def test_an_error_on_either_thread_ends_the_epoch_and_is_raised(monkeypatch, dig
 def test_two_threads_run_on_two_processors_and_give_the_callers_back(monkeypatch, digits):
     """While the epochs run, the calling thread and the helper each keep to one processor of the
     caller's set (two different ones); afterwards the caller has its set back."""
-    from sktanhnet import _numba_two_threads, _training
+    from sktanhnet import _numba_epoch, _training
 
     _two_cores()
     monkeypatch.setattr(_training, "TWO_THREAD_WORK", 1)
     monkeypatch.delenv(_compiled.KERNELS_VARIABLE, raising=False)
-    original = _numba_two_threads.train_epoch_half
+    original = _numba_epoch.train_epoch_part
     seen = {}
 
     def recording(role, *args):
         seen[role] = os.sched_getaffinity(0)
         return original(role, *args)
 
-    monkeypatch.setattr(_numba_two_threads, "train_epoch_half", recording)
+    monkeypatch.setattr(_numba_epoch, "train_epoch_part", recording)
     before = os.sched_getaffinity(0)
     X, y = digits
     with warnings.catch_warnings():

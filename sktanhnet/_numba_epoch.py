@@ -1,10 +1,11 @@
-"""Compiled kernels (numba): an epoch run by two threads at once, meeting twice per batch.
+"""Compiled kernels (numba): an epoch of mini-batches in one call, on one thread or on two.
 
-Imported by ``_compiled._two_threads`` where the compiled kernels load, never by ``import
-sktanhnet``. Each thread runs ``train_epoch_half``, ``_numba_kernels.train_epoch``'s loop with
-half of each batch's rows and a range of its step; they wait for each other by spinning on
-shared flags (``_meet``), read and written atomically, instead of a Python call and a thread
-hand-over per batch (about 40 microseconds each, as much as a small network's batch).
+Imported by ``_compiled.NumbaOps.epoch_kernel`` where the compiled kernels load, never by
+``import sktanhnet``. ``train_epoch_part`` runs the epoch's batch loop (``_numba_kernels``'
+batch_gradient, batch_penalty and batch_step) on one thread, or, where two threads run it at
+once, half of each batch's rows and a range of its step on each; they wait for each other by
+spinning on shared flags (``_meet``), read and written atomically, instead of a Python call and
+a thread hand-over per batch (about 40 microseconds each, as much as a small network's batch).
 """
 
 import os
@@ -18,12 +19,13 @@ from numba.extending import intrinsic
 from ._numba_kernels import ADAM, batch_gradient, batch_normalizer, batch_penalty, batch_step
 from ._numba_math import _OPTIONS
 
-__all__ = ["train_epoch_half", "SYNC_SIZE", "ABORT"]
+__all__ = ["train_epoch_part", "ALONE", "SYNC_SIZE", "ABORT"]
 
 
-# ``train_epoch_half``'s shared flags: each thread's count of meetings, a cache line apart, and
+# ``train_epoch_part``'s shared flags: each thread's count of meetings, a cache line apart, and
 # ABORT, set (from Python) where one thread's part failed, so that the other stops waiting.
 SYNC_SIZE, ABORT = 24, 16
+ALONE = -1  # the role of a thread that runs the whole epoch by itself (the others: 0 and 1)
 # A thread that waits this many spins (a PAUSE each: some tens of microseconds) yields its
 # processor from then on, in case the other thread waits for it on the same one.
 SPINS = 1000
@@ -112,7 +114,7 @@ def _meet(sync, role, count):
 
 
 @njit(**_OPTIONS)
-def train_epoch_half(
+def train_epoch_part(
     role,
     X,
     order,
@@ -139,16 +141,31 @@ def train_epoch_half(
     halves,
     shared,
 ):
-    """``role`` 0's or 1's part of ``train_epoch``, which two threads run at once, each calling
-    this with its role (and ``buffers``): the same batches and steps, in two halves.
+    """One epoch of mini-batches: gather, forward, loss, backward, update, with no Python call
+    per batch (on small and deep networks those calls cost as much as the arithmetic).
 
-    Per batch, role 0 computes the gradient of the batch's first half of rows into ``grad``,
-    role 1 that of the second half into ``other``, with the L2 term's loss (into ``shared``);
-    they meet; each takes its range of the optimizer's step on grad + other (``params[:halves]``
-    and ``params[halves:]``; role 0 all of it where ``halves`` is 0); they meet again. The
-    meetings are spins on ``sync`` (zeros at the start), so a batch costs no call from Python
-    and no hand-over through the operating system. Returns (role 0: the sum over batches of
-    loss x rows; t).
+    ``_training.run_stochastic``'s batch loop with every pass of ``_network.loss_and_gradient``
+    and of the optimizer's ``step`` in their order. The products are BLAS's (numba's ``np.dot``,
+    through SciPy's BLAS), the elementwise passes ``_numba_math``'s. Layouts are the workspace's
+    (feature-major, ``_network.Workspace``), with each bias added to its product (eq 1) rather
+    than folded into it.
+
+    ``role`` ALONE: this thread runs every batch, its gradient in ``grad`` (``other`` empty).
+    Roles 0 and 1: two threads run this at once, each with its ``buffers``: per batch, role 0
+    computes the gradient of the batch's first half of rows into ``grad``, role 1 that of the
+    second half into ``other``, with the L2 term's loss (into ``shared``); they meet; each takes
+    its range of the optimizer's step on grad + other (``params[:halves]`` and
+    ``params[halves:]``; role 0 all of it where ``halves`` is 0); they meet again. The meetings
+    are spins on ``sync`` (zeros at the start).
+
+    ``order``: the epoch's rows, in order; ``classes`` (n,) int for (h1), ``indicator`` (n, k)
+    for (h2) and (h3) (the other a dummy); ``head`` in HEAD_CODES; ``row_weights`` None or the
+    weight of each row (``host_weights`` the same, float64, for the normalisers); ``layers`` an
+    (L, 4) int64 array of [coef start, intercept start, fan_in, fan_out] in ``params``;
+    ``optimizer`` ADAM or SGD, ``first`` and ``second`` its state (Adam's moments; SGD's
+    velocity and a dummy); ``hyper`` its float64 settings (Adam: lr_init, b1, b2, eps; SGD: lr,
+    momentum, nesterov); ``t`` Adam's step count; ``row_major`` as in ``batch_gradient``.
+    Returns (the sum over batches of loss x rows, which role 1's is not; t).
     """
     n_samples = order.shape[0]
     size = params.shape[0]
@@ -159,9 +176,12 @@ def train_epoch_half(
         normalizer = batch_normalizer(order, start, stop, host_weights)
         if normalizer <= 0.0:
             continue  # every row of this batch has weight 0: nothing to learn from it
-        middle = start + (stop - start + 1) // 2
-        split = middle < stop
-        lo, hi = (start, middle) if role == 0 else (middle, stop)
+        if role == ALONE:
+            lo, hi, split = start, stop, False
+        else:
+            middle = start + (stop - start + 1) // 2
+            split = middle < stop
+            lo, hi = (start, middle) if role == 0 else (middle, stop)
         data_loss = 0.0
         if lo < hi:
             data_loss = batch_gradient(
@@ -175,29 +195,29 @@ def train_epoch_half(
                 row_weights,
                 normalizer,
                 params,
-                grad if role == 0 else other,
+                grad if role != 1 else other,
                 layers,
                 buffers,
                 row_major,
             )
-        if role == 1:
-            shared[0] = data_loss
+        if role != 0:  # role 1's loss for role 0, and the L2 term's, before the update
+            shared[0] = data_loss if role == 1 else 0.0
             shared[1] = batch_penalty(params, layers, alpha, normalizer)
         meetings += 1
-        if not _meet(sync, role, meetings):
+        if role != ALONE and not _meet(sync, role, meetings):
             break
         if optimizer == ADAM:
             t += 1
         added = other if split else other[:0]
-        if halves > 0 or role == 0:
-            lo = 0 if role == 0 else halves
-            hi = size if role == 1 or halves == 0 else halves
+        if role != 1 or halves > 0:
+            lo = halves if role == 1 else 0
+            hi = halves if role == 0 and halves > 0 else size
             batch_step(
                 params, grad, added, lo, hi, alpha, normalizer, optimizer, first, second,
                 segments, hyper, t,
             )  # fmt: skip
         total += ((data_loss + shared[0]) / normalizer + shared[1]) * (stop - start)
         meetings += 1
-        if not _meet(sync, role, meetings):
+        if role != ALONE and not _meet(sync, role, meetings):
             break
     return total, t
