@@ -200,7 +200,8 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
         the note's two-column softmax reduced to the difference of its two logits,
         softmax(z0, z1)_1 = sigmoid(z1 - z0), so that the same seed trains the same model.
         """
-        if type_of_target(y) == "multilabel-indicator":
+        # (only a 2-D y can be an indicator matrix: a 1-D one is not read again to find out)
+        if y.ndim == 2 and type_of_target(y) == "multilabel-indicator":
             self.out_activation_ = LOGISTIC
             self.classes_ = np.arange(y.shape[1])
             self.n_outputs_ = y.shape[1]
