@@ -19,6 +19,11 @@ from numba.extending import intrinsic
 from ._numba_kernels import ADAM, batch_gradient, batch_normalizer, batch_penalty, batch_step
 from ._numba_math import _OPTIONS
 
+# numba's cache of a function checks its own file's content only, yet keeps its callees'
+# compiled code: this is the SHA-256 of ``_numba_kernels.py``, so that a change there changes
+# this file too (tests/test_compiled.py compares it, and gives the line to write).
+CALLEE_DIGEST = "66dcd74742bc2ad6728370db49a9ec107b288dd82b212b8980e5af55a4436f9b"
+
 __all__ = ["train_epoch_part", "ALONE", "SYNC_SIZE", "ABORT"]
 
 

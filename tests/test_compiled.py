@@ -402,6 +402,75 @@ def test_kernels_cache_in_numba_cache_dir_outside_the_package(tmp_path):
     assert not [name for _, _, files in os.walk(package) for name in files if ".nb" in name]
 
 
+def _digest_lines(folder):
+    """What each compiled module's CALLEE_DIGEST line must be, and what it is."""
+    import hashlib
+    import re
+
+    lines = []
+    for module, callee in (("_numba_kernels", "_numba_math"), ("_numba_epoch", "_numba_kernels")):
+        digest = hashlib.sha256((folder / f"{callee}.py").read_bytes()).hexdigest()
+        found = re.findall(r'^CALLEE_DIGEST = ".*"$', (folder / f"{module}.py").read_text(), re.M)
+        lines.append((module, f'CALLEE_DIGEST = "{digest}"', found))
+    return lines
+
+
+def test_each_compiled_module_carries_the_digest_of_the_module_it_calls():
+    """numba checks a cached function's own file only (its content), yet a cached
+    ``train_epoch_part`` holds the code of ``_numba_kernels``' and ``_numba_math``'s kernels:
+    without these lines, an upgrade or edit of a callee alone would leave the callers' caches
+    running the old code, silently."""
+    import pathlib
+
+    for module, expected, found in _digest_lines(pathlib.Path(_compiled.__file__).parent):
+        assert found == [expected], f"write this line in sktanhnet/{module}.py: {expected}"
+
+
+@needs_numba
+def test_an_edited_kernel_module_recompiles_the_epoch_that_calls_it(tmp_path):
+    """An edit of ``_numba_math`` alone, with the digest lines written as the test above asks:
+    the epoch kernel cached before it must not run again."""
+    import shutil
+
+    import sktanhnet
+
+    package = tmp_path / "site" / "sktanhnet"
+    shutil.copytree(
+        os.path.dirname(sktanhnet.__file__), package, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    code = (
+        "import numpy as np; from sktanhnet import TanhMLPClassifier; "
+        "X = np.random.RandomState(0).normal(size=(60, 4)); y = (X[:, 0] > 0).astype(int); "
+        "model = TanhMLPClassifier((4,), max_iter=5, random_state=0).fit(X, y); "
+        "print(repr(float(model.coefs_[0][0, 0])))"
+    )
+    env = {**os.environ, "PYTHONPATH": str(package.parent), "NUMBA_CACHE_DIR": str(tmp_path)}
+    env.pop(_compiled.KERNELS_VARIABLE, None)
+
+    def first_weight():
+        result = subprocess.run(
+            [sys.executable, "-W", "ignore", "-B", "-c", code],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+        )
+        assert result.returncode == 0, result.stderr
+        return float(result.stdout)
+
+    before = first_weight()  # compiles and caches every kernel, the epoch's included
+    source = package / "_numba_math.py"
+    text = source.read_text()
+    assert "deltas[i] *= one - a * a" in text
+    source.write_text(text.replace("deltas[i] *= one - a * a", "deltas[i] *= one - 2 * a * a"))
+    for step in range(2):  # the kernels' line first: the epoch's digest covers it
+        module, expected, found = _digest_lines(package)[step]
+        path = package / f"{module}.py"
+        path.write_text(path.read_text().replace(found[0], expected))
+    assert all(found == [expected] for _, expected, found in _digest_lines(package))
+    assert first_weight() != before
+
+
 def test_training_restores_blas_threads(digits):
     threadpoolctl = pytest.importorskip("threadpoolctl")
     before = [lib["num_threads"] for lib in threadpoolctl.threadpool_info()]
