@@ -113,6 +113,24 @@ def test_fused_output_heads_equal_numpys_passes(compiled, out_activation, dtype,
 
 
 @needs_numba
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_fused_logistic_loss_at_extreme_logits_is_numpys(compiled, dtype):
+    """log(1 + exp(z)) written out (a series for log(1 + e), e = exp(-|z|)): NumPy's logaddexp
+    to a few ulp from -800 to 800, exact 0 and z where exp(-|z|) underflows, NaN kept."""
+    z = np.array([[-800.0, -40.0, -30.0, -1.0, -1e-8, 0.0, 1e-300, 0.5, 2.0, 40.0, 800.0]])
+    z = z.astype(dtype)
+    target = np.zeros((z.shape[1], 1), dtype)
+    losses = compiled.fused_output(LOGISTIC, dtype)(z.copy(), target, None, 1.0)
+    expected = np.logaddexp(0.0, z[0].astype(np.float64))
+    np.testing.assert_allclose(losses, expected.astype(dtype), rtol=4 * np.finfo(dtype).eps)
+    assert losses[0] == 0.0 and losses[-1] == 800.0
+    nan = compiled.fused_output(LOGISTIC, dtype)(
+        np.array([[np.nan]], dtype), np.zeros((1, 1), dtype), None, 1.0
+    )
+    assert np.isnan(nan).all()
+
+
+@needs_numba
 def test_fused_softmax_keeps_nan_and_never_overflows(compiled):
     logits = np.array([[1000.0, np.nan, -1e308], [0.0, 1.0, 1e308]])
     compiled.fused_softmax(logits.dtype)(logits)
