@@ -301,6 +301,33 @@ def test_a_worker_killed_mid_fit_does_not_lose_the_fit(client):
     client.wait_for_workers(2, timeout=30)  # the nanny restarts the worker
 
 
+def test_shared_weights_outlive_the_worker_that_holds_them(client):
+    """``share`` (not a broadcast scatter, whose copying loops for ever on the scheduler where a
+    worker dies during it: a fit that never returned): the value is recomputed from its task
+    where the worker holding it is killed."""
+    from sktanhnet.dask._lbfgs import share
+
+    value = np.arange(1000.0)
+    future = share(client, value)
+    assert np.array_equal(future.result(), value)
+    [holder] = client.who_has([future])[future.key]
+    os.kill(client.run(os.getpid, workers=[holder])[holder], signal.SIGKILL)
+    assert client.submit(np.sum, future, pure=False).result(timeout=60) == value.sum()
+    client.wait_for_workers(2, timeout=30)  # the nanny restarts the worker
+
+
+def test_no_fit_broadcasts_by_scatter(client, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("Client.scatter called")
+
+    monkeypatch.setattr(distributed.Client, "scatter", refuse)
+    X_dask, y_dask = chunked(X), chunked(Y)
+    for params in (LBFGS, dict(LBFGS, solver="adam", early_stopping=True, max_iter=3)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            DaskTanhMLPClassifier(**params).fit(X_dask, y_dask)
+
+
 def test_a_pandas_x_beside_a_dask_y_keeps_its_column_names(client):
     pd = pytest.importorskip("pandas")
     frame = pd.DataFrame(X[:, :3], columns=["a", "b", "c"])

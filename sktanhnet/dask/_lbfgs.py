@@ -2,8 +2,8 @@
 
 Each evaluation of the objective, for scipy's L-BFGS-B on the client:
 
-1. the weights go to the workers once (``Client.scatter(..., broadcast=True)``: one parameter
-   vector to each worker);
+1. the weights go to the workers once (``share``: one parameter vector to one worker, and from
+   there to each worker whose partitions need it);
 2. each partition's share of the data term, sum_i w_i loss_i / s and its gradient, is computed
    where the partition is, by the core's ``_network.loss_and_gradient`` with the normaliser s
    of the whole data (its rows, or its total weight) and without the L2 term, in chunks of the
@@ -18,6 +18,7 @@ as for an in-memory fit: iterations, ``max_fun``, ``tol``, the convergence warni
 """
 
 import time
+import warnings
 
 import numpy as np
 
@@ -41,7 +42,7 @@ def partition_loss_and_gradient(
     n_rows = X.shape[0]
     rows = chunk_rows(layout, flat.dtype, n_rows, ops)
     workspace = Workspace(layout, rows, flat.dtype, ops)
-    params = flat.copy()  # the workspace binds views of it; the scattered array stays intact
+    params = flat.copy()  # the workspace binds views of it; the shared array stays intact
     total = np.zeros(layout.size, dtype=flat.dtype)
     chunk_grad = np.empty(layout.size, dtype=flat.dtype)
     loss = 0.0
@@ -88,6 +89,26 @@ def tree_sum(client, futures, pair=add_pair):
     return futures[0]
 
 
+def _value(value):
+    return value
+
+
+def share(client, value):
+    """A future of ``value``, for the tasks of one step on every worker, that a lost worker
+    cannot lose.
+
+    Not ``Client.scatter(..., broadcast=True)``: where a worker dies while its copies go out,
+    the scheduler tries to copy to it again for ever (dask/distributed#5704), and the fit never
+    returns (seen in this project's tests). A task that returns ``value`` keeps it in its spec
+    on the scheduler: lost with its worker, it runs again on another one, and the workers that
+    need it fetch it from the one that ran it, as scatter's copies did. dask's warning about a
+    large graph is for data sent again and again; this is one vector, once per step.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Sending large graph")
+        return client.submit(_value, value, pure=False)
+
+
 # Times an evaluation is tried again after a worker is lost during it (its data partitions are
 # recomputed from their graph; the weights, sent again).
 RETRIES = 3
@@ -98,7 +119,7 @@ class DistributedObjective:
 
     ``data`` is a ``_data.WorkerData`` after its ``encode`` pass; ``normalizer`` is s, the
     whole data's rows or total weight. ``evaluations`` counts the calls, ``bytes_sent`` the
-    bytes of the parameter vectors broadcast (one per worker per call) and gathered back.
+    bytes of the parameter vectors sent out (one per worker per call) and gathered back.
     """
 
     def __init__(self, client, data, layout, alpha, out_activation, dtype, normalizer):
@@ -125,11 +146,11 @@ class DistributedObjective:
 
     def _evaluate(self, params):
         client, data = self.client, self.data
-        [scattered] = client.scatter([params], broadcast=True, hash=False)
+        shared = share(client, params)
         shares = [
             client.submit(
                 partition_loss_and_gradient,
-                scattered,
+                shared,
                 X,
                 target,
                 weight,
@@ -141,7 +162,7 @@ class DistributedObjective:
             for X, target, weight in zip(data.X, data.target, data.weight)
         ]
         loss, grad = tree_sum(client, shares).result()
-        del scattered, shares
+        del shared, shares
         self.bytes_sent += (self.n_workers + 1) * params.nbytes
         self.evaluations += 1
         if self.alpha:

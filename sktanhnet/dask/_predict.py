@@ -17,7 +17,7 @@ from .._network import ParameterLayout
 from .._validation import check_total_weight
 from .._validation_data import _finite
 from ._data import da, delayed, input_partitions, partition_weight
-from ._lbfgs import tree_sum
+from ._lbfgs import share, tree_sum
 
 
 def core_model(estimator):
@@ -184,12 +184,12 @@ def make_validate(client, template, layout, parts, source, regression):
     scoring = template.scoring
 
     def validate(params):
-        [scattered] = client.scatter([np.array(params)], broadcast=True, hash=False)
+        shared = share(client, np.array(params))
         sums = [
             client.submit(
                 validation_sums,
                 template,
-                scattered,
+                shared,
                 layout.layer_units,
                 X,
                 target,

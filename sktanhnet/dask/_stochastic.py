@@ -26,6 +26,7 @@ from .._training import (
     record_epoch,
     run_stochastic,
 )
+from ._lbfgs import share
 
 SEED_BOUND = np.iinfo(np.int32).max
 
@@ -113,9 +114,8 @@ def run_partitions(
         if settings.shuffle:
             random_state.shuffle(order)
         seeds = random_state.randint(SEED_BOUND, size=n_parts)
-        # on every worker: the epoch's first carry survives a lost worker (it has no graph)
-        start = (params.copy(), state, history["t"], 0.0, 0)
-        [carry] = client.scatter([start], broadcast=True, hash=False)
+        # the epoch's first carry, in a task of its own: it survives a lost worker (``share``)
+        carry = share(client, (params.copy(), state, history["t"], 0.0, 0))
         for part in order:
             carry = client.submit(
                 train_partition,
