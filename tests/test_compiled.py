@@ -381,13 +381,8 @@ def test_importing_sktanhnet_imports_no_numba():
     assert result.stdout.strip() == "False"
 
 
-@needs_numba
-def test_kernels_cache_in_numba_cache_dir_outside_the_package(tmp_path):
-    """NUMBA_CACHE_DIR (for an install whose folder nobody may write): compiled once, then loaded.
-
-    Root may write anywhere, so the folder's permissions cannot be tested here; numba itself
-    falls back to the user's cache folder where the package's is read-only.
-    """
+def _package_copy(tmp_path):
+    """A copy of the package's sources, without their caches, importable from its parent."""
     import shutil
 
     import sktanhnet
@@ -396,6 +391,33 @@ def test_kernels_cache_in_numba_cache_dir_outside_the_package(tmp_path):
     shutil.copytree(
         os.path.dirname(sktanhnet.__file__), package, ignore=shutil.ignore_patterns("__pycache__")
     )
+    return package
+
+
+def _run_from(package, code, cache):
+    """``code``'s output in a new Python importing ``package``, with numba's cache in ``cache``
+    and the default kernel choice."""
+    env = {**os.environ, "PYTHONPATH": str(package.parent), "NUMBA_CACHE_DIR": str(cache)}
+    env.pop(_compiled.KERNELS_VARIABLE, None)
+    result = subprocess.run(
+        [sys.executable, "-W", "ignore", "-B", "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=package.parent.parent,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@needs_numba
+def test_kernels_cache_in_numba_cache_dir_outside_the_package(tmp_path):
+    """NUMBA_CACHE_DIR (for an install whose folder nobody may write): compiled once, then loaded.
+
+    Root may write anywhere, so the folder's permissions cannot be tested here; numba itself
+    falls back to the user's cache folder where the package's is read-only.
+    """
+    package = _package_copy(tmp_path)
     cache = tmp_path / "cache"
     code = (
         "import numpy as np; from sktanhnet import TanhMLPClassifier, _compiled; "
@@ -403,18 +425,8 @@ def test_kernels_cache_in_numba_cache_dir_outside_the_package(tmp_path):
         "TanhMLPClassifier((4,), max_iter=5).fit(X, y); "
         "print(_compiled.describe(_compiled.numpy_ops()))"
     )
-    env = {**os.environ, "PYTHONPATH": str(package.parent), "NUMBA_CACHE_DIR": str(cache)}
-    env.pop(_compiled.KERNELS_VARIABLE, None)
     for _ in range(2):  # the second run loads the kernels from the cache
-        result = subprocess.run(
-            [sys.executable, "-W", "ignore", "-B", "-c", code],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=tmp_path,
-        )
-        assert result.returncode == 0, result.stderr
-        assert result.stdout.strip() == "numba (compiled)"
+        assert _run_from(package, code, cache) == "numba (compiled)"
     cached = [name for _, _, files in os.walk(cache) for name in files]
     assert any(name.startswith("_numba_kernels") and name.endswith(".nbi") for name in cached)
     assert not [name for _, _, files in os.walk(package) for name in files if ".nb" in name]
@@ -448,33 +460,16 @@ def test_each_compiled_module_carries_the_digest_of_the_module_it_calls():
 def test_an_edited_kernel_module_recompiles_the_epoch_that_calls_it(tmp_path):
     """An edit of ``_numba_math`` alone, with the digest lines written as the test above asks:
     the epoch kernel cached before it must not run again."""
-    import shutil
-
-    import sktanhnet
-
-    package = tmp_path / "site" / "sktanhnet"
-    shutil.copytree(
-        os.path.dirname(sktanhnet.__file__), package, ignore=shutil.ignore_patterns("__pycache__")
-    )
+    package = _package_copy(tmp_path)
     code = (
         "import numpy as np; from sktanhnet import TanhMLPClassifier; "
         "X = np.random.RandomState(0).normal(size=(60, 4)); y = (X[:, 0] > 0).astype(int); "
         "model = TanhMLPClassifier((4,), max_iter=5, random_state=0).fit(X, y); "
         "print(repr(float(model.coefs_[0][0, 0])))"
     )
-    env = {**os.environ, "PYTHONPATH": str(package.parent), "NUMBA_CACHE_DIR": str(tmp_path)}
-    env.pop(_compiled.KERNELS_VARIABLE, None)
 
     def first_weight():
-        result = subprocess.run(
-            [sys.executable, "-W", "ignore", "-B", "-c", code],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=tmp_path,
-        )
-        assert result.returncode == 0, result.stderr
-        return float(result.stdout)
+        return float(_run_from(package, code, tmp_path))
 
     before = first_weight()  # compiles and caches every kernel, the epoch's included
     source = package / "_numba_math.py"
