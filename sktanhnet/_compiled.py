@@ -43,6 +43,11 @@ TWO_THREAD_STEP = 2**12
 # transposition costs more than the product saves (1.0 to 1.9 times).
 ROW_MAJOR_UNITS = 64
 ROW_MAJOR_INPUTS = 4
+# On two threads, a first layer of at least FEATURE_SPLIT_WEIGHTS weights, and most of the
+# network's, has its weight gradient split between the threads by inputs rather than by rows
+# (``_numba_epoch.train_epoch_part``'s ``split_at``): each thread writes, and then steps, only
+# its half of it, instead of both writing a whole one that the step adds up.
+FEATURE_SPLIT_WEIGHTS = 2**16
 
 
 def kernel_choice():
@@ -202,6 +207,14 @@ class NumbaOps(NumpyOps):
         segments = _segments(optimizer, params, layout.coef_slices)
         inputs, units = layout.shapes[0]
         row_major = bool(units <= ROW_MAJOR_UNITS and inputs >= ROW_MAJOR_INPUTS * units)
+        weights = inputs * units
+        split_at = 0
+        if threads > 1 and len(layout.shapes) > 1 and inputs > 1:
+            if weights >= FEATURE_SPLIT_WEIGHTS and 2 * weights >= params.shape[0]:
+                split_at = inputs // 2
+        shared_rows = split_at and settings.batch_size  # the shared batch buffers' rows
+        batch_rows = np.empty(shared_rows * inputs, params.dtype)
+        batch_delta = np.empty(shared_rows * units, params.dtype)
         from ._numba_epoch import ALONE, SYNC_SIZE, train_epoch_part
 
         def arguments(order, other):
@@ -211,14 +224,17 @@ class NumbaOps(NumpyOps):
                 X, np.ascontiguousarray(order, dtype=np.int64), classes, indicator, head,
                 sample_weight, host_weight, settings.batch_size, params, grad, other, layers,
                 float(settings.alpha), code, first, second, segments,
-                np.asarray(hyper, dtype=np.float64), t, row_major,
+                np.asarray(hyper, dtype=np.float64), t, row_major, split_at, batch_rows,
+                batch_delta,
             )  # fmt: skip
 
         def buffers():
             return kernels.epoch_buffers(X, classes, indicator, settings.batch_size, layers)
 
         if threads > 1:
-            return _two_threads(arguments, buffers, grad, optimizer)
+            # where the first layer's gradient is split by inputs, each thread steps its rows
+            halves = layout.coef_slices[0].start + split_at * units if split_at else None
+            return _two_threads(arguments, buffers, grad, optimizer, halves)
         alone = (buffers(), np.zeros(SYNC_SIZE, np.int64), 0, np.zeros(2))
 
         def run(order):
@@ -229,11 +245,12 @@ class NumbaOps(NumpyOps):
         return run
 
 
-def _two_threads(arguments, buffers, grad, optimizer):
+def _two_threads(arguments, buffers, grad, optimizer, halves=None):
     """``run(order)`` of ``epoch_kernel`` on two threads: each batch's first half of rows on the
     calling thread, its second half on a helper thread, at once (BLAS runs one thread in each),
     then the two gradients added in the step, whose two halves of the vector also run on the two
-    threads where it has ``TWO_THREAD_STEP`` parameters.
+    threads where it has ``TWO_THREAD_STEP`` parameters. ``halves``, where given, is where the
+    second thread's part of the step begins (the feature split of ``epoch_kernel``).
 
     Both threads run ``_numba_epoch.train_epoch_part`` (roles 0 and 1) and meet twice per batch
     on shared flags. The batches, their rows and the step are the one-thread epoch's; only the
@@ -248,7 +265,8 @@ def _two_threads(arguments, buffers, grad, optimizer):
     sync, shared = np.zeros(SYNC_SIZE, np.int64), np.zeros(2)
     size = grad.shape[0]
     # the optimizer's step on two threads too where it is long enough to pay for the split
-    halves = size // 2 if size >= TWO_THREAD_STEP else 0
+    if halves is None:
+        halves = size // 2 if size >= TWO_THREAD_STEP else 0
     own = [(buffers(), sync, halves, shared) for _ in "ab"]  # role 0's, role 1's
     tasks, results = queue.SimpleQueue(), queue.SimpleQueue()
     helper, pinned = [], []

@@ -16,13 +16,20 @@ from numba import njit, types
 from numba.core import cgutils
 from numba.extending import intrinsic
 
-from ._numba_kernels import ADAM, batch_gradient, batch_normalizer, batch_penalty, batch_step
+from ._numba_kernels import (
+    ADAM,
+    batch_gradient,
+    batch_normalizer,
+    batch_penalty,
+    batch_step,
+    first_layer_gradient,
+)
 from ._numba_math import _OPTIONS
 
 # numba's cache of a function checks its own file's content only, yet keeps its callees'
 # compiled code: this is the SHA-256 of ``_numba_kernels.py``, so that a change there changes
 # this file too (tests/test_compiled.py compares it, and gives the line to write).
-CALLEE_DIGEST = "66dcd74742bc2ad6728370db49a9ec107b288dd82b212b8980e5af55a4436f9b"
+CALLEE_DIGEST = "3a4291600a766b5cb40270273162868fdeb857064f4c3d4b0c3c1d15b57cce7a"
 
 __all__ = ["train_epoch_part", "ALONE", "SYNC_SIZE", "ABORT"]
 
@@ -141,6 +148,9 @@ def train_epoch_part(
     hyper,
     t,
     row_major,
+    split_at,
+    batch_rows,
+    batch_delta,
     buffers,
     sync,
     halves,
@@ -170,10 +180,23 @@ def train_epoch_part(
     ``optimizer`` ADAM or SGD, ``first`` and ``second`` its state (Adam's moments; SGD's
     velocity and a dummy); ``hyper`` its float64 settings (Adam: lr_init, b1, b2, eps; SGD: lr,
     momentum, nesterov); ``t`` Adam's step count; ``row_major`` as in ``batch_gradient``.
+
+    ``split_at`` > 0 (two threads; a first layer that holds most of the weights): the first
+    layer's weight gradient is split by inputs instead of rows. Each thread gathers its half of
+    the batch's rows into ``batch_rows`` and writes its rows' delta_1^T into ``batch_delta``
+    (both shared, flat); after the first meeting, role 0 computes the gradient's rows for
+    inputs ``:split_at`` over the whole batch, role 1 those for ``split_at:``, both into
+    ``grad``, and ``halves`` is where the second begins, so that each thread steps the rows it
+    computed, with no second gradient to add there. Half the gradient's writes, and none of its
+    reads from the other thread's cache, on a wide input (``_compiled.FEATURE_SPLIT_WEIGHTS``).
     Returns (the sum over batches of loss x rows, which role 1's is not; t).
     """
     n_samples = order.shape[0]
     size = params.shape[0]
+    n_features = X.shape[1]
+    by_inputs = split_at > 0 and role != ALONE
+    # the end of the first layer's weights: there, with ``by_inputs``, no second gradient to add
+    first_end = layers[0, 0] + layers[0, 2] * layers[0, 3] if by_inputs else 0
     total = 0.0
     meetings = 0
     for start in range(0, n_samples, batch_size):
@@ -188,6 +211,7 @@ def train_epoch_part(
             split = middle < stop
             lo, hi = (start, middle) if role == 0 else (middle, stop)
         data_loss = 0.0
+        gathered = batch_rows[(lo - start) * n_features :] if by_inputs else buffers[0]
         if lo < hi:
             data_loss = batch_gradient(
                 X,
@@ -204,24 +228,47 @@ def train_epoch_part(
                 layers,
                 buffers,
                 row_major,
+                gathered,
+                not by_inputs,
             )
-        if role != 0:  # role 1's loss for role 0, and the L2 term's, before the update
+            if by_inputs:  # this thread's columns of delta_1^T, for both threads' products
+                units, own = layers[0, 3], hi - lo
+                deltas = buffers[2]
+                for j in range(units):
+                    for i in range(own):
+                        batch_delta[j * batch_size + lo - start + i] = deltas[0, j * own + i]
+        # the L2 term's loss, before the update: each thread sums its half of the weights
+        low, high = (size // 2, size) if role == 1 else (0, size // 2 if role == 0 else size)
+        penalty = batch_penalty(params, layers, alpha, normalizer, low, high)
+        if role != 0:  # role 1's losses for role 0
             shared[0] = data_loss if role == 1 else 0.0
-            shared[1] = batch_penalty(params, layers, alpha, normalizer)
+            shared[1] = penalty
         meetings += 1
         if role != ALONE and not _meet(sync, role, meetings):
             break
+        if by_inputs:  # eq 8, 12 for the first layer: this thread's inputs, the whole batch
+            inputs = (0, split_at) if role == 0 else (split_at, n_features)
+            first_layer_gradient(
+                batch_rows, n_features, stop - start, batch_delta, batch_size, grad, layers[0],
+                *inputs,
+            )  # fmt: skip
         if optimizer == ADAM:
             t += 1
         added = other if split else other[:0]
         if role != 1 or halves > 0:
             lo = halves if role == 1 else 0
             hi = halves if role == 0 and halves > 0 else size
+            middle = max(lo, min(hi, first_end))
             batch_step(
-                params, grad, added, lo, hi, alpha, normalizer, optimizer, first, second,
+                params, grad, other[:0], lo, middle, alpha, normalizer, optimizer, first,
+                second, segments, hyper, t,
+            )  # fmt: skip
+            batch_step(
+                params, grad, added, middle, hi, alpha, normalizer, optimizer, first, second,
                 segments, hyper, t,
             )  # fmt: skip
-        total += ((data_loss + shared[0]) / normalizer + shared[1]) * (stop - start)
+        own = penalty if role == 0 else 0.0  # role 1's (and one thread's) is in shared[1]
+        total += ((data_loss + shared[0]) / normalizer + shared[1] + own) * (stop - start)
         meetings += 1
         if role != ALONE and not _meet(sync, role, meetings):
             break

@@ -14,7 +14,10 @@ call, on one thread or on two at once.
 import math
 
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
 from ._numba_math import (
     _OPTIONS,
@@ -52,6 +55,7 @@ __all__ = [
     "epoch_buffers",
     "batch_normalizer",
     "batch_gradient",
+    "first_layer_gradient",
     "batch_penalty",
     "batch_step",
 ]
@@ -109,6 +113,77 @@ def batch_normalizer(order, start, stop, host_weights):
     return normalizer
 
 
+_BYTE = ir.IntType(8)
+_SIZE = ir.IntType(64)
+_POINTER = _BYTE.as_pointer()
+
+
+@intrinsic
+def _gemm_tt(typingctx, m, n, k, a, a_start, lda, b, b_start, ldb, c, c_start, ldc):
+    """BLAS's gemm, column-major, C = A^T B^T (alpha 1, beta 0), on the flat arrays ``a``,
+    ``b``, ``c`` from the given elements, with leading dimensions: the products of numba's
+    ``np.dot`` take none, so cannot take a block of columns. Calls numba's own entry point
+    to SciPy's BLAS (``numba_xxgemm``, as ``np.dot`` does); returns its status (0: done)."""
+    dtype = c.dtype
+    kind = {types.float32: "s", types.float64: "d"}[dtype]
+    signature = types.int32(m, n, k, a, a_start, lda, b, b_start, ldb, c, c_start, ldc)
+
+    def codegen(context, builder, signature, args):
+        arguments = signature.args
+        function = cgutils.get_or_insert_function(
+            builder.module,
+            ir.FunctionType(
+                ir.IntType(32),
+                [_BYTE, _BYTE, _BYTE, _SIZE, _SIZE, _SIZE, _POINTER, _POINTER, _SIZE, _POINTER]
+                + [_SIZE, _POINTER, _POINTER, _SIZE],
+            ),
+            "numba_xxgemm",
+        )
+
+        def size(index):
+            return context.cast(builder, args[index], arguments[index], types.intp)
+
+        def pointer(index):
+            array = context.make_array(arguments[index])(context, builder, args[index])
+            return builder.bitcast(builder.gep(array.data, [size(index + 1)]), _POINTER)
+
+        def scalar(value):
+            slot = cgutils.alloca_once_value(builder, context.get_constant(dtype, value))
+            return builder.bitcast(slot, _POINTER)
+
+        transposed = ir.Constant(_BYTE, ord("t"))
+        return builder.call(
+            function,
+            (
+                ir.Constant(_BYTE, ord(kind)), transposed, transposed, size(0), size(1),
+                size(2), scalar(1.0), pointer(3), size(5), pointer(6), size(8), scalar(0.0),
+                pointer(9), size(11),
+            ),
+        )  # fmt: skip
+
+    return signature, codegen
+
+
+@njit(**_OPTIONS)
+def first_layer_gradient(batch, n_features, rows, delta, batch_size, grad, layer, lo, hi):
+    """dW_1 (eq 8, 12) for the inputs ``lo:hi`` only, over the whole batch: rows ``lo:hi`` of
+    X_B^T delta_1, into the same rows of W_1's gradient in ``grad``.
+
+    ``batch``: the batch's ``rows`` rows of X, flat, ``n_features`` each; ``delta``: delta_1^T,
+    flat, feature-major with ``batch_size`` columns (its first ``rows`` used); ``layer``: the
+    first layer's row of ``layers``. Two threads take two ranges of inputs at once
+    (``_numba_epoch``'s feature split): each writes only its own rows of the gradient.
+    """
+    coef_start, fan_out = layer[0], layer[3]
+    if hi > lo and rows > 0:
+        status = _gemm_tt(
+            fan_out, hi - lo, rows, delta, 0, batch_size, batch, lo, n_features, grad,
+            coef_start + lo * fan_out, fan_out,
+        )  # fmt: skip
+        if status != 0:
+            raise RuntimeError("BLAS's gemm could not be called")
+
+
 @njit(**_OPTIONS)
 def batch_gradient(
     X,
@@ -125,6 +200,8 @@ def batch_gradient(
     layers,
     buffers,
     row_major,
+    gathered,
+    first_gradient,
 ):
     """The rows ``order[start:stop]``: gather, forward, loss, backward, without the L2 term.
 
@@ -137,14 +214,19 @@ def batch_gradient(
     transposed into the workspace's layout with its bias added, instead of W_1^T X_B^T: the same
     sums, in an orientation that OpenBLAS runs faster where the layer has few units and many
     inputs (``_compiled.ROW_MAJOR_UNITS``).
+
+    ``gathered``: where the rows are gathered (flat; ``buffers``' first, or a block of a batch
+    buffer shared by two threads). ``first_gradient`` False leaves the first layer's weight
+    gradient to ``first_layer_gradient`` (its bias gradient is still summed here), and delta_1^T
+    in ``buffers``' deltas (``deltas[0]``, feature-major).
     """
-    inputs, activations, deltas, batch_classes, batch_indicator, batch_weights = buffers
+    _, activations, deltas, batch_classes, batch_indicator, batch_weights = buffers
     n_layers = layers.shape[0]
     n_features = X.shape[1]
     dtype = params.dtype.type
     n_outputs = layers[n_layers - 1, 3]
     rows = stop - start
-    batch = inputs[: rows * n_features].reshape((rows, n_features))
+    batch = gathered[: rows * n_features].reshape((rows, n_features))
     for i in range(rows):  # an explicit loop: 1.5x as fast as a slice's copy on short rows
         row = order[start + i]
         for j in range(n_features):
@@ -212,7 +294,8 @@ def batch_gradient(
         coef = params[coef_start : coef_start + fan_in * fan_out].reshape((fan_in, fan_out))
         coef_grad = grad[coef_start : coef_start + fan_in * fan_out].reshape((fan_in, fan_out))
         if layer == 0:
-            np.dot(batch.T, delta.T, coef_grad)  # eq 8, 12
+            if first_gradient:
+                np.dot(batch.T, delta.T, coef_grad)  # eq 8, 12
         else:
             below = activations[layer - 1, : fan_in * rows].reshape((fan_in, rows))
             np.dot(below, delta.T, coef_grad)  # eq 8, 12
@@ -227,15 +310,18 @@ def batch_gradient(
 
 
 @njit(**_OPTIONS)
-def batch_penalty(params, layers, alpha, normalizer):
-    """The L2 term's loss, (alpha / 2s) sum ||W_l||^2, on the weights before the update."""
+def batch_penalty(params, layers, alpha, normalizer, lo, hi):
+    """The L2 term's loss, (alpha / 2s) sum ||W_l||^2, on the weights before the update: its
+    part from the weights in ``params[lo:hi]`` (two threads sum two ranges at once)."""
     if alpha == 0.0:
         return 0.0
     squares = 0.0
     for layer in range(layers.shape[0]):
         coef_start, _, fan_in, fan_out = layers[layer]
-        coef = params[coef_start : coef_start + fan_in * fan_out]
-        squares += np.dot(coef, coef)
+        a, b = max(coef_start, lo), min(coef_start + fan_in * fan_out, hi)
+        if a < b:
+            coef = params[a:b]
+            squares += np.dot(coef, coef)
     return 0.5 * alpha * squares / normalizer
 
 

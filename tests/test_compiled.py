@@ -259,21 +259,26 @@ def test_compiled_kernels_train_mlpclassifiers_model(monkeypatch, digits):
 
 
 @needs_numba
-@pytest.mark.parametrize("two_threads", [False, True], ids=["one-thread", "two-threads"])
+@pytest.mark.parametrize("threads", ["one-thread", "two-threads", "two-threads-by-inputs"])
 @pytest.mark.parametrize("solver", ["adam", "sgd"])
 @pytest.mark.parametrize("units", [5, 30])
 def test_first_layer_product_in_either_orientation_trains_mlpclassifiers_model(
-    monkeypatch, digits, units, solver, two_threads
+    monkeypatch, digits, units, solver, threads
 ):
     """The compiled epoch's first product as X_B W_1 (a first layer of few units and many
     inputs, ``ROW_MAJOR_UNITS``) or as W_1^T X_B^T (the others): the same sums, so both train
-    MLPClassifier's model, on one thread and with each batch split between two."""
+    MLPClassifier's model, on one thread, with each batch's rows split between two, and with
+    the first layer's weight gradient split between two by inputs (``FEATURE_SPLIT_WEIGHTS``)."""
     from sktanhnet import _training
 
+    two_threads = threads != "one-thread"
     if two_threads:
         _two_cores()
     monkeypatch.delenv(_compiled.KERNELS_VARIABLE, raising=False)
     monkeypatch.setattr(_training, "TWO_THREAD_WORK", 1 if two_threads else 2**62)
+    by_inputs = threads == "two-threads-by-inputs"
+    monkeypatch.setattr(_compiled, "FEATURE_SPLIT_WEIGHTS", 1 if by_inputs else 2**62)
+    halves = _spy_on_step_halves(monkeypatch)
     X, y = digits
     settings = {"hidden_layer_sizes": (units, 7), "max_iter": 25, "random_state": 1}
     settings.update(solver=solver, batch_size=50)
@@ -296,6 +301,8 @@ def test_first_layer_product_in_either_orientation_trains_mlpclassifiers_model(
             monkeypatch.setattr(_compiled, "ROW_MAJOR_INPUTS", 1)
             models.append(TanhMLPClassifier(**settings).fit(X, y))
     assert orientations == [False, True]
+    # by inputs, each thread steps the rows of W_1's gradient it computed: 32 inputs each
+    assert halves == ([32 * units] * 2 if by_inputs else [None] * 2 if two_threads else [])
     for ours in models:
         np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-10)
         np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-10)
@@ -586,6 +593,18 @@ def _two_thread_fits(monkeypatch, make, X, y, **fit_params):
     return (*models, bool(ran))
 
 
+def _spy_on_step_halves(monkeypatch):
+    """The ``halves`` each two-thread epoch is given (None: the rows' split), in a list."""
+    halves, original = [], _compiled._two_threads
+
+    def spy(*args):
+        halves.append(args[4] if len(args) > 4 else None)
+        return original(*args)
+
+    monkeypatch.setattr(_compiled, "_two_threads", spy)
+    return halves
+
+
 def _two_cores():
     threadpoolctl = pytest.importorskip("threadpoolctl")
     blas = [
@@ -596,7 +615,7 @@ def _two_cores():
 
 
 @needs_numba
-@pytest.mark.parametrize("split_step", [False, True], ids=["step-on-one", "step-on-two"])
+@pytest.mark.parametrize("split_step", ["step-on-one", "step-on-two", "by-inputs"])
 @pytest.mark.parametrize(
     "case",
     [
@@ -613,9 +632,13 @@ def _two_cores():
 def test_two_threads_train_the_one_thread_model(monkeypatch, digits, case, split_step):
     """Each batch's two halves on two threads: the same batches and steps, the gradient summed
     in two parts, so the same model to rounding; the step's two halves of the vector on two
-    threads too (here cut inside a layer's weights), or on one."""
+    threads too (here cut inside a layer's weights), or on one; or the first layer's weight
+    gradient split by inputs instead (each thread's half over the whole batch), and the step
+    where it is cut."""
     _two_cores()
-    monkeypatch.setattr(_compiled, "TWO_THREAD_STEP", 1 if split_step else 2**62)
+    monkeypatch.setattr(_compiled, "TWO_THREAD_STEP", 2**62 if split_step == "step-on-one" else 1)
+    by_inputs = split_step == "by-inputs"
+    monkeypatch.setattr(_compiled, "FEATURE_SPLIT_WEIGHTS", 1 if by_inputs else 2**62)
     X, y = digits
     settings = {"hidden_layer_sizes": (24, 12), "max_iter": 30, "random_state": 0}
     estimator, fit_params = TanhMLPClassifier, {}
@@ -636,8 +659,10 @@ def test_two_threads_train_the_one_thread_model(monkeypatch, digits, case, split
         settings["batch_size"] = 7  # 600 = 85 x 7 + 5; halves of 4 and 3 rows, then 3 and 2
     elif case == "one-row-batches":  # the helper's half is empty: it only meets and steps
         settings.update(batch_size=1, max_iter=3)
+    halves = _spy_on_step_halves(monkeypatch)
     one, two, ran = _two_thread_fits(monkeypatch, lambda: estimator(**settings), X, y, **fit_params)
     assert ran
+    assert halves == [32 * 24 if by_inputs else None]
     assert two.n_iter_ == one.n_iter_
     tolerance = 1e-4 if case == "float32" else 1e-10
     np.testing.assert_allclose(two.loss_curve_, one.loss_curve_, rtol=tolerance)
