@@ -5,10 +5,10 @@ worker processes (one thread each, every listener on 127.0.0.1) and ``TanhMLPCla
 memory on the same data, with the same seed and ``max_iter``; the table gives the median time
 per loss-and-gradient evaluation of each (fit time / evaluations, after a warm-up fit), the
 evaluations, the largest difference between the dask and in-memory weights, and the bytes per
-evaluation: the parameter vectors the client broadcasts and gathers (one per worker, plus one
-back: ``(workers + 1) x parameters x 8`` bytes, on paper) and the bytes the workers' data
+evaluation: the parameter vectors through the client (the weights out once, in a task of their
+own, and their sum back: ``2 x parameters x 8`` bytes, on paper) and the bytes the workers' data
 transfers sent, as dask counts them (``transfer_outgoing_bytes_total``: the tree reduction's
-partial sums, the broadcast's copies from worker to worker, the sum sent to the client).
+partial sums, the weights' copies from worker to worker, the sum sent to the client).
 
 Timings mean nothing while anything else runs: run it alone.
 
@@ -106,7 +106,7 @@ def run(rows, features, max_iter, repeat, chunk_rows):
             f"| {rows:,} x {features} | {X_dask.numblocks[0]} | {n_workers} | {model.n_iter_} | "
             f"{n_eval:.0f} | {1e3 * statistics.median(times) / n_eval:.1f} | "
             f"{1e3 * statistics.median(core_times) / n_eval:.1f} | "
-            f"{(n_workers + 1) * n_params * 8 / 1e3:.1f} | "
+            f"{2 * n_params * 8 / 1e3:.1f} | "
             f"{statistics.median(sent) / n_eval / 1e3:.1f} | {difference:.1e} |"
         )
         client.close()
@@ -143,9 +143,9 @@ def main():
         f"median of {repeat} fit(s) after a warm-up.",
         "",
         "Time per loss-and-gradient evaluation (fit time / evaluations); bytes per evaluation: "
-        "the parameter vectors broadcast to the workers and gathered back "
-        "((workers + 1) x parameters x 8, on paper), and the bytes of the workers' data transfers "
-        "(dask's transfer_outgoing_bytes_total: partial sums, broadcast copies, the result).",
+        "the parameter vectors through the client (the weights out once, their sum back: "
+        "2 x parameters x 8, on paper), and the bytes of the workers' data transfers "
+        "(dask's transfer_outgoing_bytes_total: partial sums, the weights' copies, the result).",
         "",
         "| data | partitions | workers | n_iter_ | evaluations | dask ms/eval | in-memory ms/eval "
         "| client kB/eval | worker transfers kB/eval | max abs(weight diff) |",

@@ -118,8 +118,7 @@ class DistributedObjective:
     """objective(flat) -> (loss, float64 gradient) over the partitions of ``data``.
 
     ``data`` is a ``_data.WorkerData`` after its ``encode`` pass; ``normalizer`` is s, the
-    whole data's rows or total weight. ``evaluations`` counts the calls, ``bytes_sent`` the
-    bytes of the parameter vectors sent out (one per worker per call) and gathered back.
+    whole data's rows or total weight. ``evaluations`` counts the calls.
     """
 
     def __init__(self, client, data, layout, alpha, out_activation, dtype, normalizer):
@@ -131,8 +130,6 @@ class DistributedObjective:
         self.dtype = np.dtype(dtype)
         self.normalizer = float(normalizer)
         self.evaluations = 0
-        self.bytes_sent = 0
-        self.n_workers = max(1, len(client.scheduler_info().get("workers", ())))
 
     def __call__(self, flat):
         params = np.asarray(flat, dtype=self.dtype)
@@ -163,7 +160,6 @@ class DistributedObjective:
         ]
         loss, grad = tree_sum(client, shares).result()
         del shared, shares
-        self.bytes_sent += (self.n_workers + 1) * params.nbytes
         self.evaluations += 1
         if self.alpha:
             # The L2 term, once: (alpha / 2s) sum_l ||W_l||^2 and (alpha / s) W_l (eq 8, extended)
