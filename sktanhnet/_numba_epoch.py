@@ -259,10 +259,11 @@ def train_epoch_part(
             lo = halves if role == 1 else 0
             hi = halves if role == 0 and halves > 0 else size
             middle = max(lo, min(hi, first_end))
-            batch_step(
-                params, grad, other[:0], lo, middle, alpha, normalizer, optimizer, first,
-                second, segments, hyper, t,
-            )  # fmt: skip
+            if middle > lo:  # the first layer's rows that this thread computed, by inputs
+                batch_step(
+                    params, grad, other[:0], lo, middle, alpha, normalizer, optimizer, first,
+                    second, segments, hyper, t,
+                )  # fmt: skip
             batch_step(
                 params, grad, added, middle, hi, alpha, normalizer, optimizer, first, second,
                 segments, hyper, t,
