@@ -369,7 +369,7 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
 
     # ------------------------------------------------------------------ prediction
 
-    def _log_proba(self, X, weights, layout, log=True, ops=None, clip=None):
+    def _log_proba(self, X, weights, layout, log=True, ops=None, clip=None, check_finite=False):
         """log P (P with ``log=False``) for validated X, chunk by chunk (``_forward_chunks``)."""
 
         def transform(coefs, intercepts, X_chunk, activations):
@@ -377,7 +377,7 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
                 coefs, intercepts, X_chunk, activations, self.out_activation_, log, ops
             )
 
-        return self._forward_chunks(X, weights, layout, ops, transform, clip)
+        return self._forward_chunks(X, weights, layout, ops, transform, clip, None, check_finite)
 
     def _predict_proba(self, X, method):
         """(P, the operations of X's namespace) for X, after every check.
@@ -397,9 +397,9 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
             def transform(coefs, intercepts, X_chunk, activations):
                 return _network.binary_proba(coefs, intercepts, X_chunk, activations, ops)
 
-            proba = self._forward_chunks(X, weights, layout, ops, transform, clip, n_columns=2)
+            proba = self._forward_chunks(X, weights, layout, ops, transform, clip, 2, True)
         else:
-            proba = self._log_proba(X, weights, layout, False, ops, clip)
+            proba = self._log_proba(X, weights, layout, False, ops, clip, True)
         self._check_output(proba, ops)
         return proba, ops
 

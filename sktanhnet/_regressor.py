@@ -223,13 +223,13 @@ class TanhMLPRegressor(RegressorMixin, BaseTanhMLP):
             )
         return target, sample_weight_val
 
-    def _output(self, X, weights, layout, ops):
+    def _output(self, X, weights, layout, ops, check_finite=False):
         def transform(coefs, intercepts, X_chunk, activations):
             return _network.forward(
                 coefs, intercepts, X_chunk, activations, self.out_activation_, ops
             )
 
-        return self._forward_chunks(X, weights, layout, ops, transform)
+        return self._forward_chunks(X, weights, layout, ops, transform, None, None, check_finite)
 
     def _validation_loss(self, output, target, sample_weight):
         return regression_loss(target, output, sample_weight, self.loss)
@@ -256,7 +256,7 @@ class TanhMLPRegressor(RegressorMixin, BaseTanhMLP):
             namespace and on its device, in the dtype of X and the weights.
         """
         X, layout, ops = self._prediction_input(X, "predict")
-        output = self._output(X, (self.coefs_, self.intercepts_), layout, ops)
+        output = self._output(X, (self.coefs_, self.intercepts_), layout, ops, check_finite=True)
         self._check_output(output, ops, finite=True)
         return output[:, 0] if output.shape[1] == 1 else output
 

@@ -24,13 +24,20 @@ from ._threads import SMALL_PRODUCT, claimed_cores, single_thread_blas
 # enough to stay in cache; on another namespace's device larger, as each call costs microseconds.
 CHUNK_BYTES = 4 * 2**20
 DEVICE_CHUNK_BYTES = 128 * 2**20
+# Where prediction checks each chunk of X just before the network reads it (``_base``), the
+# chunk's rows of X are bounded too, so that they are still in cache when it does.
+INPUT_CHUNK_BYTES = 8 * 2**20
 
 
-def chunk_rows(layout, dtype, n_rows, ops=NUMPY):
-    """Rows per chunk so that one chunk's activations and deltas stay within CHUNK_BYTES."""
+def chunk_rows(layout, dtype, n_rows, ops=NUMPY, input_row_bytes=0):
+    """Rows per chunk so that one chunk's activations and deltas stay within CHUNK_BYTES (and
+    its rows of X within INPUT_CHUNK_BYTES, given their ``input_row_bytes``)."""
     row_bytes = 2 * sum(layout.layer_units[1:]) * ops.itemsize(dtype)
     budget = CHUNK_BYTES if ops.is_numpy else DEVICE_CHUNK_BYTES
-    return int(max(1, min(n_rows, budget // row_bytes)))
+    rows = budget // row_bytes
+    if input_row_bytes:
+        rows = min(rows, INPUT_CHUNK_BYTES // input_row_bytes)
+    return int(max(1, min(n_rows, rows)))
 
 
 class DivergenceError(ValueError):

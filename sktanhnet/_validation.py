@@ -7,6 +7,7 @@ import numbers
 from collections.abc import Sequence
 
 import numpy as np
+from sklearn.utils import assert_all_finite
 from sklearn.utils.validation import check_array
 
 from ._host import host_input
@@ -193,6 +194,21 @@ def check_sample_weight(sample_weight, n_samples, name="sample_weight"):
         raise ValueError(f"Negative values in {name}: every weight must be >= 0.")
     check_total_weight(sample_weight, name)
     return sample_weight
+
+
+def chunk_finite_check(X, estimator_name):
+    """``check(chunk)`` for chunks of dense NumPy X, that prediction calls as it reads each one
+    (``_base``'s ``_forward_chunks``): raises the error of scikit-learn's input check
+    (``check_array``'s, for all of X: NaN before inf, as it reports them) where the chunk holds
+    NaN or inf. A chunk's sum is finite otherwise, but for a sum that overflows."""
+
+    def check(chunk):
+        with np.errstate(over="ignore"):  # as scikit-learn's own first pass
+            fast = np.isfinite(np.sum(chunk))
+        if not fast and not np.isfinite(chunk).all():
+            assert_all_finite(X, estimator_name=estimator_name, input_name="X")
+
+    return check
 
 
 def check_no_missing_targets(y, name="y", prefix=""):

@@ -95,6 +95,62 @@ def test_non_finite_X_is_rejected(method, value, message, container):
         call(method, with_value(value, container))
 
 
+def _many_chunks(monkeypatch):
+    """Prediction's chunks of X at most 3 rows (``_forward_chunks`` checks each): several
+    chunks on each thread."""
+    import sktanhnet._training as training
+
+    monkeypatch.setattr(training, "INPUT_CHUNK_BYTES", 3 * X.shape[1] * 8)
+
+
+@pytest.mark.parametrize(
+    "faults",
+    [{29: np.nan}, {28: np.inf}, {0: -np.inf, 29: np.nan}, {1: np.inf, 20: np.nan, 27: np.inf}],
+    ids=["NaN in the last chunk", "inf", "inf first, NaN later", "NaN between infs"],
+)
+@pytest.mark.parametrize("estimator", ["classifier", "binary", "multilabel", "regressor"])
+def test_prediction_checks_every_chunk_with_scikit_learns_message(estimator, faults, monkeypatch):
+    """Prediction checks dense X chunk by chunk, as the network reads it: wherever the fault
+    lies, the error is scikit-learn's input check's for the whole X, word for word (NaN is
+    reported before inf, as check_array reports them), for each of its methods."""
+    from sklearn.utils import check_array
+
+    _many_chunks(monkeypatch)
+    targets = {
+        "classifier": Y,
+        "binary": Y % 2,
+        "multilabel": np.column_stack([Y % 2, Y == 1]),
+        "regressor": X[:, 0],
+    }[estimator]
+    model = (make() if estimator != "regressor" else TanhMLPRegressor(max_iter=5)).fit(X, targets)
+    X_ = X.copy()
+    for row, value in faults.items():
+        X_[row, 2] = value
+    with pytest.raises(ValueError) as expected:
+        check_array(X_, estimator=model, input_name="X")
+    methods = ["predict", "score"] + (PREDICT_METHODS[1:] if estimator != "regressor" else [])
+    for method in methods:
+        arguments = (X_, targets) if method == "score" else (X_,)
+        with pytest.raises(ValueError) as raised:
+            getattr(model, method)(*arguments)
+        assert str(raised.value) == str(expected.value), method
+
+
+def test_prediction_accepts_finite_values_whose_sum_overflows(monkeypatch):
+    """The chunk check's fast path (a sum) overflows on huge finite float32 values: those are
+    looked at one by one, and predicted, not rejected."""
+    _many_chunks(monkeypatch)
+    model = make().fit(X.astype(np.float32), Y)
+    huge = np.full((20, X.shape[1]), 1e37, np.float32)  # 12 of them sum to inf
+    with np.errstate(over="ignore"):
+        assert not np.isfinite(np.sum(huge[:12]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow warning from the check's sum either
+        proba = model.predict_proba(huge)
+    assert_well_formed(proba, 3)
+    np.testing.assert_array_equal(proba, np.repeat(proba[:1], len(huge), axis=0))
+
+
 @pytest.mark.filterwarnings("ignore:invalid value encountered in cast:RuntimeWarning")
 @pytest.mark.parametrize(
     "value, message",
