@@ -17,7 +17,8 @@ the per-round ratios.
 - accuracy: on the training data, after the timed fit;
 - predict_proba: rows per second on random rows, and the peak memory (tracemalloc) that a call
   allocates beyond its input and its output; "products" times the forward pass's matrix
-  products alone on the same rows (the floor of any predict_proba with this BLAS).
+  products alone on the same rows, 65,536 at a time on BLAS's threads: what one big product
+  per layer costs, not a bound (chunks in cache, one per core, can run faster).
 
 Workloads (batch size, hidden layers):
 
@@ -473,8 +474,9 @@ def _with_kernels(kernels, call, *args):
 def matrix_products(rows, coefs, chunk=65_536):
     """The matrix products of a forward pass alone (rows @ W_1 @ W_2 ...), on BLAS's threads.
 
-    No bias, no tanh, no softmax, no input check: the floor of ``predict_proba``. Any
-    implementation that multiplies by these weights with this BLAS takes at least this long.
+    No bias, no tanh, no softmax, no input check: what the products cost as one big product
+    per layer (as ``MLPClassifier`` runs them); chunks small enough for the cache, one on each
+    core with a one-thread BLAS, can take less.
     """
     for start in range(0, rows.shape[0], chunk):
         values = rows[start : start + chunk]
@@ -794,8 +796,9 @@ def main(argv=None):
             "",
             "`predict_proba` on random rows: throughput, and the peak memory a call allocates "
             "beyond its input and output (tracemalloc). `products` is the matrix products of the "
-            "forward pass alone (no bias, tanh, softmax or input check) on BLAS's threads: "
-            "`products / sklearn` is the most any implementation with this BLAS could gain.",
+            "forward pass alone (no bias, tanh, softmax or input check), one big product per "
+            "layer on BLAS's threads: what they cost that way, not a bound (chunks in cache, one "
+            "per core, can run faster).",
             "",
             prediction_table(prediction),
         ]
