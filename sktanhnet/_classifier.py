@@ -377,7 +377,9 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
                 coefs, intercepts, X_chunk, activations, self.out_activation_, log, ops
             )
 
-        return self._forward_chunks(X, weights, layout, ops, transform, clip, None, check_finite)
+        return self._forward_chunks(
+            X, weights, layout, ops, transform, clip, check_finite=check_finite
+        )
 
     def _predict_proba(self, X, method):
         """(P, the operations of X's namespace) for X, after every check.
@@ -397,9 +399,11 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
             def transform(coefs, intercepts, X_chunk, activations):
                 return _network.binary_proba(coefs, intercepts, X_chunk, activations, ops)
 
-            proba = self._forward_chunks(X, weights, layout, ops, transform, clip, 2, True)
+            proba = self._forward_chunks(
+                X, weights, layout, ops, transform, clip, n_columns=2, check_finite=True
+            )
         else:
-            proba = self._log_proba(X, weights, layout, False, ops, clip, True)
+            proba = self._log_proba(X, weights, layout, False, ops, clip, check_finite=True)
         self._check_output(proba, ops)
         return proba, ops
 

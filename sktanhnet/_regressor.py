@@ -229,7 +229,7 @@ class TanhMLPRegressor(RegressorMixin, BaseTanhMLP):
                 coefs, intercepts, X_chunk, activations, self.out_activation_, ops
             )
 
-        return self._forward_chunks(X, weights, layout, ops, transform, None, None, check_finite)
+        return self._forward_chunks(X, weights, layout, ops, transform, check_finite=check_finite)
 
     def _validation_loss(self, output, target, sample_weight):
         return regression_loss(target, output, sample_weight, self.loss)
