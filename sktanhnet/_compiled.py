@@ -229,7 +229,11 @@ class NumbaOps(NumpyOps):
             )  # fmt: skip
 
         def buffers():
-            return kernels.epoch_buffers(X, classes, indicator, settings.batch_size, layers)
+            # split by inputs, the two threads gather into ``batch_rows`` (shared), not their own
+            gather_rows = 0 if split_at else settings.batch_size
+            return kernels.epoch_buffers(
+                X, classes, indicator, settings.batch_size, layers, gather_rows
+            )
 
         if threads > 1:
             # where the first layer's gradient is split by inputs, each thread steps its rows

@@ -82,18 +82,20 @@ def _row_sums(values, out):
 
 
 @njit(**_OPTIONS)
-def epoch_buffers(X, classes, indicator, batch_size, layers):
+def epoch_buffers(X, classes, indicator, batch_size, layers, gather_rows):
     """The work arrays of ``batch_gradient`` for batches of up to ``batch_size`` rows.
 
-    The batch's rows of X; Z_l^T then A_l^T (feature-major, ``_network.Workspace``'s layout), one
-    buffer per layer; the deltas of the hidden layers; the batch's targets and row weights.
+    Room for ``gather_rows`` rows of X (``batch_size``, or 0 where the rows are gathered into a
+    buffer shared by two threads); Z_l^T then A_l^T (feature-major, ``_network.Workspace``'s
+    layout), one buffer per layer; the deltas of the hidden layers; the batch's targets and row
+    weights.
     """
     n_layers = layers.shape[0]
     widest = 0
     for layer in range(n_layers):
         widest = max(widest, layers[layer, 3])
     return (
-        np.empty(batch_size * X.shape[1], X.dtype),
+        np.empty(gather_rows * X.shape[1], X.dtype),
         np.empty((n_layers, widest * batch_size), X.dtype),
         np.empty((n_layers, widest * batch_size), X.dtype),
         np.empty(batch_size, classes.dtype),

@@ -278,7 +278,7 @@ def test_first_layer_product_in_either_orientation_trains_mlpclassifiers_model(
     monkeypatch.setattr(_training, "TWO_THREAD_WORK", 1 if two_threads else 2**62)
     by_inputs = threads == "two-threads-by-inputs"
     monkeypatch.setattr(_compiled, "FEATURE_SPLIT_WEIGHTS", 1 if by_inputs else 2**62)
-    halves = _spy_on_step_halves(monkeypatch)
+    halves, gather = _spy_on_step_halves(monkeypatch)
     X, y = digits
     settings = {"hidden_layer_sizes": (units, 7), "max_iter": 25, "random_state": 1}
     settings.update(solver=solver, batch_size=50)
@@ -303,6 +303,8 @@ def test_first_layer_product_in_either_orientation_trains_mlpclassifiers_model(
     assert orientations == [False, True]
     # by inputs, each thread steps the rows of W_1's gradient it computed: 32 inputs each
     assert halves == ([32 * units] * 2 if by_inputs else [None] * 2 if two_threads else [])
+    # by inputs, the threads gather the batch's rows into a shared buffer: none of their own
+    assert gather == ([0] * 2 if by_inputs else [50 * 64] * 2 if two_threads else [])
     for ours in models:
         np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-10)
         np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-10)
@@ -594,15 +596,17 @@ def _two_thread_fits(monkeypatch, make, X, y, **fit_params):
 
 
 def _spy_on_step_halves(monkeypatch):
-    """The ``halves`` each two-thread epoch is given (None: the rows' split), in a list."""
-    halves, original = [], _compiled._two_threads
+    """The ``halves`` each two-thread epoch is given (None: the rows' split), in a list, and
+    the room for rows of X in the buffers of each thread (values), in another."""
+    halves, gather, original = [], [], _compiled._two_threads
 
     def spy(*args):
         halves.append(args[4] if len(args) > 4 else None)
+        gather.append(args[1]()[0].size)  # args[1]: ``buffers()``, a thread's work arrays
         return original(*args)
 
     monkeypatch.setattr(_compiled, "_two_threads", spy)
-    return halves
+    return halves, gather
 
 
 def _two_cores():
@@ -659,7 +663,7 @@ def test_two_threads_train_the_one_thread_model(monkeypatch, digits, case, split
         settings["batch_size"] = 7  # 600 = 85 x 7 + 5; halves of 4 and 3 rows, then 3 and 2
     elif case == "one-row-batches":  # the helper's half is empty: it only meets and steps
         settings.update(batch_size=1, max_iter=3)
-    halves = _spy_on_step_halves(monkeypatch)
+    halves, _ = _spy_on_step_halves(monkeypatch)
     one, two, ran = _two_thread_fits(monkeypatch, lambda: estimator(**settings), X, y, **fit_params)
     assert ran
     assert halves == [32 * 24 if by_inputs else None]
