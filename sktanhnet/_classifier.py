@@ -173,6 +173,14 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
                     f"{name} must be a multilabel indicator matrix with {len(self.classes_)} "
                     f"columns, as in the first fit; got shape {y.shape}."
                 )
+            values = np.unique(y)
+            if not np.isin(values, (0, 1)).all():
+                # scikit-learn takes any two integers as an indicator matrix, and then trains on
+                # them as if they were 0 and 1: a loss without a floor, and a model of nothing
+                raise ValueError(
+                    f"{name} must be a 0/1 multilabel indicator matrix (1 where a label applies, "
+                    f"0 where it does not); got the values {values.tolist()}."
+                )
             return y
         if y.ndim != 1:
             raise ValueError(

@@ -172,6 +172,30 @@ def test_non_finite_multilabel_y_is_rejected(value):
         make().fit(X, y_)
 
 
+@pytest.mark.parametrize("shift", ["minus-one-one", "zero-two", "one-two"])
+@pytest.mark.parametrize("where", ["fit", "partial_fit", "y_val", "sparse"])
+def test_multilabel_y_of_other_values_than_0_1_is_rejected(shift, where):
+    # scikit-learn takes any two integers as an indicator matrix and trains on them as if they
+    # were 0 and 1: with -1, the binary cross-entropy has no floor, the weights grow without
+    # bound and the model predicts nothing; refused, naming the values
+    indicator = np.stack([Y == 0, Y == 1], axis=1).astype(int)
+    bad = {"minus-one-one": 2 * indicator - 1, "zero-two": 2 * indicator, "one-two": indicator + 1}
+    bad = bad[shift]
+    values = re.escape(str(np.unique(bad).tolist()))
+    name = "y_val" if where == "y_val" else "y"
+    message = rf"^{name} must be a 0/1 multilabel indicator matrix .*got the values {values}\.$"
+    with pytest.raises(ValueError, match=message):
+        if where == "fit":
+            make().fit(X, bad)
+        elif where == "partial_fit":
+            model = make().partial_fit(X, indicator)
+            model.partial_fit(X, bad)
+        elif where == "sparse":
+            make().fit(X, sp.csr_matrix(bad))
+        else:
+            make().fit(X, indicator, X_val=X, y_val=bad)
+
+
 @pytest.mark.parametrize(
     "sample_weight, message",
     [
