@@ -215,3 +215,13 @@ def test_a_row_of_empty_cells_is_a_row_of_missing_values_not_skipped(tmp_path, c
     path = _csv(tmp_path, "a,b,label\n1,2,x\n,,y\n3,4,x\n5,6,y\n\n7,8,x\n2,1,y\n")
     assert main(["--data", path, "--target", "label", *QUICK, "--test-size", "0.5"]) == 0
     assert "filling in 2 missing values" in capsys.readouterr().err
+
+
+def test_a_quoted_empty_cell_alone_is_a_missing_value_not_skipped(tmp_path, capsys):
+    # pandas writes a missing value of a one-column table as "": a row, not a blank line
+    from sktanhnet._cli.table import read_table
+
+    path = _csv(tmp_path, 'x\n1.0\n""\n\n59.0\n  \n3.5\n')
+    table = read_table(path)
+    assert table.rows == [["1.0"], [""], ["59.0"], ["3.5"]]
+    assert table.lines == [2, 3, 5, 7]

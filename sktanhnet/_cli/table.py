@@ -61,12 +61,20 @@ def read_table(path):
         ) from None
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     separator = max(SEPARATORS, key=lambda sep: len(next(csv.reader([first_line], delimiter=sep))))
+    raw_lines = io.StringIO(text).readlines()  # as the reader counts them
     try:
         reader = csv.reader(io.StringIO(text), delimiter=separator)
         rows, lines = [], []
         for row in reader:
-            # an empty line is no row; a row of empty cells (,,,) is a row of missing values
-            if any(cell.strip() for cell in row) or len(row) > 1 or (row and not rows):
+            # an empty line is no row; a row of empty cells (,,,) is a row of missing values,
+            # and so is a quoted empty cell alone ("", as pandas writes a missing value in a
+            # table of one column)
+            if (
+                any(cell.strip() for cell in row)
+                or len(row) > 1
+                or (row and not rows)
+                or (row and '"' in raw_lines[reader.line_num - 1])
+            ):
                 rows.append([cell.strip() for cell in row])
                 lines.append(reader.line_num)
     except csv.Error as error:
