@@ -73,6 +73,10 @@ def test_bad_option_values_exit_2_naming_the_option(capsys, argv, message):
         (["--save", "no/such/folder/m.skops"], "cannot write no/such/folder/m.skops: no folder"),
         (["--plot", "curves.foo"], "--plot curves.foo: matplotlib cannot write foo"),
         (["--save", "."], "cannot write .: it is a folder"),
+        (["--save", ""], "--save needs a file name; got an empty one"),
+        (["--plot", " "], "--plot needs a file name; got an empty one"),
+        (["--model", "", "--data", "d.csv"], "--model needs a file name; got an empty one"),
+        (["--data", "", "--target", "y"], "--data needs a file name; got an empty one"),
     ],
 )
 def test_options_that_cannot_apply_are_refused_in_one_line(capsys, argv, message):
@@ -198,3 +202,27 @@ def test_an_output_that_is_an_input_under_another_name_is_refused(tmp_path, caps
     os.link(data, link)
     assert main(["--data", data, "--target", "label", "--save", str(link)]) == 2
     assert "name the same file" in capsys.readouterr().err
+
+
+def test_an_unwritable_output_is_refused_before_training_and_leaves_nothing(
+    tmp_path, capsys, monkeypatch
+):
+    # once found only after the whole training, the model then lost
+    from sktanhnet._cli import training
+
+    if not os.path.isdir("/proc/self"):
+        pytest.skip("needs /proc, where no file can be made")
+
+    def never(*args, **kwargs):
+        raise AssertionError("trained before the output was checked")
+
+    monkeypatch.setattr(training, "train", never)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "d.csv").write_text("a,y\n1,x\n2,z\n3,x\n4,z\n")
+    assert main(["--data", "d.csv", "--target", "y", "--save", "/proc/m.skops"]) == 2
+    assert capsys.readouterr().err.startswith("error: cannot write /proc/m.skops")
+    # a writable one is checked by making it, then removing it: training is reached, and no
+    # file is left behind
+    with pytest.raises(AssertionError, match="trained before"):
+        main(["--data", "d.csv", "--target", "y", "--save", "m.skops"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.csv"]

@@ -127,7 +127,7 @@ def test_separators_missing_tokens_and_text_columns(
         ("a,b,y\n,,x\n,,z\n", "has no feature column left to learn from"),
         ("y\n1\n2\n", "has no feature columns"),
         ("a,y\n1,x\n", "needs at least two classes, found 1: 'x'"),
-        ("a,y\n1,x\n2,z\n3,x\n4,z\n", "cannot split"),
+        ("a,y\n1,x\n2,z\n3,x\n4,z\n", "(use a larger --test-size, or more rows)"),
         ("a,b,y\n1,-,x\n2,3,z\n4,5,x\n", "'-' in column 'b', a column of numbers but for 1 value"),
     ],
 )
@@ -225,3 +225,11 @@ def test_a_quoted_empty_cell_alone_is_a_missing_value_not_skipped(tmp_path, caps
     table = read_table(path)
     assert table.rows == [["1.0"], [""], ["59.0"], ["3.5"]]
     assert table.lines == [2, 3, 5, 7]
+
+
+def test_a_test_size_that_leaves_no_training_rows_asks_for_a_smaller_one(tmp_path, capsys):
+    rows = "".join(f"{i},{'xz'[i % 2]}\n" for i in range(60))
+    data = _csv(tmp_path, "a,y\n" + rows)
+    assert main(["--data", data, "--target", "y", "--test-size", "0.99"]) == 2
+    err = capsys.readouterr().err
+    assert "train set will be empty" in err and "(use a smaller --test-size, or more rows)" in err

@@ -265,6 +265,9 @@ def _check_files(args):
     """No output overwrites an input or another output, and each can be written where named."""
     inputs = {"--data": args.data, "--model": args.model}
     outputs = {"--save": args.save, "--plot": args.plot, "--output": args.output}
+    for option, path in {**inputs, **outputs}.items():
+        if path is not None and not path.strip():
+            raise InputError(f"{option} needs a file name; got an empty one")
     seen = {option: path for option, path in inputs.items() if path is not None}
     for option, path in outputs.items():
         if path is None:
@@ -280,4 +283,19 @@ def _check_files(args):
         folder = os.path.dirname(os.path.abspath(path))
         if not os.path.isdir(folder):
             raise InputError(f"cannot write {path}: no folder {folder}")
+        _check_writable(path)
         seen[option] = path
+
+
+def _check_writable(path):
+    """Refuse, before any training, a file that cannot be written: a new one is created and
+    removed again, an existing one left as it is."""
+    try:
+        if os.path.exists(path):
+            if not os.access(path, os.W_OK):
+                raise PermissionError(13, "Permission denied")
+        else:
+            open(path, "x").close()
+            os.remove(path)
+    except OSError as error:
+        raise InputError(f"cannot write {path}: {error.strerror or error}") from None

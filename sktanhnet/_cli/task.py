@@ -74,9 +74,14 @@ def choose_task(task, values, what, loss=None):
     if task == "regression":
         if numbers is None:
             value = str(next(v for v in values if _numbers([v], what) is None))
+            advice = (
+                f"leave out --loss {loss} to classify class labels"
+                if loss
+                else "use --task classification (or auto) for class labels"
+            )
             raise InputError(
                 f"{'--loss ' + loss if loss else '--task regression'} needs numbers in {what}; "
-                f"it holds {value!r}. Use --task classification (or auto) for class labels"
+                f"it holds {value!r}: {advice}"
             )
         if loss == "poisson" and (numbers < 0).any():
             raise InputError(

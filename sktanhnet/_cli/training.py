@@ -113,8 +113,10 @@ def train(args):
             X, y, test_size=args.test_size, random_state=args.random_state, stratify=stratify
         )
     except ValueError as error:
+        # the training set left empty (a test size too large), or too few test rows
+        size = "smaller" if "train set will be empty" in str(error) else "larger"
         raise InputError(
-            f"cannot split {source} into training and test sets: {error} (use a larger "
+            f"cannot split {source} into training and test sets: {error} (use a {size} "
             "--test-size, or more rows)"
         ) from None
     if regression and len(y_test) < 2:
