@@ -34,6 +34,8 @@ Extensions beyond the note, each stated where it is coded:
   L-BFGS runs agree with its MLP.
 """
 
+import math
+
 import numpy as np
 import scipy.sparse as sp
 
@@ -261,18 +263,36 @@ def log_proba(coefs, intercepts, X, activations, out_activation, log=True, ops=N
     return logits.T
 
 
+def log_loss_bounds(dtype, xp=np):
+    """(low, high): the least and the most each -log p of the cross-entropy counts (eq 3).
+
+    scikit-learn's log-loss takes every probability within [eps, 1 - eps] (eps of the dtype)
+    before its log, so each term lies within [-log(1 - eps), -log(eps)]: 2.2e-16 to 36.04 in
+    float64, 1.2e-7 to 15.94 in float32, computed in the dtype as it does. The same bounds hold
+    here, so that a row the network gets confidently wrong counts as much as there (its
+    gradient, P - Y, is not bounded: scikit-learn's is not either). ``_numba_math``'s output
+    heads compute them the same way. ``dtype`` is of the namespace ``xp``'s arrays.
+    -log(1 - eps) = eps + eps^2 / 2 + ... is eps once rounded to the dtype.
+    """
+    host = np.float32 if xp.finfo(dtype).bits == 32 else np.float64
+    eps = float(np.finfo(host).eps)
+    return eps, float(host(-math.log(eps)))
+
+
 def mean_log_loss(log_proba, target, sample_weight, out_activation):
-    """Mean cross-entropy (eq 3), weighted, of NumPy log-probabilities (n, k).
+    """Mean cross-entropy (eq 3), weighted, of NumPy log-probabilities (n, k), each term within
+    ``log_loss_bounds`` as in training.
 
     The classifier's validation loss, on rows it does not train on.
     """
+    low, high = log_loss_bounds(log_proba.dtype)
     if out_activation == SOFTMAX:
-        row_losses = -log_proba[np.arange(len(target)), target]
+        row_losses = np.clip(-log_proba[np.arange(len(target)), target], low, high)
     else:
         # binary cross-entropy: -[y log p + (1 - y) log(1 - p)], log(1 - p) = log(-expm1(log p))
-        row_losses = -(
-            target * log_proba + (1 - target) * np.log(-np.expm1(np.minimum(log_proba, -1e-300)))
-        ).sum(axis=1)
+        log_complement = np.log(-np.expm1(np.minimum(log_proba, -1e-300)))
+        terms = -(target * log_proba + (1 - target) * log_complement)
+        row_losses = np.clip(terms, low, high).sum(axis=1)
     return float(np.average(row_losses, weights=sample_weight))
 
 
@@ -327,6 +347,8 @@ def _output_loss_and_delta(logits, target, row_weights, normalizer, out_activati
     -log P[i, y_i] = logsumexp(Z_i) - Z[i, y_i], taken from the true class only.
     (h2) Logistic (binary: one column; multilabel: one per label): target is the 0/1 indicator
     matrix Y; the loss is the binary cross-entropy sum_j log(1 + exp(z_ij)) - y_ij z_ij.
+    In both, each -log term is held within ``log_loss_bounds``, as scikit-learn's log-loss holds
+    it (the delta is not).
     (h3) Identity (regression): target is the (n, k) matrix Y; the loss is scikit-learn's
     squared_loss, half the squared error averaged over the rows and then over the k targets:
     (1 / 2k) sum_j (z_ij - y_ij)^2 per row. Its delta is P - Y without the 1/k, as in
@@ -355,11 +377,13 @@ def _output_loss_and_delta(logits, target, row_weights, normalizer, out_activati
         sums = ops.sum(logits, axis=0)
         row_losses = xp.log(sums)
         row_losses -= true_logits  # -log P[i, y_i] via log-softmax
+        ops.clip(row_losses, *log_loss_bounds(logits.dtype, xp))  # as scikit-learn's loss
         logits /= sums  # eq 2: P
         ops.subtract_true_class(logits, true_class)  # eq 7: P - Y
     elif out_activation == LOGISTIC:
         target = target.T
-        row_losses = ops.sum(ops.softplus(logits) - target * logits, axis=0)
+        terms = ops.softplus(logits) - target * logits
+        row_losses = ops.sum(ops.clip(terms, *log_loss_bounds(logits.dtype, xp)), axis=0)
         ops.sigmoid(logits)
         logits -= target  # P - Y
     elif out_activation == IDENTITY:

@@ -29,7 +29,7 @@ from ._numba_math import _OPTIONS
 # numba's cache of a function checks its own file's content only, yet keeps its callees'
 # compiled code: this is the SHA-256 of ``_numba_kernels.py``, so that a change there changes
 # this file too (tests/test_compiled.py compares it, and gives the line to write).
-CALLEE_DIGEST = "cf22427dc9db71d598fb47237b490974cd5b53bd515d11f18c908678e2a27ad3"
+CALLEE_DIGEST = "bd44c1bcbb82c3249b952716ae7e99d9a0433a8b88960e9bf09bb480c1c78e4d"
 
 __all__ = ["train_epoch_part", "ALONE", "SYNC_SIZE", "ABORT"]
 

@@ -176,12 +176,27 @@ def tanh_backward(deltas, activations):
         deltas[i] *= one - a * a
 
 
+@njit(inline="always", **_OPTIONS)
+def _log_loss_bounds(values):
+    """``_network.log_loss_bounds`` for the dtype of ``values``: -log(1 - eps), -log(eps)."""
+    dtype = values.dtype.type
+    eps = np.finfo(values.dtype).eps
+    return dtype(eps), dtype(-math.log(eps))
+
+
+@njit(inline="always", **_OPTIONS)
+def _bounded(loss, low, high):
+    """``loss`` within [low, high], as NumPy's clip: a NaN stays NaN (a divergence is seen)."""
+    return low if loss < low else high if loss > high else loss
+
+
 @njit(**_EXP_OPTIONS)
 def softmax_loss_delta(logits, target, row_weights, normalizer):
     """(h1) eq 2, 3, 7: softmax, cross-entropy and delta_L^T = w_i (P - Y)^T / s, in place.
 
     ``logits`` is Z_L^T, (k, n); ``target`` holds each row's class index; ``row_weights`` is
-    None or (n,). Returns each row's -log P[i, y_i] = logsumexp(Z_i) - Z[i, y_i] (log-softmax).
+    None or (n,). Returns each row's -log P[i, y_i] = logsumexp(Z_i) - Z[i, y_i] (log-softmax),
+    within ``_log_loss_bounds``.
     The passes of ``_network._output_loss_and_delta`` (h1) in their order and dtype, in a few
     loops instead of a dozen NumPy calls.
     """
@@ -191,8 +206,10 @@ def softmax_loss_delta(logits, target, row_weights, normalizer):
     for i in range(n):
         row_losses[i] = logits[target[i], i] - maxima[i]  # Z[i, y_i] - max Z_i
     sums = _exp_shifted(logits, maxima)
+    low, high = _log_loss_bounds(logits)
     for i in range(n):
-        row_losses[i] = math.log(sums[i]) - row_losses[i]  # -log P[i, y_i]
+        loss = math.log(sums[i]) - row_losses[i]  # -log P[i, y_i]
+        row_losses[i] = _bounded(loss, low, high)  # as scikit-learn's log-loss
     _probabilities_minus_targets(logits, sums, target)
     _scale_deltas(logits, row_weights, normalizer)
     return row_losses
@@ -264,18 +281,19 @@ def logistic_loss_delta(logits, target, row_weights, normalizer):
     """(h2) binary cross-entropy and delta_L^T = w_i (sigmoid(Z) - Y)^T / s, in place.
 
     ``logits`` is Z_L^T, (k, n); ``target`` the (n, k) 0/1 indicator matrix. Returns each row's
-    sum_j log(1 + exp(z_ij)) - y_ij z_ij; the sigmoid is computed as ``NumpyOps.sigmoid``:
-    exp(-|z|) / (1 + exp(-|z|)) for z < 0, 1 / (1 + exp(-|z|)) otherwise, never overflowing.
+    sum_j log(1 + exp(z_ij)) - y_ij z_ij, each term within ``_log_loss_bounds``; the sigmoid as
+    ``NumpyOps.sigmoid``: exp(-|z|) / (1 + exp(-|z|)) for z < 0, 1 / (1 + exp(-|z|)) otherwise.
     """
     k, n = logits.shape
     row_losses = np.zeros(n, logits.dtype)
     one = logits.dtype.type(1.0)
+    low, high = _log_loss_bounds(logits)
     for j in range(k):
         for i in range(n):
             z = logits[j, i]
             y = target[i, j]
             e = _exp_below_one(-abs(z))
-            row_losses[i] += _softplus(z, e) - y * z
+            row_losses[i] += _bounded(_softplus(z, e) - y * z, low, high)  # as scikit-learn's
             e = logits.dtype.type(e)
             sigmoid = (e if z < 0.0 else one) / (e + one)
             logits[j, i] = sigmoid - y

@@ -12,8 +12,10 @@ from sktanhnet._network import (
     SOFTMAX,
     ParameterLayout,
     Workspace,
+    _output_loss_and_delta,
     forward,
     init_params,
+    log_loss_bounds,
     log_proba,
     loss_and_gradient,
 )
@@ -137,6 +139,42 @@ def test_sparse_input_gives_the_dense_loss_and_gradient():
     )
     assert sparse_loss == pytest.approx(dense_loss, rel=1e-13)
     np.testing.assert_allclose(sparse_grad, dense_grad, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("out_activation", [SOFTMAX, LOGISTIC])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_each_log_term_is_held_within_scikit_learns_bounds(out_activation, dtype):
+    """scikit-learn's log-loss takes each probability within [eps, 1 - eps] before its log: a
+    row predicted wrong with a probability below eps counts -log(eps) (36.04 in float64, 15.94
+    in float32), and one right to within eps counts -log(1 - eps). The same here (the exact
+    cross-entropy once gave a saturated model's loss_ as 30.6 where MLPClassifier's is 25.9).
+    The delta, P - Y, is not bounded, nor is scikit-learn's."""
+    eps = np.finfo(dtype).eps
+    low, high = -np.log(dtype(1 - eps)), -np.log(dtype(eps))
+    assert log_loss_bounds(dtype) == pytest.approx((low, high), rel=2 * float(eps))  # an ulp
+    # Z^T (2 outputs, 5 rows): wrong by 60, right by 60, ordinary, right by 2000, wrong by 40
+    logits = np.array([[60.0, -60.0, 0.3, 1000.0, 0.0], [0.0, 0.0, -0.2, -1000.0, 40.0]])
+    if out_activation == SOFTMAX:
+        target = np.array([1, 1, 0, 0, 0])
+        shifted = logits - logits.max(axis=0)
+        exact = np.log(np.exp(shifted).sum(axis=0)) - shifted[target, np.arange(5)]
+        proba = np.exp(shifted) / np.exp(shifted).sum(axis=0)
+        expected_delta = (proba - np.eye(2)[:, target]) / 5
+    else:
+        target = np.array([[1, 0], [0, 1], [1, 1], [1, 0], [0, 0]], dtype=dtype)
+        exact_terms = np.logaddexp(0.0, logits) - target.T * logits
+        exact = exact_terms.sum(axis=0)
+        expected_delta = (np.exp(-np.logaddexp(0.0, -logits)) - target.T) / 5  # sigmoid
+    bounded = np.clip(exact_terms, low, high).sum(axis=0) if out_activation == LOGISTIC else None
+    bounded = np.clip(exact, low, high) if bounded is None else bounded
+    workspace = Workspace(ParameterLayout([3, 2]), 5, dtype)
+    delta = logits.astype(dtype)
+    loss = _output_loss_and_delta(delta, target, None, 5.0, out_activation, workspace)
+    terms = exact_terms if out_activation == LOGISTIC else exact
+    assert (terms > high).any() and (terms < low).any()  # both bounds matter here
+    tolerance = 1e-12 if dtype == np.float64 else 1e-6
+    assert loss == pytest.approx(bounded.mean(), rel=tolerance)
+    np.testing.assert_allclose(delta, expected_delta, rtol=tolerance, atol=1e-300)
 
 
 def test_softmax_never_overflows_and_log_proba_never_takes_log_zero():
