@@ -124,6 +124,8 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
             dtype=ops.float_dtypes,
             reset=reset,
         )
+        if reset:  # as MLPClassifier's label binarizer: predict then returns CSR (multilabel)
+            self._sparse_y = sp.issparse(y) and ops.is_numpy
         if sp.issparse(y):
             y = y.toarray()
         if y.ndim == 2 and y.shape[1] == 1:

@@ -5,6 +5,7 @@ is ``BaseTanhMLP``'s, in ``_base.py``.
 """
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score
 from sklearn.model_selection import train_test_split
@@ -18,7 +19,13 @@ from ._class_balance import output_bias_shift
 from ._docs import fill_docstring
 from ._host import host_input, to_numpy
 from ._network import LOGISTIC, SOFTMAX, mean_log_loss
-from ._validation import InvalidParameterError, check_sample_weight, check_total_weight, is_real
+from ._validation import (
+    InvalidParameterError,
+    check_indicator_matrix,
+    check_sample_weight,
+    check_total_weight,
+    is_real,
+)
 
 
 @fill_docstring
@@ -168,20 +175,7 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
         ``labels_known``: ``classes_`` was just taken from ``y`` itself, so every label of ``y``
         is one of them (no second pass over ``y`` to check)."""
         if self._multilabel():
-            if y.ndim != 2 or y.shape[1] != len(self.classes_):
-                raise ValueError(
-                    f"{name} must be a multilabel indicator matrix with {len(self.classes_)} "
-                    f"columns, as in the first fit; got shape {y.shape}."
-                )
-            values = np.unique(y)
-            if not np.isin(values, (0, 1)).all():
-                # scikit-learn takes any two integers as an indicator matrix, and then trains on
-                # them as if they were 0 and 1: a loss without a floor, and a model of nothing
-                raise ValueError(
-                    f"{name} must be a 0/1 multilabel indicator matrix (1 where a label applies, "
-                    f"0 where it does not); got the values {values.tolist()}."
-                )
-            return y
+            return check_indicator_matrix(y, len(self.classes_), name)
         if y.ndim != 1:
             raise ValueError(
                 f"{name} is a multilabel indicator matrix but the model was fitted on "
@@ -471,7 +465,8 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
         proba, ops = self._predict_proba(X, "predict")
         xp = ops.xp
         if self._multilabel():
-            return ops.astype(proba > 0.5, xp.int64)
+            labels = ops.astype(proba > 0.5, xp.int64)
+            return sp.csr_matrix(labels) if getattr(self, "_sparse_y", False) else labels
         best = xp.argmax(proba, axis=1)
         on_device = self.classes_.dtype.kind in "bif" or self.classes_.dtype == np.uint8
         if ops.is_numpy or not on_device:

@@ -251,6 +251,24 @@ def check_no_missing_targets(y, name="y", prefix=""):
         )
 
 
+def check_indicator_matrix(y, n_labels, name="y"):
+    """``y``, a multilabel target of a model of ``n_labels`` labels: refuse any other shape, and
+    any value but 0 and 1. scikit-learn takes any two integers as an indicator matrix and trains
+    on them as if they were 0 and 1 (with -1: a loss without a floor, and a model of nothing)."""
+    if y.ndim != 2 or y.shape[1] != n_labels:
+        raise ValueError(
+            f"{name} must be a multilabel indicator matrix with {n_labels} columns, as in the "
+            f"first fit; got shape {y.shape}."
+        )
+    values = np.unique(y)
+    if not np.isin(values, (0, 1)).all():
+        raise ValueError(
+            f"{name} must be a 0/1 multilabel indicator matrix (1 where a label applies, 0 where "
+            f"it does not); got the values {values.tolist()}."
+        )
+    return y
+
+
 def check_total_weight(row_weights, name):
     """The weights must not all be zero, and their sum (the loss's normaliser) must be finite."""
     if not row_weights.any():

@@ -203,3 +203,20 @@ def test_log_proba_is_finite_where_a_probability_underflows(dtype):
     log_proba = clf.predict_log_proba(X)
     np.testing.assert_array_equal(log_proba, np.log(proba))
     assert np.isfinite(log_proba).all()
+
+
+@pytest.mark.parametrize("container", ["csr", "csc", "dense"])
+def test_multilabel_predict_returns_the_container_of_y_as_mlpclassifier(container):
+    # MLPClassifier's label binarizer gives CSR predictions for a sparse y
+    import scipy.sparse as sp
+
+    X_, Y_ = make_multilabel_classification(n_samples=60, n_classes=3, random_state=0)
+    y_ = {"csr": sp.csr_matrix, "csc": sp.csc_matrix, "dense": np.asarray}[container](Y_)
+    settings = {"hidden_layer_sizes": (5,), "max_iter": 20, "random_state": 0}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours = TanhMLPClassifier(**settings).fit(X_, y_).predict(X_)
+        theirs = MLPClassifier(activation="tanh", **settings).fit(X_, y_).predict(X_)
+    assert type(ours) is type(theirs)
+    dense = (lambda a: a.toarray()) if container != "dense" else np.asarray
+    np.testing.assert_array_equal(dense(ours), dense(theirs))
