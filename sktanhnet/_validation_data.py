@@ -95,7 +95,7 @@ class ValidationDataMixin:
             with config_context(skip_parameter_validation=True):
                 rows, validation_rows = self._split_rows(indices, target, split)
         except ValueError as error:
-            raise ValueError(f"{error} {self._split_advice}") from error
+            raise ValueError(f"{str(error).rstrip('. ')}. {self._split_advice}") from error
         if len(validation_rows) < 2:
             raise ValueError(
                 "The validation set is too small. Increase 'validation_fraction' or the size of "
@@ -158,7 +158,19 @@ class ValidationDataMixin:
                     else {}
                 )
                 model = self if ops.is_numpy else model_to_numpy(self)
-                score = _as_real(scorer(model, scorer_X, y_val, **weights))
+                try:
+                    score = _as_real(scorer(model, scorer_X, y_val, **weights))
+                except (ValueError, TypeError, AttributeError) as error:
+                    reason = str(error).rstrip(". ")
+                    raise ValueError(
+                        f"scoring={self.scoring!r} could not score the validation data "
+                        f"({source}): {type(error).__name__}: {reason}. A score that needs "
+                        "every class (neg_log_loss, roc_auc_ovr, top_k_accuracy) fails where "
+                        "the validation targets hold fewer classes than the model, and one made "
+                        "for classifiers fails on a regressor: give the validation data every "
+                        "class, or choose another scoring (scoring='loss' monitors the "
+                        "validation loss)."
+                    ) from error
             if not is_real(score) or not np.isfinite(score):
                 raise ValueError(
                     f"scoring={self.scoring!r} returned {score!r} on the validation data "

@@ -512,6 +512,30 @@ def test_scorer_returning_no_number_is_rejected(scoring, message):
         make(scoring=scoring, early_stopping=True).fit(X, Y)
 
 
+@pytest.mark.parametrize(
+    "estimator, scoring, cause",
+    [
+        ("classifier", "neg_log_loss", "ValueError: y_true and y_prob contain different number"),
+        ("classifier", "roc_auc_ovr", "ValueError: Number of classes in y_true not equal"),
+        ("regressor", "accuracy", "ValueError: continuous is not supported"),
+        ("regressor", "neg_log_loss", "AttributeError: TanhMLPRegressor has none of the"),
+    ],
+)
+def test_a_scorer_that_fails_on_the_validation_data_is_named_with_advice(estimator, scoring, cause):
+    # the scorer's own error alone (from deep in a metric) gave no hint of what to change
+    X_, y_ = make_classification(n_samples=200, n_classes=3, n_informative=3, random_state=0)
+    if estimator == "classifier":
+        model, fit = make(scoring=scoring), {"X_val": X_[:20], "y_val": y_[:20] % 2}
+    else:
+        model, fit = TanhMLPRegressor((5,), scoring=scoring, early_stopping=True, max_iter=3), {}
+        y_ = X_[:, 0]
+    with pytest.raises(ValueError) as raised:
+        model.fit(X_, y_, **fit)
+    message = str(raised.value)
+    assert message.startswith(f"scoring={scoring!r} could not score the validation data (")
+    assert cause in message and "choose another scoring (scoring='loss'" in message
+
+
 @pytest.mark.parametrize("scoring, name", [(None, "R^2"), ("loss", "the negative validation loss")])
 def test_an_infinite_validation_score_is_refused_not_stopped_on(scoring, name):
     # every epoch's score -inf: nothing would ever improve, and early stopping would hand back
