@@ -129,6 +129,11 @@ def test_separators_missing_tokens_and_text_columns(
         ("a,y\n1,x\n", "needs at least two classes, found 1: 'x'"),
         ("a,y\n1,x\n2,z\n3,x\n4,z\n", "(use a larger --test-size, or more rows)"),
         ("a,b,y\n1,-,x\n2,3,z\n4,5,x\n", "'-' in column 'b', a column of numbers but for 1 value"),
+        (
+            'a,b,y\n1,"3,1",x\n2,4,z\n',
+            "line 2: '3,1' in column 'b' is a number with a decimal comma",
+        ),
+        ('a,y\n1,"0,5"\n2,"1,5"\n', "line 2: '0,5' in column 'y' is a number with a decimal comma"),
     ],
 )
 def test_odd_tables_are_one_line_and_exit_2(tmp_path, capsys, content, message):

@@ -182,3 +182,41 @@ def test_loss_refuses_classification_in_one_line(capsys):
     assert err == (
         "error: --loss poisson cannot go with --task classification: it is a regression loss\n"
     )
+
+
+@pytest.mark.parametrize("values", ["fractions", "whole"])
+def test_a_target_of_numbers_with_a_few_text_values_is_refused_under_auto(tmp_path, capsys, values):
+    # once: every 15th value written '-' made a regression target 57 classes, said in a note
+    rows = "\n".join(
+        f"{i % 7},{'-' if i % 15 == 0 else (i / 4 if values == 'fractions' else i % 2)}"
+        for i in range(60)
+    )
+    data = _csv(tmp_path, "a,y\n" + rows + "\n")
+    assert main(["--data", data, "--target", "y", "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {data}, line 2: '-' in target column 'y', a column of numbers")
+    assert "but for 4 values" in err and "--task classification" in err
+    assert len(err.splitlines()) == 1
+    if values == "whole":  # asked for, every value is a class
+        argv = ["--data", data, "--target", "y", "--task", "classification", "--quiet"]
+        assert main([*argv, "--max-iter", "5"]) == 0
+
+
+def test_whole_numbers_written_with_a_sign_or_a_point_are_one_class(tmp_path, capsys):
+    # '1', '1.0' and '+1' are one class; the note's count is the classes trained
+    labels = ["0", "1", "1.0", "+1"]
+    rows = "\n".join(f"{i % 5},{labels[i % 4]}" for i in range(40))
+    data = _csv(tmp_path, "a,y\n" + rows + "\n")
+    assert main(["--data", data, "--target", "y", "--solver", "lbfgs", "--max-iter", "5"]) == 0
+    out, err = capsys.readouterr()
+    assert "holds 2 distinct whole numbers" in err and "2 classes" in out
+
+
+def test_whole_numbers_written_otherwise_are_classes_as_written_and_said(tmp_path, capsys):
+    labels = ["0", "1", "007", "7"]
+    rows = "\n".join(f"{i % 5},{labels[i % 4]}" for i in range(40))
+    data = _csv(tmp_path, "a,y\n" + rows + "\n")
+    assert main(["--data", data, "--target", "y", "--solver", "lbfgs", "--max-iter", "5"]) == 0
+    out, err = capsys.readouterr()
+    assert "not all written as integers (such as '007')" in err and "on 4 classes" in err
+    assert "4 classes" in out

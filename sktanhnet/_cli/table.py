@@ -121,7 +121,9 @@ def _read_decimal_commas(path, rows):
 
 
 def check_disguised_numbers(table, name, values):
-    """Refuse a number written for reading (1,234 or 12,4%): it is not text to encode."""
+    """Refuse a number written for reading (1,234 or 12,4%): it is not text to encode. So is a
+    column of numbers some of which have a decimal comma (quoted "3,1" in a comma-separated
+    file, where decimal commas are not read: ``_read_decimal_commas``)."""
     for value, line in zip(values, table.lines):
         if _float(value) is None and _DISGUISED_NUMBER.fullmatch(value):
             raise InputError(
@@ -129,6 +131,14 @@ def check_disguised_numbers(table, name, values):
                 "with a thousands separator or a percent sign: write numbers plainly (1234.5, "
                 "0.124), as a spreadsheet exports them unformatted"
             )
+    commas = [i for i, value in enumerate(values) if _DECIMAL_COMMA.fullmatch(value)]
+    others = (value for value in values if value not in MISSING and _float(value) is None)
+    if commas and all(_DECIMAL_COMMA.fullmatch(value) for value in others):
+        raise InputError(
+            f"{table.path}, line {table.lines[commas[0]]}: {values[commas[0]]!r} in column "
+            f"{name!r} is a number with a decimal comma in a comma-separated file: write it "
+            "with a point (3.1), or separate the columns with semicolons"
+        )
 
 
 def check_columns(table, target, features=None):

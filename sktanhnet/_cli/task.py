@@ -15,7 +15,7 @@ from .messages import InputError, first_few, note
 from .table import as_numbers, check_disguised_numbers, is_missing
 
 #: A whole number as written: no leading zero, no sign on 0; a point and zeros may follow (1.0).
-_WHOLE = re.compile(r"(0|-?[1-9][0-9]*)(\.0*)?")
+_WHOLE = re.compile(r"[+-]?(0|[1-9][0-9]*)(\.0*)?")
 
 
 def target_rows(table, target):
@@ -43,6 +43,25 @@ def drop_missing_targets(table, target):
         table = table.keep(present)
     check_disguised_numbers(table, target, table.column(target))
     return table, np.array(table.column(target), dtype=str)
+
+
+def check_target_not_mostly_numbers(table, target, values):
+    """Refuse (under --task auto) a target of numbers but for a few text values: a typo, or a
+    missing-value token that is not one of MISSING ('-', 'missing'), would otherwise make every
+    value a class, as the same in a feature column is refused (``table``)."""
+    text = [i for i, value in enumerate(values) if not _is_number(value)]
+    if text and len(text) < len(values) / 2:
+        value, line = values[text[0]], table.lines[text[0]]
+        raise InputError(
+            f"{table.path}, line {line}: {str(value)!r} in target column {target!r}, a column of "
+            f"numbers but for {len(text)} value{'s' * (len(text) > 1)}: write a missing value "
+            "as an empty cell or NA (its row is then left out), or pass --task classification "
+            "to take every value as a class"
+        )
+
+
+def _is_number(value):
+    return as_numbers([value], np.zeros(1, dtype=bool)) is not None
 
 
 def _numbers(values, what):
@@ -125,6 +144,16 @@ def _auto(values, numbers, fractions, what, loss):
             f"TanhMLPRegressor (--task auto; --task classification takes them as {count} classes)"
         )
         return "regression"
+    labels = as_labels(values)
+    if labels.dtype.kind != "i":  # not all written as integers (007, 1e0), or beyond int64
+        odd = next((str(value) for value in values if not _WHOLE.fullmatch(value)), None)
+        why = "beyond int64" if odd is None else f"not all written as integers (such as {odd!r})"
+        note(
+            f"{what} holds whole numbers {why}: training a TanhMLPClassifier on "
+            f"{len(np.unique(labels))} classes as written (--task auto; 7 and 007 are two; "
+            "--task regression takes them as numbers)"
+        )
+        return "classification"
     note(
         f"{what} holds {count} distinct whole numbers (at most {MAX_CLASSES}): training a "
         "TanhMLPClassifier (--task auto; --task regression takes them as numbers)"

@@ -18,7 +18,7 @@ from .report import (
     skops_io,
 )
 from .table import check_columns, leave_out_empty_columns, read_features, read_table
-from .task import choose_task, drop_missing_targets
+from .task import check_target_not_mostly_numbers, choose_task, drop_missing_targets
 
 
 def load(args):
@@ -37,6 +37,8 @@ def load(args):
     table = read_table(args.data)
     features, _ = check_columns(table, args.target)
     table, values = drop_missing_targets(table, args.target)
+    if args.task == "auto" and regression_loss is None:
+        check_target_not_mostly_numbers(table, args.target, values)
     task, y = choose_task(args.task, values, f"--target {args.target!r}", regression_loss)
     X, kinds, missing = read_features(table, features)
     features, X, kinds, missing = leave_out_empty_columns(table, features, X, kinds, missing)
