@@ -94,6 +94,7 @@ def _penguins(n=120, separator=",", decimal=".", missing=""):
         ("\t", ".", "?", "separated by tabs"),
         (",", ".", "N/A", None),
         (";", ".", "null", "separated by semicolons"),
+        (",", ".", "NAN", None),  # float() reads it as NaN: missing in any case, and counted
     ],
 )
 def test_separators_missing_tokens_and_text_columns(

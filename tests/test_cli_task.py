@@ -79,7 +79,7 @@ def test_large_non_integer_numbers_are_a_continuous_target(tmp_path, capsys, val
     assert "non-integer numbers" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("token", ["", "NA", "N/A", "nan", "NaN", "null", "?"])
+@pytest.mark.parametrize("token", ["", "NA", "N/A", "nan", "NaN", "NAN", "-nAn", "null", "?"])
 def test_rows_without_a_target_are_left_out_never_a_class(tmp_path, capsys, token):
     # once: one NA in a float target trained a classifier with 80 classes
     rows = "\n".join(f"{i % 7},{i % 5},{token if i in (3, 9) else i / 3}" for i in range(40))

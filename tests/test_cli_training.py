@@ -277,3 +277,16 @@ def test_the_short_job_choice_ends_with_the_command(monkeypatch, capsys):
     capsys.readouterr()
     TanhMLPClassifier((5,), max_iter=1, verbose=True).fit([[0.0], [1.0]], [0, 1])
     assert "a short job" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("task", ["classification", "regression"])
+def test_early_stopping_on_too_few_rows_gives_the_command_lines_advice(tmp_path, capsys, task):
+    # the estimator's advice names its parameters (validation_fraction, X_val): not options here
+    labels = (lambda i: "ab"[i % 2]) if task == "classification" else (lambda i: i / 4 + 0.5)
+    data = tmp_path / "tiny.csv"
+    data.write_text("a,y\n" + "".join(f"{i},{labels(i)}\n" for i in range(8)))
+    assert main(["--data", str(data), "--target", "y", "--early-stopping", "--quiet"]) == 2
+    err = capsys.readouterr().err.splitlines()[-1]
+    assert err.startswith("error: cannot train: ") and err.endswith("leave out --early-stopping)")
+    for word in ["validation_fraction", "X_val", "early_stopping=False"]:
+        assert word not in err

@@ -164,7 +164,10 @@ def check_columns(table, target, features=None):
 
 
 def is_missing(values):
-    return np.array([value in MISSING for value in values], dtype=bool)
+    """Which values are missing: MISSING, and NaN in any case (NAN, nAn: float() reads them)."""
+    return np.array(
+        [value in MISSING or value.lstrip("+-").lower() == "nan" for value in values], dtype=bool
+    )
 
 
 def as_numbers(values, missing):

@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 
+from .. import TanhMLPClassifier, TanhMLPRegressor
 from .._compiled import short_job
 from .messages import InputError, flush_notes, note, warn
 from .pipeline import build_network, bundled_pipeline, check_scalable, table_pipeline
@@ -192,13 +193,23 @@ def timed_fit(model, X, y, validation=None):
             fit(model, X, y, validation)
         except ValueError as error:  # the estimators' errors name the fault (one line: the
             # warnings of a run that failed are not printed)
-            advice = ""
-            if "Training diverged" in str(error):
+            message, advice = _one_line(error), ""
+            if "Training diverged" in message:
                 advice = (
                     " (the command line already standardizes the features: with adam or sgd, "
                     "lower --learning-rate-init; rescale a huge target)"
                 )
-            raise InputError(f"cannot train: {_one_line(error)}{advice}") from None
+            too_small = "Increase 'validation_fraction' or the size of your dataset."
+            for api_advice in (TanhMLPClassifier._split_advice, TanhMLPRegressor._split_advice):
+                if _one_line(api_advice) in message or too_small in message:  # the API's words
+                    message = message.replace(_one_line(api_advice), "")
+                    message = message.replace(too_small, "").rstrip()
+                    advice = (
+                        " (--early-stopping holds out 10% of the training rows, stratified by "
+                        "class for a classifier: give every class more rows, or leave out "
+                        "--early-stopping)"
+                    )
+            raise InputError(f"cannot train: {message}{advice}") from None
         except MemoryError:
             raise InputError(
                 "cannot train: not enough memory for this network and data; use a smaller "
