@@ -239,3 +239,18 @@ def test_a_test_size_that_leaves_no_training_rows_asks_for_a_smaller_one(tmp_pat
     assert main(["--data", data, "--target", "y", "--test-size", "0.99"]) == 2
     err = capsys.readouterr().err
     assert "train set will be empty" in err and "(use a smaller --test-size, or more rows)" in err
+
+
+def test_a_missing_target_column_names_the_columns_as_read_and_their_separator(tmp_path, capsys):
+    # a header where a comma and a tab tie: read with commas, which the message must show
+    path = _csv(tmp_path, "weight, kg\tlabel\n1, 2\tx\n")
+    assert main(["--data", path, "--target", "label"]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"error: column 'label' not found in {path}; its 2 columns, separated by commas: "
+        "'weight', 'kg\\tlabel'\n"
+    )
+    wide = _csv(tmp_path, ",".join(f"c{i}" for i in range(3000)) + "\n" + "1," * 2999 + "1\n")
+    assert main(["--data", wide, "--target", "label"]) == 2
+    err = capsys.readouterr().err
+    assert "its 3000 columns, separated by commas: 'c0', 'c1'," in err and len(err) < 300

@@ -28,8 +28,9 @@ _DISGUISED_NUMBER = re.compile(
 class Table:
     """The header and data rows of a table, each cell stripped, with their line numbers."""
 
-    def __init__(self, path, header, rows, lines):
+    def __init__(self, path, header, rows, lines, separator=","):
         self.path, self.header, self.rows, self.lines = path, header, rows, lines
+        self.separator = separator
 
     def column(self, name):
         index = self.header.index(name)
@@ -39,7 +40,7 @@ class Table:
         """The table with only the rows where ``kept`` (a boolean array) is true."""
         rows = [row for row, keep in zip(self.rows, kept) if keep]
         lines = [line for line, keep in zip(self.lines, kept) if keep]
-        return Table(self.path, self.header, rows, lines)
+        return Table(self.path, self.header, rows, lines, self.separator)
 
 
 def read_table(path):
@@ -98,7 +99,7 @@ def read_table(path):
             raise InputError(
                 f"{path}, line {line}: {len(row)} fields, the header has {len(header)}"
             )
-    return Table(path, header, rows[1:], lines[1:])
+    return Table(path, header, rows[1:], lines[1:], separator)
 
 
 def _read_decimal_commas(path, rows):
@@ -145,7 +146,8 @@ def check_columns(table, target, features=None):
     """The feature columns (every column but the target, or those named) and those left out."""
     if target is not None and target not in table.header:
         raise InputError(
-            f"column {target!r} not found in {table.path}; columns: {', '.join(table.header)}"
+            f"column {target!r} not found in {table.path}; its {len(table.header)} columns, "
+            f"separated by {SEPARATORS[table.separator]}s: {first_few(table.header, 8)}"
         )
     if features is None:
         features = [name for name in table.header if name != target]
