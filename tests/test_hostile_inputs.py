@@ -515,10 +515,10 @@ def test_scorer_returning_no_number_is_rejected(scoring, message):
 @pytest.mark.parametrize(
     "estimator, scoring, cause",
     [
-        ("classifier", "neg_log_loss", "ValueError: y_true and y_prob contain different number"),
-        ("classifier", "roc_auc_ovr", "ValueError: Number of classes in y_true not equal"),
-        ("regressor", "accuracy", "ValueError: continuous is not supported"),
-        ("regressor", "neg_log_loss", "AttributeError: TanhMLPRegressor has none of the"),
+        ("classifier", "neg_log_loss", "ValueError: "),  # the scorer's own words follow
+        ("classifier", "roc_auc_ovr", "ValueError: "),
+        ("regressor", "accuracy", "ValueError: "),
+        ("regressor", "neg_log_loss", "AttributeError: "),
     ],
 )
 def test_a_scorer_that_fails_on_the_validation_data_is_named_with_advice(estimator, scoring, cause):
@@ -533,7 +533,8 @@ def test_a_scorer_that_fails_on_the_validation_data_is_named_with_advice(estimat
         model.fit(X_, y_, **fit)
     message = str(raised.value)
     assert message.startswith(f"scoring={scoring!r} could not score the validation data (")
-    assert cause in message and "choose another scoring (scoring='loss'" in message
+    assert f"): {cause}" in message and "choose another scoring (scoring='loss'" in message
+    assert isinstance(raised.value.__cause__, (ValueError, AttributeError))
 
 
 @pytest.mark.parametrize("scoring, name", [(None, "R^2"), ("loss", "the negative validation loss")])
