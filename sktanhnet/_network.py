@@ -289,9 +289,11 @@ def mean_log_loss(log_proba, target, sample_weight, out_activation):
     if out_activation == SOFTMAX:
         row_losses = np.clip(-log_proba[np.arange(len(target)), target], low, high)
     else:
-        # binary cross-entropy: -[y log p + (1 - y) log(1 - p)], log(1 - p) = log(-expm1(log p))
-        log_complement = np.log(-np.expm1(np.minimum(log_proba, -1e-300)))
-        terms = -(target * log_proba + (1 - target) * log_complement)
+        # binary cross-entropy: -log p where y = 1, -log(1 - p) = -log(-expm1(log p)) where y = 0
+        # (taken by target: 0 x inf would be NaN where p rounds to 1), each term bounded
+        with np.errstate(divide="ignore"):
+            log_complement = np.log(-np.expm1(log_proba))
+        terms = np.where(target == 1, -log_proba, -log_complement)
         row_losses = np.clip(terms, low, high).sum(axis=1)
     return float(np.average(row_losses, weights=sample_weight))
 

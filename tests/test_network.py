@@ -177,6 +177,18 @@ def test_each_log_term_is_held_within_scikit_learns_bounds(out_activation, dtype
     np.testing.assert_allclose(delta, expected_delta, rtol=tolerance, atol=1e-300)
 
 
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_validation_loss_of_a_probability_that_rounds_to_one_is_bounded_not_nan(dtype):
+    # log(1 - p) once took 0 x -inf where p rounded to 1 in float32 (-1e-300 is -0.0 there)
+    from sktanhnet._network import mean_log_loss
+
+    log_p = np.array([[-0.0, -0.0], [np.log(0.5), -1e-30]], dtype=dtype)
+    target = np.array([[1, 0], [0, 1]])
+    low, high = log_loss_bounds(dtype)
+    expected = ((low + high) + (np.log(2) + low)) / 2  # p = 1 right, p = 1 wrong; 0.5, ~1 right
+    assert mean_log_loss(log_p, target, None, LOGISTIC) == pytest.approx(expected, rel=1e-6)
+
+
 def test_softmax_never_overflows_and_log_proba_never_takes_log_zero():
     layout = ParameterLayout((2, 3))
     params = np.zeros(layout.size)
