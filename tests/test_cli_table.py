@@ -94,7 +94,6 @@ def _penguins(n=120, separator=",", decimal=".", missing=""):
         ("\t", ".", "?", "separated by tabs"),
         (",", ".", "N/A", None),
         (";", ".", "null", "separated by semicolons"),
-        (",", ".", "NAN", None),  # float() reads it as NaN: missing in any case, and counted
     ],
 )
 def test_separators_missing_tokens_and_text_columns(
@@ -254,3 +253,25 @@ def test_a_missing_target_column_names_the_columns_as_read_and_their_separator(t
     assert main(["--data", wide, "--target", "label"]) == 2
     err = capsys.readouterr().err
     assert "its 3000 columns, separated by commas: 'c0', 'c1'," in err and len(err) < 300
+
+
+def test_decimal_commas_refused_only_where_commas_separate_the_columns(tmp_path, capsys):
+    # in a semicolon file a column with one decimal comma among points is a typo of numbers
+    path = _csv(
+        tmp_path, "a;b;y\n" + "".join(f"{i};{'3,1' if i == 0 else i + 0.5};x\n" for i in range(9))
+    )
+    assert main(["--data", path, "--target", "y"]) == 2
+    err = capsys.readouterr().err
+    assert "'3,1' in column 'b', a column of numbers but for 1 value" in err
+
+
+def test_nan_in_any_case_is_missing_in_numbers_but_a_value_in_text(tmp_path, capsys):
+    # 'Nan' is a name; 'NAN' in a column of numbers is NaN, and counted in the note
+    rows = "".join(
+        f"{'NAN' if i == 3 else i},{['Nan', 'Ann', 'Bo'][i % 3]},{'xz'[i % 2]}\n" for i in range(30)
+    )
+    path = _csv(tmp_path, "a,name,y\n" + rows)
+    assert main(["--data", path, "--target", "y", *QUICK]) == 0
+    err = capsys.readouterr().err
+    assert "filling in 1 missing value" in err and "a 1" in err
+    assert "'name' (3)" in err

@@ -61,11 +61,18 @@ def test_auto_keeps_integer_targets_as_classes(tmp_path, capsys):
             "--loss poisson needs numbers in --target 'y'; it holds 'x': leave out --loss poisson",
         ),
         ("a,y\n1,x\n2,1.5\n3,2.5\n", "regression", "use --task classification (or auto)"),
+        (
+            "a,y\n1,x\n2,y\n3,x\n",
+            "regression-poisson",
+            "use --task classification for class labels, without --loss poisson",
+        ),
         ("a,y\n1,inf\n2,1.5\n3,2.5\n", "auto", "'inf' is not a finite number"),
     ],
 )
 def test_a_target_that_does_not_fit_the_task_is_refused(tmp_path, capsys, content, task, message):
     option = ["--loss", "poisson"] if task == "poisson" else ["--task", task]
+    if task == "regression-poisson":
+        option = ["--task", "regression", "--loss", "poisson"]
     assert main(["--data", _csv(tmp_path, content), "--target", "y", *option]) == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1

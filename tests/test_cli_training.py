@@ -285,8 +285,11 @@ def test_early_stopping_on_too_few_rows_gives_the_command_lines_advice(tmp_path,
     labels = (lambda i: "ab"[i % 2]) if task == "classification" else (lambda i: i / 4 + 0.5)
     data = tmp_path / "tiny.csv"
     data.write_text("a,y\n" + "".join(f"{i},{labels(i)}\n" for i in range(8)))
-    assert main(["--data", str(data), "--target", "y", "--early-stopping", "--quiet"]) == 2
-    err = capsys.readouterr().err.splitlines()[-1]
-    assert err.startswith("error: cannot train: ") and err.endswith("leave out --early-stopping)")
-    for word in ["validation_fraction", "X_val", "early_stopping=False"]:
-        assert word not in err
+    for cv, prefix in (([], "cannot train: "), (["--cv", "2"], "cannot train a fold of --cv: ")):
+        argv = ["--data", str(data), "--target", "y", "--early-stopping", "--quiet", *cv]
+        assert main(argv) == 2
+        err = capsys.readouterr().err.splitlines()[-1]
+        assert err.startswith("error: " + prefix)
+        assert err.endswith("leave out --early-stopping)")
+        for word in ["validation_fraction", "X_val", "early_stopping=False"]:
+            assert word not in err

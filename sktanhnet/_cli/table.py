@@ -134,7 +134,7 @@ def check_disguised_numbers(table, name, values):
             )
     commas = [i for i, value in enumerate(values) if _DECIMAL_COMMA.fullmatch(value)]
     others = (value for value in values if value not in MISSING and _float(value) is None)
-    if commas and all(_DECIMAL_COMMA.fullmatch(value) for value in others):
+    if table.separator == "," and commas and all(_DECIMAL_COMMA.fullmatch(v) for v in others):
         raise InputError(
             f"{table.path}, line {table.lines[commas[0]]}: {values[commas[0]]!r} in column "
             f"{name!r} is a number with a decimal comma in a comma-separated file: write it "
@@ -166,10 +166,11 @@ def check_columns(table, target, features=None):
 
 
 def is_missing(values):
-    """Which values are missing: MISSING, and NaN in any case (NAN, nAn: float() reads them)."""
-    return np.array(
-        [value in MISSING or value.lstrip("+-").lower() == "nan" for value in values], dtype=bool
-    )
+    """Which values are missing: MISSING, and in a column of numbers NaN in any case (NAN: float()
+    reads it as NaN; in a column of text, Nan may be a name)."""
+    missing = np.array([value in MISSING for value in values], dtype=bool)
+    numbers = as_numbers(values, missing)
+    return missing if numbers is None else missing | np.isnan(numbers)
 
 
 def as_numbers(values, missing):

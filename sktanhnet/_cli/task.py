@@ -14,7 +14,7 @@ from .arguments import MAX_CLASSES
 from .messages import InputError, first_few, note
 from .table import as_numbers, check_disguised_numbers, is_missing
 
-#: A whole number as written: no leading zero, no sign on 0; a point and zeros may follow (1.0).
+#: A whole number as written: a sign, no leading zero; a point and zeros may follow (+1, 1.0).
 _WHOLE = re.compile(r"[+-]?(0|[1-9][0-9]*)(\.0*)?")
 
 
@@ -88,6 +88,7 @@ def choose_task(task, values, what, loss=None):
     """
     numbers = _numbers(values, what)
     fractions = None if numbers is None else _fractions(values, numbers)
+    given = task
     if task == "auto":
         task = _auto(values, numbers, fractions, what, loss)
     if task == "regression":
@@ -95,8 +96,9 @@ def choose_task(task, values, what, loss=None):
             value = str(next(v for v in values if _numbers([v], what) is None))
             advice = (
                 f"leave out --loss {loss} to classify class labels"
-                if loss
-                else "use --task classification (or auto) for class labels"
+                if loss and given == "auto"
+                else f"use --task classification{'' if loss else ' (or auto)'} for class labels"
+                + (f", without --loss {loss}" if loss else "")
             )
             raise InputError(
                 f"{'--loss ' + loss if loss else '--task regression'} needs numbers in {what}; "

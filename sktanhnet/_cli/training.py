@@ -193,23 +193,7 @@ def timed_fit(model, X, y, validation=None):
             fit(model, X, y, validation)
         except ValueError as error:  # the estimators' errors name the fault (one line: the
             # warnings of a run that failed are not printed)
-            message, advice = _one_line(error), ""
-            if "Training diverged" in message:
-                advice = (
-                    " (the command line already standardizes the features: with adam or sgd, "
-                    "lower --learning-rate-init; rescale a huge target)"
-                )
-            too_small = "Increase 'validation_fraction' or the size of your dataset."
-            for api_advice in (TanhMLPClassifier._split_advice, TanhMLPRegressor._split_advice):
-                if _one_line(api_advice) in message or too_small in message:  # the API's words
-                    message = message.replace(_one_line(api_advice), "")
-                    message = message.replace(too_small, "").rstrip()
-                    advice = (
-                        " (--early-stopping holds out 10% of the training rows, stratified by "
-                        "class for a classifier: give every class more rows, or leave out "
-                        "--early-stopping)"
-                    )
-            raise InputError(f"cannot train: {message}{advice}") from None
+            raise InputError(f"cannot train: {_training_error(error)}") from None
         except MemoryError:
             raise InputError(
                 "cannot train: not enough memory for this network and data; use a smaller "
@@ -223,6 +207,33 @@ def timed_fit(model, X, y, validation=None):
 
 def _one_line(message):
     return " ".join(str(message).split())
+
+
+# The estimators' advice on an early-stopping split that cannot be made names their parameters.
+_SPLIT_ADVICE = [
+    _one_line(TanhMLPClassifier._split_advice),
+    _one_line(TanhMLPRegressor._split_advice),
+    "Increase 'validation_fraction' or the size of your dataset.",
+]
+
+
+def _training_error(error):
+    """An estimator's error in one line, with the command line's advice in place of the API's."""
+    message, advice = _one_line(error), ""
+    if "Training diverged" in message:
+        advice = (
+            " (the command line already standardizes the features: with adam or sgd, lower "
+            "--learning-rate-init; rescale a huge target)"
+        )
+    if any(words in message for words in _SPLIT_ADVICE):
+        for words in _SPLIT_ADVICE:
+            message = message.replace(words, "")
+        message = message.rstrip()
+        advice = (
+            " (--early-stopping holds out 10% of the training rows, stratified by class for a "
+            "classifier: give every class more rows, or leave out --early-stopping)"
+        )
+    return message + advice
 
 
 def cross_validate(model, X, y, k, random_state, record):
@@ -249,6 +260,6 @@ def cross_validate(model, X, y, k, random_state, record):
             try:
                 fit(fold_model, X[train_rows], y[train_rows], validation)
             except ValueError as error:  # the estimators' errors name the fault
-                raise InputError(f"cannot train a fold of --cv: {_one_line(error)}") from None
+                raise InputError(f"cannot train a fold of --cv: {_training_error(error)}") from None
             results.append((fold_model, fold_model.score(X[test_rows], y[test_rows])))
     return results
