@@ -275,3 +275,19 @@ def test_nan_in_any_case_is_missing_in_numbers_but_a_value_in_text(tmp_path, cap
     err = capsys.readouterr().err
     assert "filling in 1 missing value" in err and "a 1" in err
     assert "'name' (3)" in err
+
+
+@pytest.mark.parametrize(
+    "value, said", [("1.{:03d}", True), ("0.{:03d}", False), ("1.{:02d}", False)]
+)
+def test_points_that_may_separate_thousands_in_a_semicolon_file_are_said(
+    tmp_path, capsys, value, said
+):
+    # 1.000 is 1 to a program and 1000 to a reader of a German spreadsheet: said, not refused
+    rows = "".join(f"{value.format(37 * i % 100)};{'ab'[i % 2]}\n" for i in range(20))
+    path = _csv(tmp_path, "x;y\n" + rows)
+    assert main(["--data", path, "--target", "y", *QUICK]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "reading decimal points (1.000 is 1) in 'x', where every value has three" in err
+    ) is said

@@ -18,6 +18,7 @@ MISSING = frozenset(
 )
 SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
 _DECIMAL_COMMA = re.compile(r"[-+]?[0-9]*,[0-9]+([eE][-+]?[0-9]+)?")
+_THOUSANDS_POINT = re.compile(r"[-+]?[1-9][0-9]{0,2}\.[0-9]{3}")
 # Numbers a spreadsheet formats for reading, which are not numbers to a program: thousands
 # separators (1,234.5 or 1.234,5 or 1 234) and percentages (12,4%).
 _DISGUISED_NUMBER = re.compile(
@@ -106,7 +107,7 @@ def _read_decimal_commas(path, rows):
     """Where the separator is not a comma: the columns whose values are all numbers written
     with a decimal comma (3,5 or 7,9e-05) or without a fraction, one at least with a comma,
     get points in their place (in ``rows``, in place), with a note."""
-    converted = []
+    converted, thousands = [], []
     for j, name in enumerate(rows[0]):
         present = [row[j] for row in rows[1:] if j < len(row) and row[j] not in MISSING]
         if any("," in value for value in present) and all(
@@ -117,8 +118,16 @@ def _read_decimal_commas(path, rows):
             for row in rows[1:]:
                 if j < len(row):
                     row[j] = row[j].replace(",", ".")
+        elif present and all(_THOUSANDS_POINT.fullmatch(value) for value in present):
+            thousands.append(name)  # 1.000 and 2.443: a point that may separate thousands
     if converted:
         note(f"{path}: reading decimal commas (3,5 is 3.5) in {first_few(converted)}")
+    if thousands:
+        note(
+            f"{path}: reading decimal points (1.000 is 1) in {first_few(thousands)}, where "
+            "every value has three digits after the point: if it separates thousands, write "
+            "the numbers without it"
+        )
 
 
 def check_disguised_numbers(table, name, values):
