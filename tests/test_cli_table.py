@@ -291,3 +291,9 @@ def test_points_that_may_separate_thousands_in_a_semicolon_file_are_said(
     assert (
         "reading decimal points (1.000 is 1) in 'x', where every value has three" in err
     ) is said
+
+
+def test_a_fault_in_a_record_over_several_lines_names_its_first_line(tmp_path, capsys):
+    path = _csv(tmp_path, 'a,b,y\n1,2,x\n3,inf,"two\nlines"\n4,5,z\n')
+    assert main(["--data", path, "--target", "y"]) == 2
+    assert "line 3: 'inf' in column 'b'" in capsys.readouterr().err

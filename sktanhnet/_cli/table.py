@@ -66,8 +66,10 @@ def read_table(path):
     raw_lines = io.StringIO(text).readlines()  # as the reader counts them
     try:
         reader = csv.reader(io.StringIO(text), delimiter=separator)
-        rows, lines = [], []
+        rows, lines, last = [], [], 0
         for row in reader:
+            # a record's first line (a quoted field may span several; line_num is the last)
+            first, last = min(last + 1, reader.line_num), reader.line_num
             # an empty line is no row; a row of empty cells (,,,) is a row of missing values,
             # and so is a quoted empty cell alone ("", as pandas writes a missing value in a
             # table of one column)
@@ -78,7 +80,7 @@ def read_table(path):
                 or (row and '"' in raw_lines[reader.line_num - 1])
             ):
                 rows.append([cell.strip() for cell in row])
-                lines.append(reader.line_num)
+                lines.append(first)
     except csv.Error as error:
         raise InputError(f"{path} is not a readable table: {error}") from None
     if len(rows) < 2:
