@@ -210,6 +210,42 @@ def test_bad_input_is_refused_with_the_core_messages(client):
         DaskTanhMLPClassifier(solver="adam").partial_fit(chunked(X), chunked(Y), classes=[0, 1, 2])
 
 
+def test_targets_of_another_width_are_refused_in_score_and_validation(client):
+    # the sums broadcast a (n, 1) target against (n, 2) predictions: a number, in silence
+    X_, y_ = make_regression(n_samples=240, n_features=5, n_targets=2, random_state=0)
+    settings = dict(hidden_layer_sizes=(6,), solver="lbfgs", max_iter=10, random_state=0)
+    two = DaskTanhMLPRegressor(**settings).fit(chunked(X_), chunked(y_))
+    one = DaskTanhMLPRegressor(**settings).fit(chunked(X_), chunked(y_[:, 0]))
+    for model, y_bad, counts in ((two, y_[:, 0], "1!=2"), (one, y_, "2!=1")):
+        with pytest.raises(ValueError, match=rf"different number of output \({counts}\)"):
+            model.score(chunked(X_), chunked(y_bad))
+    message = r"y_val has 1 target\(s\) but y has 2: pass validation targets of the same"
+    with pytest.raises(ValueError, match=message):
+        DaskTanhMLPRegressor(**settings).fit(
+            chunked(X_[:180]),
+            chunked(y_[:180]),
+            X_val=chunked(X_[180:]),
+            y_val=chunked(y_[180:, 0]),
+        )
+
+
+def test_empty_partitions_predict_as_the_others(client):
+    # a filtered collection often has empty partitions: predict gives them empty blocks
+    dd = pytest.importorskip("dask.dataframe")
+    import pandas as pd
+
+    Xe = da.from_array(X, chunks=((0, 100, 140), X.shape[1]))
+    model = DaskTanhMLPClassifier(**LBFGS).fit(Xe, da.from_array(Y, chunks=((0, 100, 140),)))
+    core = model.predict_proba(X)
+    np.testing.assert_allclose(model.predict_proba(Xe).compute(), core, rtol=1e-12)
+    np.testing.assert_array_equal(model.predict(Xe).compute(), model.predict(X))
+    frame = dd.from_pandas(pd.DataFrame(X), npartitions=3)
+    frame = frame.map_partitions(lambda part: part.iloc[:0] if part.index[0] == 0 else part)
+    kept = np.ones(len(X), dtype=bool)
+    kept[: -(-len(X) // 3)] = False  # the first of three partitions, emptied
+    assert model.predict(frame).compute().shape == (int(kept.sum()),)
+
+
 def test_failed_fit_leaves_the_earlier_model_intact(client):
     model = DaskTanhMLPClassifier(**LBFGS).fit(chunked(X), chunked(Y))
     before = [array.copy() for array in model.coefs_ + model.intercepts_]

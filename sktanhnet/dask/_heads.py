@@ -169,6 +169,8 @@ class DaskRegressorMixin(DaskFitMixin):
     def _dask_encode(self, y, dtype, name):
         from .._regressor import _target_matrix
 
+        if name == "y_val":  # as many targets as y, as the core checks
+            return self._encode_validation(y, None, dtype)[0]
         return _target_matrix(y, dtype)
 
     def _dask_class_indices(self, target):

@@ -28,7 +28,9 @@ def core_model(estimator):
     return model
 
 
-def _apply(block, model, method):
+def _apply(block, model, method, shape_tail, dtype):
+    if block.shape[0] == 0:  # an empty partition (a filtered collection): an empty block
+        return np.empty((0, *shape_tail), dtype=dtype)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*feature names.*")
         return getattr(model, method)(block)
@@ -55,6 +57,8 @@ def lazy_predict(estimator, X, method, n_columns, dtype):
             _apply,
             model,
             method,
+            shape_tail,
+            dtype,
             dtype=dtype,
             chunks=chunks,
             drop_axis=1 if n_columns is None else None,
@@ -62,7 +66,9 @@ def lazy_predict(estimator, X, method, n_columns, dtype):
         )
     blocks = [
         da.from_delayed(
-            delayed(_apply)(part, model, method), shape=(np.nan, *shape_tail), dtype=dtype
+            delayed(_apply)(part, model, method, shape_tail, dtype),
+            shape=(np.nan, *shape_tail),
+            dtype=dtype,
         )
         for part in X.to_delayed()
     ]
@@ -92,6 +98,11 @@ def _score_sums(model, X, y, sample_weight, reference):
         return {"weight": weights.sum(), "correct": float(correct)}
     target = np.asarray(y, dtype=np.float64).reshape(len(weights), -1)
     prediction = prediction.reshape(len(weights), -1)
+    if target.shape[1] != prediction.shape[1]:  # r2_score's words, as the core's score
+        raise ValueError(
+            "y_true and y_pred have different number of output "
+            f"({target.shape[1]}!={prediction.shape[1]})"
+        )
     return {
         "weight": weights.sum(),
         "rows": len(weights),
