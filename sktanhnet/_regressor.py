@@ -5,6 +5,7 @@ is ``BaseTanhMLP``'s, in ``_base.py``; the two heads and their losses are ``_net
 """
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.special import xlogy
 from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
@@ -19,6 +20,16 @@ from ._validation import check_sample_weight
 
 #: The output head of each loss: its canonical link's inverse.
 OUT_ACTIVATIONS = {"squared_error": IDENTITY, "poisson": EXP}
+
+
+def _holds_numbers(y):
+    """Whether ``y`` (any array-like, sparse or of another namespace) converts to floats."""
+    try:
+        values = y.data if sp.issparse(y) else host_input(y, "y")
+        np.asarray(values, dtype=np.float64)
+    except (ValueError, TypeError):
+        return False
+    return True
 
 
 @fill_docstring
@@ -151,8 +162,8 @@ class TanhMLPRegressor(RegressorMixin, BaseTanhMLP):
         try:
             return super()._validate_X_y(X, y, reset, ops)
         except ValueError as error:
-            if "could not convert" not in str(error):
-                raise
+            if "could not convert" not in str(error) or _holds_numbers(y):
+                raise  # X's fault (a text column), or another: scikit-learn's words alone
             raise ValueError(  # scikit-learn's words (numpy's), then ours
                 f"{error}. y must hold numbers for {type(self).__name__}; for class labels, "
                 "use TanhMLPClassifier."

@@ -263,6 +263,22 @@ TARGET_FAULTS = {
 }
 
 
+@pytest.mark.parametrize("container", ["dataframe", "array"])
+def test_text_in_X_is_not_blamed_on_y(diabetes, container):
+    # once: a text column of X drew "y must hold numbers" onto a numeric y
+    X, y = diabetes
+    if container == "dataframe":
+        pd = pytest.importorskip("pandas")
+        bad = pd.DataFrame(X, columns=[f"x{i}" for i in range(X.shape[1])])
+        bad["s"] = np.where(y > 150, "q", "x")
+    else:
+        bad = np.c_[X.astype(str)[:, :2], np.where(y > 150, "q", "x")].astype(object)
+    with pytest.raises(ValueError) as raised:
+        TanhMLPRegressor(max_iter=2).fit(bad, y)
+    assert "could not convert string to float" in str(raised.value)
+    assert "y must hold numbers" not in str(raised.value)
+
+
 @pytest.mark.parametrize("fault", TARGET_FAULTS)
 def test_a_bad_target_is_a_clear_value_error(diabetes, fault):
     X, y = diabetes
