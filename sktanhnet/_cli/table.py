@@ -143,9 +143,11 @@ def check_disguised_numbers(table, name, values):
                 "with a thousands separator or a percent sign: write numbers plainly (1234.5, "
                 "0.124), as a spreadsheet exports them unformatted"
             )
+    if table.separator != ",":  # elsewhere decimal commas were read (``_read_decimal_commas``)
+        return
     commas = [i for i, value in enumerate(values) if _DECIMAL_COMMA.fullmatch(value)]
     others = (value for value in values if value not in MISSING and _float(value) is None)
-    if table.separator == "," and commas and all(_DECIMAL_COMMA.fullmatch(v) for v in others):
+    if commas and all(_DECIMAL_COMMA.fullmatch(value) for value in others):
         raise InputError(
             f"{table.path}, line {table.lines[commas[0]]}: {values[commas[0]]!r} in column "
             f"{name!r} is a number with a decimal comma in a comma-separated file: write it "
@@ -176,12 +178,18 @@ def check_columns(table, target, features=None):
     return list(features), left_out
 
 
-def is_missing(values):
-    """Which values are missing: MISSING, and in a column of numbers NaN in any case (NAN: float()
-    reads it as NaN; in a column of text, Nan may be a name)."""
+def missing_and_numbers(values):
+    """(which values are missing, the values as numbers or None), read once: MISSING, and in a
+    column of numbers NaN in any case (NAN: float() reads it as NaN; in a column of text, Nan
+    may be a name)."""
     missing = np.array([value in MISSING for value in values], dtype=bool)
     numbers = as_numbers(values, missing)
-    return missing if numbers is None else missing | np.isnan(numbers)
+    return (missing, None) if numbers is None else (missing | np.isnan(numbers), numbers)
+
+
+def is_missing(values):
+    """Which values are missing (``missing_and_numbers``)."""
+    return missing_and_numbers(values)[0]
 
 
 def as_numbers(values, missing):
@@ -229,10 +237,9 @@ def read_features(table, features, text_columns=None):
     columns, kinds, missing_counts = [], [], []
     for name in features:
         values = table.column(name)
-        missing = is_missing(values)
-        numbers = None
-        if text_columns is None or name not in text_columns:
-            numbers = as_numbers(values, missing)
+        missing, numbers = missing_and_numbers(values)
+        if text_columns is not None and name in text_columns:
+            numbers = None
         if numbers is None and text_columns is not None and name not in text_columns:
             row = next(
                 i for i in range(len(values)) if not missing[i] and _float(values[i]) is None
@@ -244,7 +251,7 @@ def read_features(table, features, text_columns=None):
         if numbers is None:
             check_disguised_numbers(table, name, values)
         if numbers is None and text_columns is None:
-            _check_not_mostly_numbers(table, name, values, missing)
+            check_not_mostly_numbers(table, name, values, missing)
         if numbers is not None:
             check_finite(table, name, numbers)
             columns.append(numbers)
@@ -265,15 +272,17 @@ def read_features(table, features, text_columns=None):
     return X, kinds, missing_counts
 
 
-def _check_not_mostly_numbers(table, name, values, missing):
+def check_not_mostly_numbers(table, name, values, missing, column="column", advice=""):
     """Refuse a column of numbers with a few text values: a typo, or a missing-value token that
-    is not one of MISSING ('-', 'missing'), would otherwise make it a column of categories."""
+    is not one of MISSING ('-', 'missing'), would otherwise make it a column of categories (or,
+    in the target, make every value a class). ``column`` names the column's role in the
+    message, and ``advice`` follows its own."""
     text = [i for i, value in enumerate(values) if not missing[i] and _float(value) is None]
-    if len(text) < (len(values) - int(missing.sum())) / 2:
+    if text and len(text) < (len(values) - int(missing.sum())) / 2:
         raise InputError(
-            f"{table.path}, line {table.lines[text[0]]}: {values[text[0]]!r} in column {name!r}, "
-            f"a column of numbers but for {len(text)} value{'s' * (len(text) > 1)}: write a "
-            "missing value as an empty cell or NA"
+            f"{table.path}, line {table.lines[text[0]]}: {str(values[text[0]])!r} in {column} "
+            f"{name!r}, a column of numbers but for {len(text)} value{'s' * (len(text) > 1)}: "
+            f"write a missing value as an empty cell or NA{advice}"
         )
 
 

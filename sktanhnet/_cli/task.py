@@ -12,7 +12,7 @@ import numpy as np
 
 from .arguments import MAX_CLASSES
 from .messages import InputError, first_few, note
-from .table import as_numbers, check_disguised_numbers, is_missing
+from .table import as_numbers, check_disguised_numbers, check_not_mostly_numbers, is_missing
 
 #: A whole number as written: a sign, no leading zero; a point and zeros may follow (+1, 1.0).
 _WHOLE = re.compile(r"[+-]?(0|[1-9][0-9]*)(\.0*)?")
@@ -46,22 +46,13 @@ def drop_missing_targets(table, target):
 
 
 def check_target_not_mostly_numbers(table, target, values):
-    """Refuse (under --task auto) a target of numbers but for a few text values: a typo, or a
-    missing-value token that is not one of MISSING ('-', 'missing'), would otherwise make every
-    value a class, as the same in a feature column is refused (``table``)."""
-    text = [i for i, value in enumerate(values) if not _is_number(value)]
-    if text and len(text) < len(values) / 2:
-        value, line = values[text[0]], table.lines[text[0]]
-        raise InputError(
-            f"{table.path}, line {line}: {str(value)!r} in target column {target!r}, a column of "
-            f"numbers but for {len(text)} value{'s' * (len(text) > 1)}: write a missing value "
-            "as an empty cell or NA (its row is then left out), or pass --task classification "
-            "to take every value as a class"
-        )
-
-
-def _is_number(value):
-    return as_numbers([value], np.zeros(1, dtype=bool)) is not None
+    """Refuse (under --task auto) a target of numbers but for a few text values, as the same in
+    a feature column is refused: it would make every value a class."""
+    check_not_mostly_numbers(
+        table, target, values, np.zeros(len(values), dtype=bool), "target column",
+        " (its row is then left out), or pass --task classification to take every value as a "
+        "class",
+    )  # fmt: skip
 
 
 def _numbers(values, what):
