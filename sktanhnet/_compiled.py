@@ -44,9 +44,12 @@ TWO_THREAD_STEP = 2**12
 ROW_MAJOR_UNITS = 64
 ROW_MAJOR_INPUTS = 4
 # On two threads, a first layer of at least FEATURE_SPLIT_WEIGHTS weights, and most of the
-# network's, has its weight gradient split between the threads by inputs rather than by rows
-# (``_numba_epoch.train_epoch_part``'s ``split_at``): each thread writes, and then steps, only
-# its half of it, instead of both writing a whole one that the step adds up.
+# network's, is split between the threads by inputs rather than by rows
+# (``_numba_epoch.train_epoch_part``'s ``split_at``): each gathers, multiplies, differentiates
+# and steps only its half of the inputs, so that W_1, its gradient and its optimizer state stay
+# in one core's cache. Against the gradient alone split by inputs, the wide workload's epochs
+# (4,000 x 3,000 inputs, 64 units) took 0.92 to 0.95 times as long in float32 and 0.89 to 0.94 in
+# float64 (AVX-512 kind, alternated processes).
 FEATURE_SPLIT_WEIGHTS = 2**16
 
 
@@ -214,7 +217,7 @@ class NumbaOps(NumpyOps):
                 split_at = inputs // 2
         shared_rows = split_at and settings.batch_size  # the shared batch buffers' rows
         batch_rows = np.empty(shared_rows * inputs, params.dtype)
-        batch_delta = np.empty(shared_rows * units, params.dtype)
+        batch_delta = np.empty(3 * shared_rows * units, params.dtype)  # delta_1^T, two parts of Z_1
         from ._numba_epoch import ALONE, SYNC_SIZE, train_epoch_part
 
         def arguments(order, other):

@@ -22,14 +22,16 @@ from ._numba_kernels import (
     batch_normalizer,
     batch_penalty,
     batch_step,
+    first_layer_columns,
     first_layer_gradient,
+    first_layer_sum,
 )
 from ._numba_math import _OPTIONS
 
 # numba's cache of a function checks its own file's content only, yet keeps its callees'
 # compiled code: this is the SHA-256 of ``_numba_kernels.py``, so that a change there changes
 # this file too (tests/test_compiled.py compares it, and gives the line to write).
-CALLEE_DIGEST = "bd44c1bcbb82c3249b952716ae7e99d9a0433a8b88960e9bf09bb480c1c78e4d"
+CALLEE_DIGEST = "8a97ded2785da693436601f5eea7e9e7d64f530b133774547b2fb716e9c9caba"
 
 __all__ = ["train_epoch_part", "ALONE", "SYNC_SIZE", "ABORT"]
 
@@ -182,13 +184,19 @@ def train_epoch_part(
     momentum, nesterov); ``t`` Adam's step count; ``row_major`` as in ``batch_gradient``.
 
     ``split_at`` > 0 (two threads; a first layer that holds most of the weights): the first
-    layer's weight gradient is split by inputs instead of rows. Each thread gathers its half of
-    the batch's rows into ``batch_rows`` and writes its rows' delta_1^T into ``batch_delta``
-    (both shared, flat); after the first meeting, role 0 computes the gradient's rows for
-    inputs ``:split_at`` over the whole batch, role 1 those for ``split_at:``, both into
-    ``grad``, and ``halves`` is where the second begins, so that each thread steps the rows it
-    computed, with no second gradient to add there. Half the gradient's writes, and none of its
-    reads from the other thread's cache, on a wide input (``_compiled.FEATURE_SPLIT_WEIGHTS``).
+    layer is split between the threads by inputs instead of rows. Role 0 takes inputs
+    ``:split_at``, role 1 ``split_at:``; each gathers those columns of the whole batch's rows
+    into its block of ``batch_rows`` and writes its part of the first product into
+    ``batch_delta`` (``first_layer_columns``: after delta_1^T's room, role 0's part then role
+    1's); they meet; each adds the two parts for its half of the rows (``first_layer_sum``) and
+    goes on as above, writing its rows' delta_1^T into ``batch_delta``; after the second
+    meeting, each computes its inputs' rows of W_1's gradient over the whole batch into ``grad``
+    (``first_layer_gradient``), and ``halves`` is where the second's begin, so that each thread
+    steps the rows it computed, with no second gradient to add there. So each thread reads and
+    writes only its own half of W_1, its gradient and its optimizer's state, and only its own
+    columns of X, in its core's cache: the other thread's part of the products and deltas is all
+    that crosses between the cores. The next batch's first meeting comes before anything the
+    other thread steps is read, so there is no second meeting per batch.
     Returns (the sum over batches of loss x rows, which role 1's is not; t).
     """
     n_samples = order.shape[0]
@@ -197,6 +205,11 @@ def train_epoch_part(
     by_inputs = split_at > 0 and role != ALONE
     # the end of the first layer's weights: there, with ``by_inputs``, no second gradient to add
     first_end = layers[0, 0] + layers[0, 2] * layers[0, 3] if by_inputs else 0
+    # by inputs: this thread's inputs, the block of ``batch_rows`` it gathers them into, and
+    # the two threads' parts of the first layer's product (after delta_1^T in ``batch_delta``)
+    inputs = (0, split_at) if role == 0 else (split_at, n_features)
+    block = batch_rows[batch_size * inputs[0] :]
+    room = batch_size * layers[0, 3]
     total = 0.0
     meetings = 0
     for start in range(0, n_samples, batch_size):
@@ -210,8 +223,20 @@ def train_epoch_part(
             middle = start + (stop - start + 1) // 2
             split = middle < stop
             lo, hi = (start, middle) if role == 0 else (middle, stop)
+        if by_inputs:  # eq 1's first product: this thread's inputs, the whole batch; then Z_1
+            mine = batch_delta[room * (1 + role) :]
+            first_layer_columns(
+                X, order, start, stop, *inputs, block, params, layers[0], row_major, mine
+            )
+            meetings += 1
+            if not _meet(sync, role, meetings):
+                break
+            if lo < hi:  # of this thread's rows, from both parts
+                first_layer_sum(
+                    batch_delta[room:], batch_delta[2 * room :], stop - start, lo - start,
+                    hi - start, params, layers[0], row_major, buffers[1][0],
+                )  # fmt: skip
         data_loss = 0.0
-        gathered = batch_rows[(lo - start) * n_features :] if by_inputs else buffers[0]
         if lo < hi:
             data_loss = batch_gradient(
                 X,
@@ -228,8 +253,8 @@ def train_epoch_part(
                 layers,
                 buffers,
                 row_major,
-                gathered,
-                not by_inputs,
+                buffers[0],
+                by_inputs,
             )
             if by_inputs:  # this thread's columns of delta_1^T, for both threads' products
                 units, own = layers[0, 3], hi - lo
@@ -237,8 +262,12 @@ def train_epoch_part(
                 for j in range(units):
                     for i in range(own):
                         batch_delta[j * batch_size + lo - start + i] = deltas[0, j * own + i]
-        # the L2 term's loss, before the update: each thread sums its half of the weights
-        low, high = (size // 2, size) if role == 1 else (0, size // 2 if role == 0 else size)
+        # the L2 term's loss, before the update: each thread sums a range of the weights (by
+        # inputs, the one it steps: its rows of W_1 stay in its core's cache)
+        if by_inputs:
+            low, high = (0, halves) if role == 0 else (halves, size)
+        else:
+            low, high = (size // 2, size) if role == 1 else (0, size // 2 if role == 0 else size)
         penalty = batch_penalty(params, layers, alpha, normalizer, low, high)
         if role != 0:  # role 1's losses for role 0
             shared[0] = data_loss if role == 1 else 0.0
@@ -247,11 +276,9 @@ def train_epoch_part(
         if role != ALONE and not _meet(sync, role, meetings):
             break
         if by_inputs:  # eq 8, 12 for the first layer: this thread's inputs, the whole batch
-            inputs = (0, split_at) if role == 0 else (split_at, n_features)
             first_layer_gradient(
-                batch_rows, n_features, stop - start, batch_delta, batch_size, grad, layers[0],
-                *inputs,
-            )  # fmt: skip
+                block, stop - start, batch_delta, batch_size, grad, layers[0], *inputs
+            )
         if optimizer == ADAM:
             t += 1
         added = other if split else other[:0]
@@ -270,6 +297,10 @@ def train_epoch_part(
             )  # fmt: skip
         own = penalty if role == 0 else 0.0  # role 1's (and one thread's) is in shared[1]
         total += ((data_loss + shared[0]) / normalizer + shared[1] + own) * (stop - start)
+        if by_inputs:
+            # no second meeting: the next batch's first product reads only this thread's rows
+            # of W_1, and its first meeting comes before anything the other thread steps
+            continue
         meetings += 1
         if role != ALONE and not _meet(sync, role, meetings):
             break

@@ -55,6 +55,8 @@ __all__ = [
     "epoch_buffers",
     "batch_normalizer",
     "batch_gradient",
+    "first_layer_columns",
+    "first_layer_sum",
     "first_layer_gradient",
     "batch_penalty",
     "batch_step",
@@ -167,19 +169,55 @@ def _gemm_tt(typingctx, m, n, k, a, a_start, lda, b, b_start, ldb, c, c_start, l
 
 
 @njit(**_OPTIONS)
-def first_layer_gradient(batch, n_features, rows, delta, batch_size, grad, layer, lo, hi):
+def first_layer_columns(X, order, start, stop, lo, hi, block, params, layer, row_major, partial):
+    """The first layer's product (eq 1) over the inputs ``lo:hi`` only, for the batch's rows
+    ``order[start:stop]``: gathers those columns of its rows into ``block`` (rows x (hi - lo),
+    flat), and writes X_B[:, lo:hi] W_1[lo:hi] into ``partial`` (flat: rows x units where
+    ``row_major``, else units x rows). Two threads take two ranges of inputs at once
+    (``_numba_epoch``'s split by inputs); ``first_layer_sum`` adds their two parts.
+    """
+    rows, cols = stop - start, hi - lo
+    tile = block[: rows * cols].reshape((rows, cols))
+    for i in range(rows):
+        source = X[order[start + i], lo:hi]  # a row's slice: X[row, lo + j] is not vectorised
+        for j in range(cols):
+            tile[i, j] = source[j]
+    coef_start, fan_out = layer[0], layer[3]
+    coef = params[coef_start + lo * fan_out : coef_start + hi * fan_out].reshape((cols, fan_out))
+    if row_major:
+        np.dot(tile, coef, partial[: rows * fan_out].reshape((rows, fan_out)))
+    else:
+        np.dot(coef.T, tile.T, partial[: fan_out * rows].reshape((fan_out, rows)))
+
+
+@njit(**_OPTIONS)
+def first_layer_sum(first, second, rows, lo, hi, params, layer, row_major, out):
+    """Z_1^T (eq 1) of the batch's rows ``lo:hi`` (of its ``rows``) into ``out`` (flat, units
+    x (hi - lo), the workspace's layout): the two parts of ``first_layer_columns``, in this
+    order, plus the bias."""
+    intercept_start, fan_out = layer[1], layer[3]
+    own = hi - lo
+    for j in range(fan_out):
+        bias = params[intercept_start + j]
+        for i in range(own):
+            k = (lo + i) * fan_out + j if row_major else j * rows + lo + i
+            out[j * own + i] = (first[k] + second[k]) + bias
+
+
+@njit(**_OPTIONS)
+def first_layer_gradient(block, rows, delta, batch_size, grad, layer, lo, hi):
     """dW_1 (eq 8, 12) for the inputs ``lo:hi`` only, over the whole batch: rows ``lo:hi`` of
     X_B^T delta_1, into the same rows of W_1's gradient in ``grad``.
 
-    ``batch``: the batch's ``rows`` rows of X, flat, ``n_features`` each; ``delta``: delta_1^T,
-    flat, feature-major with ``batch_size`` columns (its first ``rows`` used); ``layer``: the
-    first layer's row of ``layers``. Two threads take two ranges of inputs at once
-    (``_numba_epoch``'s feature split): each writes only its own rows of the gradient.
+    ``block``: the batch's ``rows`` rows of X, inputs ``lo:hi`` only, flat (as
+    ``first_layer_columns`` gathers them); ``delta``: delta_1^T, flat, feature-major with
+    ``batch_size`` columns (its first ``rows`` used); ``layer``: the first layer's row of
+    ``layers``. Two threads take two ranges of inputs at once: each writes only its own rows.
     """
     coef_start, fan_out = layer[0], layer[3]
     if hi > lo and rows > 0:
         status = _gemm_tt(
-            fan_out, hi - lo, rows, delta, 0, batch_size, batch, lo, n_features, grad,
+            fan_out, hi - lo, rows, delta, 0, batch_size, block, 0, hi - lo, grad,
             coef_start + lo * fan_out, fan_out,
         )  # fmt: skip
         if status != 0:
@@ -203,7 +241,7 @@ def batch_gradient(
     buffers,
     row_major,
     gathered,
-    first_gradient,
+    split_first,
 ):
     """The rows ``order[start:stop]``: gather, forward, loss, backward, without the L2 term.
 
@@ -217,10 +255,11 @@ def batch_gradient(
     sums, in an orientation that OpenBLAS runs faster where the layer has few units and many
     inputs (``_compiled.ROW_MAJOR_UNITS``).
 
-    ``gathered``: where the rows are gathered (flat; ``buffers``' first, or a block of a batch
-    buffer shared by two threads). ``first_gradient`` False leaves the first layer's weight
-    gradient to ``first_layer_gradient`` (its bias gradient is still summed here), and delta_1^T
-    in ``buffers``' deltas (``deltas[0]``, feature-major).
+    ``gathered``: where the rows are gathered (flat; ``buffers``' first). ``split_first``: the
+    first layer is split between two threads by inputs (``_numba_epoch``): its Z_1^T is already
+    in ``buffers``' activations (``first_layer_sum``), and its weight gradient is left to
+    ``first_layer_gradient`` (its bias gradient is still summed here), with delta_1^T in
+    ``buffers``' deltas (``deltas[0]``, feature-major).
     """
     _, activations, deltas, batch_classes, batch_indicator, batch_weights = buffers
     n_layers = layers.shape[0]
@@ -228,8 +267,9 @@ def batch_gradient(
     dtype = params.dtype.type
     n_outputs = layers[n_layers - 1, 3]
     rows = stop - start
-    batch = gathered[: rows * n_features].reshape((rows, n_features))
-    for i in range(rows):  # an explicit loop: 1.5x as fast as a slice's copy on short rows
+    own = 0 if split_first else rows  # the rows gathered here
+    batch = gathered[: own * n_features].reshape((own, n_features))
+    for i in range(own):  # an explicit loop: 1.5x as fast as a slice's copy on short rows
         row = order[start + i]
         for j in range(n_features):
             batch[i, j] = X[row, j]
@@ -238,7 +278,9 @@ def batch_gradient(
         coef_start, intercept_start, fan_in, fan_out = layers[layer]
         coef = params[coef_start : coef_start + fan_in * fan_out].reshape((fan_in, fan_out))
         out = activations[layer, : fan_out * rows].reshape((fan_out, rows))
-        if layer == 0 and row_major:
+        if layer == 0 and split_first:
+            pass  # Z_1^T given
+        elif layer == 0 and row_major:
             by_row = deltas[0, : rows * fan_out].reshape((rows, fan_out))  # free until backward
             np.dot(batch, coef, by_row)
             for j in range(fan_out):
@@ -296,7 +338,7 @@ def batch_gradient(
         coef = params[coef_start : coef_start + fan_in * fan_out].reshape((fan_in, fan_out))
         coef_grad = grad[coef_start : coef_start + fan_in * fan_out].reshape((fan_in, fan_out))
         if layer == 0:
-            if first_gradient:
+            if not split_first:
                 np.dot(batch.T, delta.T, coef_grad)  # eq 8, 12
         else:
             below = activations[layer - 1, : fan_in * rows].reshape((fan_in, rows))

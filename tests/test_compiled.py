@@ -308,7 +308,7 @@ def test_first_layer_product_in_either_orientation_trains_mlpclassifiers_model(
     assert orientations == [False, True]
     # by inputs, each thread steps the rows of W_1's gradient it computed: 32 inputs each
     assert halves == ([32 * units] * 2 if by_inputs else [None] * 2 if two_threads else [])
-    # by inputs, the threads gather the batch's rows into a shared buffer: none of their own
+    # by inputs, each thread gathers its columns into its block of a shared buffer, not its own
     assert gather == ([0] * 2 if by_inputs else [50 * 64] * 2 if two_threads else [])
     for ours in models:
         np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-10)
