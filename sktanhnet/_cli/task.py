@@ -79,9 +79,9 @@ def choose_task(task, values, what, loss=None):
     """
     numbers = _numbers(values, what)
     fractions = None if numbers is None else _fractions(values, numbers)
-    given = task
+    given, labels = task, None
     if task == "auto":
-        task = _auto(values, numbers, fractions, what, loss)
+        task, labels = _auto(values, numbers, fractions, what, loss)
     if task == "regression":
         if numbers is None:
             value = str(next(v for v in values if _numbers([v], what) is None))
@@ -107,36 +107,37 @@ def choose_task(task, values, what, loss=None):
             f"as {str(values[np.argmax(fractions)])!r}. Use --task regression (or auto) for a "
             "continuous target"
         )
-    return task, as_labels(values)
+    return task, as_labels(values) if labels is None else labels
 
 
 def _auto(values, numbers, fractions, what, loss):
+    """(the task, the class labels where they were read for it, else None)."""
     if numbers is None:
         if loss:
-            return "regression"  # refused by the caller, naming the text value
+            return "regression", None  # refused by the caller, naming the text value
         count = len(np.unique(values))
         note(
             f"{what} holds text labels ({count} class{'es' * (count != 1)}): training a "
             "TanhMLPClassifier (--task auto; a regressor needs numbers)"
         )
-        return "classification"
+        return "classification", None
     if loss:
         note(f"--loss {loss}: training a TanhMLPRegressor on {what} (--task auto)")
-        return "regression"
+        return "regression", None
     if fractions.any():
         note(
             f"{what} holds numbers that are not all whole, such as "
             f"{str(values[np.argmax(fractions)])!r}: training a TanhMLPRegressor (--task auto; "
             "classification needs class labels)"
         )
-        return "regression"
+        return "regression", None
     count = len(np.unique(numbers))
     if count > MAX_CLASSES:
         note(
             f"{what} holds {count} distinct whole numbers (more than {MAX_CLASSES}): training a "
             f"TanhMLPRegressor (--task auto; --task classification takes them as {count} classes)"
         )
-        return "regression"
+        return "regression", None
     labels = as_labels(values)
     if labels.dtype.kind != "i":  # not all written as integers (007, 1e0), or beyond int64
         odd = next((str(value) for value in values if not _WHOLE.fullmatch(value)), None)
@@ -146,12 +147,12 @@ def _auto(values, numbers, fractions, what, loss):
             f"{len(np.unique(labels))} classes as written (--task auto; 7 and 007 are two; "
             "--task regression takes them as numbers)"
         )
-        return "classification"
+        return "classification", labels
     note(
         f"{what} holds {count} distinct whole numbers (at most {MAX_CLASSES}): training a "
         "TanhMLPClassifier (--task auto; --task regression takes them as numbers)"
     )
-    return "classification"
+    return "classification", labels
 
 
 def as_labels(values):
