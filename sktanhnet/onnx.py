@@ -11,8 +11,12 @@ alone or as the last step of a ``Pipeline``::
     onx = skl2onnx.to_onnx(model, X[:1].astype(np.float32), options={"zipmap": False})
 
 The graph is the network of the estimator, layer by layer: ``MatMul`` and ``Add`` for
-Z_l = A_{l-1} W_l + b_l, ``Tanh`` for the hidden layers, ``Softmax`` (or ``Sigmoid`` for binary
-and multilabel targets; binary probabilities are [1 - p, p]) for the output. The label is
+Z_l = A_{l-1} W_l + b_l, ``Tanh`` for the hidden layers, ``Softmax`` (or the sigmoid
+1 / (1 + exp(-z)) for binary and multilabel targets, with ``Exp``: onnxruntime's ``Sigmoid`` loses
+relative accuracy in the tails; binary probabilities are [sigmoid(-z), sigmoid(z)]) for the
+output,
+then ``Clip``, as ``predict_proba``: no probability below the smallest normal number of the
+graph's type (nor above 1 - eps for multilabel targets). The label is
 ``ArgMax`` of the probabilities looked up in ``classes_`` with ``Gather``; for multilabel
 targets it is ``probability > 0.5`` as an int64 indicator matrix.
 
@@ -32,12 +36,16 @@ classifiers; False gives them as an (n, n_outputs) tensor. skl2onnx refuses any 
 value for it (its other classifier options, ``zipmap="columns"``, ``output_class_labels`` and
 ``nocl``, are not implemented here). The regressor's converter takes no option.
 
+An unfitted estimator raises scikit-learn's ``NotFittedError``; integer labels outside int64
+(which ONNX's labels are) are refused rather than wrapped around.
+
 Needs the ``onnx`` extra: ``pip install ".[onnx]"`` from a clone (skl2onnx and onnxruntime).
 """
 
 import numbers
 
 import numpy as np
+from sklearn.utils.validation import check_is_fitted
 
 try:
     from onnx import TensorProto
@@ -76,27 +84,43 @@ ALIAS = "SktanhnetTanhMLPClassifier"
 REGRESSOR_ALIAS = "SktanhnetTanhMLPRegressor"
 
 
+_INT64 = np.iinfo(np.int64)
+
+
 def _label_values(classes):
-    """``classes_`` as the values of the label tensor: (int64 array, True) or (bytes, False)."""
+    """``classes_`` as the values of the label tensor: (int64 array, True) or (bytes, False).
+
+    Integer labels outside int64 (uint64 above 2^63 - 1, large Python ints, floats such as 1e20)
+    are refused: cast to int64 they would wrap around to other labels, in silence."""
     classes = np.asarray(classes)
     if classes.dtype == np.bool_ or np.issubdtype(classes.dtype, np.integer):
-        return classes.astype(np.int64), True
+        return _as_int64(classes), True
     if np.issubdtype(classes.dtype, np.floating):
-        as_int = classes.astype(np.int64)
-        if not np.array_equal(as_int, classes):
+        if not np.array_equal(np.floor(classes), classes):
             raise NotImplementedError(
                 "ONNX labels are int64 or strings; classes_ holds non-integral floats "
                 f"{classes.tolist()}. Encode the labels as integers or strings before fitting."
             )
-        return as_int, True
+        return _as_int64(classes), True
     if all(isinstance(label, str) for label in classes):
         return np.array([label.encode("utf-8") for label in classes], dtype=object), False
     if all(isinstance(label, numbers.Integral) for label in classes):
-        return classes.astype(np.int64), True
+        return _as_int64(classes), True
     raise NotImplementedError(
         f"ONNX labels are int64 or strings; classes_ has dtype {classes.dtype} with values "
         f"{classes.tolist()[:5]}."
     )
+
+
+def _as_int64(classes):
+    """Whole-number labels as int64, or NotImplementedError naming one that int64 cannot hold."""
+    outside = [label for label in classes.tolist() if not _INT64.min <= label <= _INT64.max]
+    if outside:
+        raise NotImplementedError(
+            f"ONNX's integer labels are int64; classes_ holds {outside[0]!r}, outside its range "
+            "(it would become another label). Encode the labels as strings before fitting."
+        )
+    return classes.astype(np.int64)
 
 
 def _n_rows(variable):
@@ -140,6 +164,7 @@ def parse_tanh_mlp_classifier(scope, model, inputs, custom_parsers=None):
     outputs : list of skl2onnx Variable
         The label and the probabilities.
     """
+    check_is_fitted(model)
     options = scope.get_options(model, {"zipmap": True})
     operator = scope.declare_local_operator(ALIAS, model)
     operator.inputs = inputs
@@ -259,7 +284,7 @@ def convert_tanh_mlp_classifier(scope, operator, container):
         Receives the initializers and nodes.
     """
     model = operator.raw_operator
-    proto_dtype, _ = _graph_dtypes(operator)
+    proto_dtype, dtype = _graph_dtypes(operator)
     label_name = operator.outputs[0].full_name
     zipmap = isinstance(operator.outputs[1].type, SequenceType)
 
@@ -270,9 +295,10 @@ def convert_tanh_mlp_classifier(scope, operator, container):
     logits_name = _logits(scope, operator, container, node)
 
     proba_name = unique("probabilities") if zipmap else operator.outputs[1].full_name
+    final_name, proba_name = proba_name, unique("unclipped")
     if _multilabel(model):
         # Multilabel: independent sigmoids; a label is on where its probability is > 0.5.
-        node("Sigmoid", [logits_name], proba_name)
+        _sigmoid(node, container, unique, proto_dtype, logits_name, proba_name)
         half_name, above_name = unique("half"), unique("above_half")
         container.add_initializer(half_name, proto_dtype, [], [0.5])
         node("Greater", [proba_name, half_name], above_name)
@@ -281,14 +307,15 @@ def convert_tanh_mlp_classifier(scope, operator, container):
     else:
         if model.out_activation_ == LOGISTIC:
             # Binary: one logistic output p of the second class; the probabilities [1 - p, p].
-            positive_name, negative_name, one_name = (
+            positive_name, negative_name, minus_name = (
                 unique("p"),
                 unique("one_minus_p"),
-                unique("one"),
+                unique("minus_logits"),
             )
-            node("Sigmoid", [logits_name], positive_name)
-            container.add_initializer(one_name, proto_dtype, [], [1.0])
-            node("Sub", [one_name, positive_name], negative_name)
+            # 1 - p as sigmoid(-z), as predict_proba: 1 - p loses every digit where p ~ 1
+            _sigmoid(node, container, unique, proto_dtype, logits_name, positive_name)
+            node("Neg", [logits_name], minus_name)
+            _sigmoid(node, container, unique, proto_dtype, minus_name, negative_name)
             node("Concat", [negative_name, positive_name], proba_name, axis=1)
         else:
             node("Softmax", [logits_name], proba_name, axis=1)  # P = softmax(Z_L) (eq 2)
@@ -302,6 +329,12 @@ def convert_tanh_mlp_classifier(scope, operator, container):
         )
         node("ArgMax", [proba_name], index_name, axis=1, keepdims=0)
         node("Gather", [classes_name, index_name], label_name, axis=0)
+    # as predict_proba: no probability below the smallest normal number (its log is finite),
+    # nor, for multilabel outputs, above 1 - eps
+    info = np.finfo(dtype)
+    high = 1.0 - float(info.eps) if _multilabel(model) else 1.0
+    _clip(node, container, unique, proto_dtype, proba_name, final_name, info.smallest_normal, high)
+    proba_name = final_name
 
     if zipmap:
         if proto_dtype != TensorProto.FLOAT:
@@ -320,6 +353,30 @@ def convert_tanh_mlp_classifier(scope, operator, container):
             op_domain="ai.onnx.ml",
             **keys,
         )
+
+
+def _sigmoid(node, container, unique, proto_dtype, source, target):
+    """1 / (1 + exp(-z)) of ``source`` into ``target``. Not ONNX's ``Sigmoid``: onnxruntime's
+    loses relative accuracy in the tails (sigmoid(-30) 9.348e-14 for 9.358e-14, sigmoid(-40)
+    0 in double), where predict_proba keeps it."""
+    minus, power, denominator, one = (unique(name) for name in ("minus", "exp", "one_plus", "one"))
+    container.add_initializer(one, proto_dtype, [], [1.0])
+    node("Neg", [source], minus)
+    node("Exp", [minus], power)
+    node("Add", [one, power], denominator)
+    node("Div", [one, denominator], target)
+
+
+def _clip(node, container, unique, proto_dtype, source, target, low, high):
+    """``Clip`` of ``source`` to [low, high] into ``target``: bounds as inputs from opset 11,
+    as (float32) attributes before."""
+    if container.target_opset >= 11:
+        low_name, high_name = unique("low"), unique("high")
+        container.add_initializer(low_name, proto_dtype, [], [float(low)])
+        container.add_initializer(high_name, proto_dtype, [], [float(high)])
+        node("Clip", [source, low_name, high_name], target)
+    else:
+        node("Clip", [source], target, min=float(low), max=float(high))
 
 
 def parse_tanh_mlp_regressor(scope, model, inputs, custom_parsers=None):
@@ -341,6 +398,7 @@ def parse_tanh_mlp_regressor(scope, model, inputs, custom_parsers=None):
     outputs : list of skl2onnx Variable
         The predictions.
     """
+    check_is_fitted(model)
     operator = scope.declare_local_operator(REGRESSOR_ALIAS, model)
     operator.inputs = inputs
     variable = scope.declare_local_variable(

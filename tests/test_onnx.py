@@ -154,3 +154,37 @@ def test_only_the_documented_zipmap_option_is_accepted(options):
     model = _fit(TanhMLPClassifier((4,), max_iter=5, random_state=0), Y_INT)
     with pytest.raises((NameError, ValueError), match="zipmap"):  # skl2onnx names the one option
         skl2onnx.to_onnx(model, X[:1].astype(np.float32), options={id(model): options})
+
+
+# ---------------------------------------------------------------- hostile models
+
+
+def test_saturated_binary_probabilities_keep_their_digits_and_floor():
+    """P(first class) is sigmoid(-z) (1 - p would be exactly 0 where p rounds to 1), and every
+    probability is clipped as predict_proba's: equal relatively, logs finite."""
+    y = (Y_INT > 0).astype(int)
+    model = TanhMLPClassifier((8,), solver="sgd", learning_rate_init=10.0, max_iter=30)
+    model = _fit(model.set_params(random_state=0), y)
+    _, proba = _run(model, X, zipmap=False)
+    expected = model.predict_proba(X)
+    assert (expected < 1e-12).any()  # saturated: 1 - p would have lost these
+    np.testing.assert_allclose(proba, expected, rtol=1e-12, atol=0)
+    assert np.isfinite(np.log(proba)).all()
+
+
+def test_integer_labels_outside_int64_are_refused():
+    """Cast to ONNX's int64 they would wrap around to other labels, in silence."""
+    y = np.array([1, 2**63 + 7, 2**64 - 1], dtype=np.uint64)[np.abs(Y_INT) % 3]
+    model = _fit(TanhMLPClassifier((4,), max_iter=5, random_state=0), y)
+    with pytest.raises(NotImplementedError, match=r"outside its range.*as strings"):
+        skl2onnx.to_onnx(model, X[:1].astype(np.float32))
+
+
+@pytest.mark.parametrize("estimator", ["TanhMLPClassifier", "TanhMLPRegressor"])
+def test_unfitted_model_is_refused_as_not_fitted(estimator):
+    from sklearn.exceptions import NotFittedError
+
+    import sktanhnet
+
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        skl2onnx.to_onnx(getattr(sktanhnet, estimator)(), X[:1].astype(np.float32))
