@@ -63,8 +63,8 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
     <stopping parameters>
 
     class_weight : dict, "balanced" or None, default=None
-        Weights of the classes, multiplied into ``sample_weight``. "balanced" uses
-        ``n_samples / (n_classes * np.bincount(y))``. Not for multilabel targets.
+        Weights of the classes, multiplied into the training and validation rows' weights.
+        "balanced": ``n_samples / (n_classes * np.bincount(y))`` of y. Not for multilabel.
 
     scoring : str, callable or None, default=None
         What early stopping monitors on the validation data: None is the accuracy (as
@@ -213,8 +213,8 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
         self.out_activation_ = LOGISTIC if binary else SOFTMAX
         self.n_outputs_ = 1 if binary else len(self.classes_)
 
-    def _class_row_weights(self, target, incremental):
-        """class_weight as a weight per row (None when there is no class_weight)."""
+    def _class_row_weights(self, target, incremental, balance_on=None):
+        """class_weight per row (None without it); "balanced" by ``balance_on``'s frequencies."""
         if self.class_weight is None:
             return None
         if self._multilabel():
@@ -226,9 +226,10 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
                     "class_weight='balanced' is not supported by partial_fit: the class "
                     "frequencies of the whole data are unknown. Pass a dict instead."
                 )
-            present = np.unique(target)
+            reference = target if balance_on is None else self._class_indices(balance_on)
+            present = np.unique(reference)
             weights = np.ones(len(self.classes_))
-            weights[present] = compute_class_weight("balanced", classes=present, y=target)
+            weights[present] = compute_class_weight("balanced", classes=present, y=reference)
             return weights[target]
         unknown = [label for label in self.class_weight if label not in set(self.classes_)]
         if unknown:
@@ -328,28 +329,27 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
     def _split_rows(self, indices, target, split):
         """Stratified by class.
 
-        Binary targets are split as MLPClassifier splits them, stratified by its one column of
-        binarised labels, the training rows in the split's order (the same seed draws the same
-        batches), and data too small to stratify fails with its error. Other single-label
-        targets, which MLPClassifier splits plainly, are stratified too (with a plain split
-        where a class has too few rows), the training rows sorted.
+        Binary targets as MLPClassifier (stratified by its binarised column), multilabel ones
+        plainly as it does, training rows in the split's order (the same batches). Others are
+        stratified (plainly where a class has too few rows), the training rows sorted.
         """
-        if self.out_activation_ == LOGISTIC and not self._multilabel():
+        if self._multilabel():
+            return train_test_split(indices, **split)
+        if self.out_activation_ == LOGISTIC:
             # MLPClassifier's column of binarised labels: its errors name them 'False', 'True'
             return train_test_split(indices, stratify=target == 1, **split)
-        if self.out_activation_ == SOFTMAX:
-            try:
-                rows, validation_rows = train_test_split(indices, stratify=target, **split)
-            except ValueError:  # too few rows of some class to stratify
-                rows, validation_rows = train_test_split(indices, **split)
-        else:
+        try:
+            rows, validation_rows = train_test_split(indices, stratify=target, **split)
+        except ValueError:  # too few rows of some class to stratify
             rows, validation_rows = train_test_split(indices, **split)
         return np.sort(rows), validation_rows
 
-    def _encode_validation(self, y_val, sample_weight_val, dtype):
+    def _encode_validation(self, y_val, sample_weight_val, dtype, target=None):
         target_val = self._encode(y_val, name="y_val")
-        class_weights = self._class_row_weights(target_val, incremental=False)
-        if class_weights is not None and self.class_weight != "balanced":
+        if self.class_weight == "balanced" and target is None:  # (dask: the target alone)
+            return target_val, sample_weight_val  # else balanced as the training rows, as a split
+        class_weights = self._class_row_weights(target_val, False, balance_on=target)
+        if class_weights is not None:
             sample_weight_val = (
                 class_weights if sample_weight_val is None else sample_weight_val * class_weights
             )

@@ -225,7 +225,7 @@ class TanhMLPRegressor(RegressorMixin, BaseTanhMLP):
 
     # ------------------------------------------------------------------ validation data
 
-    def _encode_validation(self, y_val, sample_weight_val, dtype):
+    def _encode_validation(self, y_val, sample_weight_val, dtype, target=None):
         target = _target_matrix(y_val, dtype)
         if target.shape[1] != self.n_outputs_:
             raise ValueError(

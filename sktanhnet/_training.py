@@ -228,6 +228,7 @@ def run_stochastic(
         if sample_weight is not None:
             weight_buffer = np.empty(batch_size, sample_weight.dtype)
     best_params = ops.copy(params) if early_stopping else None
+    kept_score = history["best_validation_score"]  # finite: kept from an earlier fit
     history["n_iter"] = 0
 
     plan = _epoch_plan(
@@ -313,6 +314,14 @@ def run_stochastic(
     _warn_if_loss_exploded(history["loss_curve"])
     if early_stopping:
         params[...] = best_params
+        if np.isfinite(kept_score) and history["best_validation_score"] == kept_score:
+            warnings.warn(
+                f"No epoch of this fit improved on best_validation_score_={kept_score:.6g}, "
+                "kept from the fit before (warm_start=True with early_stopping=True): the model "
+                "keeps the weights it started from. To train anew, on new data for instance, fit "
+                "with warm_start=False.",
+                UserWarning,
+            )
     return history
 
 

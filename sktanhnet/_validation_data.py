@@ -57,7 +57,7 @@ class ValidationDataMixin:
                 sample_weight_val, X_val.shape[0], "sample_weight_val"
             )
             target_val, sample_weight_val = self._encode_validation(
-                y_val, sample_weight_val, ops.host_dtype(X.dtype)
+                y_val, sample_weight_val, ops.host_dtype(X.dtype), target
             )
             rows = None
         elif self.early_stopping and split:
@@ -111,10 +111,12 @@ class ValidationDataMixin:
         """
         return train_test_split(indices, **split)
 
-    def _encode_validation(self, y_val, sample_weight_val, dtype):
+    def _encode_validation(self, y_val, sample_weight_val, dtype, target=None):
         """(validation target as the network's loss takes it, the validation rows' weights).
 
-        ``dtype`` is the network's, as a NumPy dtype: the target stays on the host.
+        ``dtype`` is the network's, as a NumPy dtype: the target stays on the host. ``target``,
+        the training rows' (encoded), for what is learned from them (a classifier's balanced
+        class weights).
         """
         raise NotImplementedError
 

@@ -235,6 +235,25 @@ def test_warm_start_with_early_stopping_ends_every_fit_on_its_best_epoch():
         assert max(model.validation_scores_) == model.best_validation_score_
 
 
+def test_warm_start_fit_that_never_beats_the_kept_best_score_says_so():
+    """Its model is the one it started from (the best epoch so far): on new data, its training
+    is thrown away, which a user must be told."""
+    X, y = load_digits(return_X_y=True)
+    X = X / 16
+    noisy = X[900:] + np.random.RandomState(0).normal(0, 0.5, X[900:].shape)
+    model = TanhMLPClassifier(
+        (20,), learning_rate_init=0.01, early_stopping=True, n_iter_no_change=3,
+        warm_start=True, random_state=0,
+    )  # fmt: skip
+    _quiet(model.fit, X[:900], y[:900])
+    before, kept = [w.copy() for w in model.coefs_], model.best_validation_score_
+    with pytest.warns(UserWarning, match=r"No epoch of this fit improved on best_validation_sc"):
+        _quiet(model.fit, noisy, y[900:])
+    assert model.best_validation_score_ == kept
+    for old, new in zip(before, model.coefs_):
+        np.testing.assert_array_equal(new, old)
+
+
 @pytest.mark.parametrize("activation", ["relu", "logistic", "identity", "Tanh"])
 def test_another_activation_is_refused_and_says_why(iris, activation):
     X, y = iris

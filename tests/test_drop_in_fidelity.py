@@ -220,3 +220,23 @@ def test_multilabel_predict_returns_the_container_of_y_as_mlpclassifier(containe
     assert type(ours) is type(theirs)
     dense = (lambda a: a.toarray()) if container != "dense" else np.asarray
     np.testing.assert_array_equal(dense(ours), dense(theirs))
+
+
+def test_multilabel_early_stopping_trains_mlpclassifiers_model():
+    """Multilabel targets are held out plainly, as MLPClassifier holds them out, the training
+    rows in the split's order: the same batches, the same model."""
+    from sklearn.preprocessing import StandardScaler
+
+    X, Y = make_multilabel_classification(n_samples=300, n_features=8, n_classes=3, random_state=0)
+    X = StandardScaler().fit_transform(X)
+    settings = dict(
+        hidden_layer_sizes=(10,), early_stopping=True, n_iter_no_change=3, max_iter=60,
+        learning_rate_init=0.01, random_state=0,
+    )  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours = TanhMLPClassifier(**settings).fit(X, Y)
+        theirs = MLPClassifier(activation="tanh", **settings).fit(X, Y)
+    assert ours.n_iter_ == theirs.n_iter_
+    np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-10)
+    np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-10)

@@ -157,6 +157,25 @@ def test_class_weight_dict_equals_sample_weight(data):
     np.testing.assert_allclose(by_class.predict_proba(X), by_row.predict_proba(X), rtol=1e-10)
 
 
+def test_balanced_class_weight_weighs_the_validation_set_as_its_dict_does():
+    """class_weight="balanced" weighs the validation rows by the training rows' class frequencies,
+    as the equivalent dict does, and as a split of X is weighed: the same validation curves."""
+    from sklearn.utils.class_weight import compute_class_weight
+
+    X, y = make_classification(n_samples=800, n_features=8, weights=[0.88], random_state=0)
+    X_train, X_val, y_train, y_val = train_test_split(X, y, random_state=0)
+    as_dict = dict(enumerate(compute_class_weight("balanced", classes=np.array([0, 1]), y=y_train)))
+    models = [
+        _small(class_weight=weights, scoring="loss", max_iter=8).fit(
+            X_train, y_train, X_val=X_val, y_val=y_val
+        )
+        for weights in ("balanced", as_dict, None)
+    ]
+    balanced, by_dict, unweighted = (model.validation_loss_curve_ for model in models)
+    np.testing.assert_allclose(balanced, by_dict, rtol=1e-12)
+    assert not np.allclose(balanced, unweighted, rtol=1e-3)
+
+
 def test_class_weight_errors(data):
     X, y = data
     with pytest.raises(ValueError, match=r"class_weight names classes not in the data: \[5\]"):
