@@ -164,14 +164,22 @@ class ValidationDataMixin:
                     score = _as_real(scorer(model, scorer_X, y_val, **weights))
                 except (ValueError, TypeError, AttributeError) as error:
                     reason = str(error).rstrip(". ")
+                    advice = (
+                        "A score that needs every class (neg_log_loss, roc_auc_ovr, "
+                        "top_k_accuracy) fails where the validation targets hold fewer classes "
+                        "than the model, and one made for classifiers fails on a regressor: "
+                        "give the validation data every class, or choose another scoring"
+                    )
+                    if weights and "sample_weight" in reason:
+                        advice = (
+                            "Its metric takes no sample_weight, and the validation rows have "
+                            "weights (sample_weight_val, sample_weight or class_weight): "
+                            "choose a metric that takes sample_weight"
+                        )
                     raise ValueError(
                         f"scoring={self.scoring!r} could not score the validation data "
-                        f"({source}): {type(error).__name__}: {reason}. A score that needs "
-                        "every class (neg_log_loss, roc_auc_ovr, top_k_accuracy) fails where "
-                        "the validation targets hold fewer classes than the model, and one made "
-                        "for classifiers fails on a regressor: give the validation data every "
-                        "class, or choose another scoring (scoring='loss' monitors the "
-                        "validation loss)."
+                        f"({source}): {type(error).__name__}: {reason}. {advice} "
+                        "(scoring='loss' monitors the validation loss)."
                     ) from error
             if not is_real(score) or not np.isfinite(score):
                 raise ValueError(

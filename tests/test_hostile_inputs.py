@@ -537,6 +537,19 @@ def test_a_scorer_that_fails_on_the_validation_data_is_named_with_advice(estimat
     assert isinstance(raised.value.__cause__, (ValueError, AttributeError))
 
 
+def test_a_scorer_whose_metric_takes_no_weights_is_told_so_where_rows_are_weighed():
+    """Not the advice about missing classes, which does not apply."""
+    from sklearn.metrics import make_scorer
+
+    def agreement(y_true, y_pred):  # no sample_weight
+        return float(np.mean(y_true == y_pred))
+
+    X_, y_ = make_classification(n_samples=200, random_state=0)
+    model = make(scoring=make_scorer(agreement), class_weight="balanced")
+    with pytest.raises(ValueError, match=r"TypeError: .*sample_weight.*Its metric takes no samp"):
+        model.fit(X_[20:], y_[20:], X_val=X_[:20], y_val=y_[:20])
+
+
 @pytest.mark.parametrize("scoring, name", [(None, "R^2"), ("loss", "the negative validation loss")])
 def test_an_infinite_validation_score_is_refused_not_stopped_on(scoring, name):
     # every epoch's score -inf: nothing would ever improve, and early stopping would hand back
