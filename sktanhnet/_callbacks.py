@@ -64,7 +64,9 @@ class EpochCallbacks:
         self._context = None
         if not HAS_SKLEARN_CALLBACKS or not hasattr(estimator, "_init_callback_context"):
             return
-        self._X, self._y = (X, y) if to_host is None else (to_host(X), to_host(y))
+        # off NumPy, host copies made when a hook asks for them (scikit-learn evaluates a
+        # callable argument lazily), once: none where no callback takes X or y
+        self._X, self._y = (X, y) if to_host is None else (_once(to_host, X), _once(to_host, y))
         self._metadata = None if sample_weight is None else {"sample_weight": sample_weight}
         self._max_epochs = int(max_epochs)
         self._n_epochs = 0
@@ -137,3 +139,15 @@ class EpochCallbacks:
             metadata=self._metadata,
             reconstruction_attributes=final,
         )
+
+
+def _once(function, argument):
+    """A callable giving ``function(argument)``, computed on its first call only."""
+    result = []
+
+    def value():
+        if not result:
+            result.append(function(argument))
+        return result[0]
+
+    return value

@@ -240,6 +240,28 @@ def test_callback_stop_under_dispatch(data):
     assert model.n_iter_ == 3
 
 
+def test_fit_without_callbacks_copies_no_data_to_the_host(data, monkeypatch):
+    """The callbacks' host copies of X and y are made only where a hook asks for them: a fit
+    on a device pays no transfer of its data for callbacks it does not have."""
+    pytest.importorskip("sklearn.callback")
+    torch = pytest.importorskip("torch")
+    from sktanhnet import _base
+
+    X, y, _ = data
+    copied = []
+    original = _base.to_numpy
+
+    def spy(array):
+        copied.append(tuple(array.shape))
+        return original(array)
+
+    monkeypatch.setattr(_base, "to_numpy", spy)
+    with sklearn.config_context(array_api_dispatch=True):
+        model = _estimator("adam").fit(torch.asarray(X), torch.asarray(y))
+        model.partial_fit(torch.asarray(X), torch.asarray(y))
+    assert X.shape not in copied and y.shape not in copied
+
+
 def test_scoring_monitor_under_dispatch(data):
     pytest.importorskip("sklearn.callback")
     torch = pytest.importorskip("torch")
