@@ -18,7 +18,7 @@ import contextlib
 
 import numpy as np
 
-from ._host import check_real, is_numpy_array, to_numpy
+from ._host import check_dense_tensor, check_real, is_numpy_array, to_numpy
 
 
 class NoFusedKernels:
@@ -282,6 +282,7 @@ class ArrayApiOps(NoFusedKernels):
         autograd).
         """
         check_real(array, name)
+        check_dense_tensor(array, name)
         detach = getattr(array, "detach", None)
         return detach() if callable(detach) else array
 

@@ -29,8 +29,20 @@ def to_numpy(array, name="the array"):
     if module == "cupy":
         return array.get()
     if module == "torch":
+        check_dense_tensor(array, name)
         return _torch_to_numpy(array.detach().cpu().resolve_conj().resolve_neg(), name)
     return np.array(np.from_dlpack(array))  # array-api-strict and others on the host
+
+
+def check_dense_tensor(array, name):
+    """A TypeError naming ``name`` for a sparse PyTorch tensor (its layout not strided), which
+    neither NumPy nor the array API path takes: say to pass it dense or as scipy.sparse."""
+    layout = str(getattr(array, "layout", "torch.strided"))
+    if type(array).__module__.split(".")[0] == "torch" and layout != "torch.strided":
+        raise TypeError(
+            f"{name} is a sparse PyTorch tensor ({layout}): pass {name}.to_dense(), or a "
+            "scipy.sparse matrix (sparse input runs on NumPy)."
+        )
 
 
 def _torch_to_numpy(tensor, name):

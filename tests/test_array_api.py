@@ -601,3 +601,17 @@ def test_callbacks_scorers_run_on_tensors_as_on_numpy(data):
     for ours, theirs in zip(scores["torch"], scores["numpy"]):
         assert ours["roc_auc_ovr"] == pytest.approx(theirs["roc_auc_ovr"], rel=1e-8)
         assert ours["accuracy"] == pytest.approx(theirs["accuracy"])
+
+
+@pytest.mark.parametrize("dispatch", [False, True])
+def test_a_sparse_tensor_is_refused_with_what_to_pass_instead(data, dispatch):
+    """Not a claim that its dtype has no NumPy twin (torch's TypeError for any .numpy())."""
+    torch = pytest.importorskip("torch")
+    X, y, _ = data
+    sparse = torch.asarray(X).to_sparse()
+    message = r"X is a sparse PyTorch tensor \(torch.sparse_coo\): pass X.to_dense\(\), or a sci"
+    with sklearn.config_context(array_api_dispatch=dispatch):
+        with pytest.raises(TypeError, match=message):
+            _estimator("adam").fit(sparse, y)
+    with pytest.raises(TypeError, match=message):
+        _estimator("adam").fit(X, y).predict(sparse)
