@@ -460,7 +460,7 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
         y : ndarray of shape (n_samples,) or (n_samples, n_labels)
             Values of ``classes_``, with its dtype. Under array API dispatch, an array of X's
             namespace where it can hold the labels (integers, bool, floats), NumPy otherwise
-            (strings, and unsigned integers that PyTorch cannot gather).
+            (strings, unsigned integers PyTorch cannot gather, dtypes the namespace lacks).
         """
         proba, ops = self._predict_proba(X, "predict")
         xp = ops.xp
@@ -468,12 +468,12 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
             labels = ops.astype(proba > 0.5, xp.int64)
             return sp.csr_matrix(labels) if getattr(self, "_sparse_y", False) else labels
         best = xp.argmax(proba, axis=1)
-        on_device = self.classes_.dtype.kind in "bif" or self.classes_.dtype == np.uint8
-        if ops.is_numpy or not on_device:
-            # strings, objects and wide unsigned integers (PyTorch cannot gather uint16 to
-            # uint64): labels that no namespace but NumPy holds, returned as NumPy returns them
-            return self.classes_[to_numpy(best)]
-        return xp.take(ops.asarray(self.classes_), best)
+        if not ops.is_numpy and (self.classes_.dtype.kind in "bif" or self.classes_.dtype == "u1"):
+            try:  # not strings, objects, uint16 to uint64 (PyTorch cannot gather them)
+                return xp.take(ops.asarray(self.classes_), best)
+            except (TypeError, ValueError, RuntimeError):  # a dtype it lacks (float16 in strict)
+                pass
+        return self.classes_[to_numpy(best)]  # as NumPy returns them
 
     def score(self, X, y, sample_weight=None):
         """Mean accuracy on the given data (subset accuracy for multilabel targets).

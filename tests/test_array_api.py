@@ -615,3 +615,18 @@ def test_a_sparse_tensor_is_refused_with_what_to_pass_instead(data, dispatch):
             _estimator("adam").fit(sparse, y)
     with pytest.raises(TypeError, match=message):
         _estimator("adam").fit(X, y).predict(sparse)
+
+
+def test_labels_of_a_dtype_the_namespace_lacks_come_back_as_numpy(data):
+    """array-api-strict has no float16 (nor MPS float64): predict gave its TypeError after a
+    fit that succeeded; the labels now come back as NumPy, as strings do."""
+    xp = pytest.importorskip("array_api_strict")
+    X, y, _ = data
+    labels = y.astype(np.float16)
+    expected = _estimator("adam").fit(X, labels).predict(X)
+    with sklearn.config_context(array_api_dispatch=True):
+        model = _estimator("adam").fit(xp.asarray(X), labels)
+        predicted = model.predict(xp.asarray(X))
+        assert model.score(xp.asarray(X), labels) == pytest.approx(np.mean(expected == labels))
+    assert isinstance(predicted, np.ndarray) and predicted.dtype == np.float16
+    np.testing.assert_array_equal(predicted, expected)
