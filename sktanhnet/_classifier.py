@@ -346,8 +346,7 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
 
     def _encode_validation(self, y_val, sample_weight_val, dtype, target=None):
         target_val = self._encode(y_val, name="y_val")
-        if self.class_weight == "balanced" and target is None:  # (dask: the target alone)
-            return target_val, sample_weight_val  # else balanced as the training rows, as a split
+        # "balanced" by the training rows' class frequencies, as on a split of X
         class_weights = self._class_row_weights(target_val, False, balance_on=target)
         if class_weights is not None:
             sample_weight_val = (

@@ -31,7 +31,7 @@ from ._numba_math import _OPTIONS
 # numba's cache of a function checks its own file's content only, yet keeps its callees'
 # compiled code: this is the SHA-256 of ``_numba_kernels.py``, so that a change there changes
 # this file too (tests/test_compiled.py compares it, and gives the line to write).
-CALLEE_DIGEST = "8a97ded2785da693436601f5eea7e9e7d64f530b133774547b2fb716e9c9caba"
+CALLEE_DIGEST = "f9aed4a39072c5a092311a6e4ee3fa4c2e1d0fb1e2e1785e219025b6c2098df2"
 
 __all__ = ["train_epoch_part", "ALONE", "SYNC_SIZE", "ABORT"]
 
@@ -253,7 +253,6 @@ def train_epoch_part(
                 layers,
                 buffers,
                 row_major,
-                buffers[0],
                 by_inputs,
             )
             if by_inputs:  # this thread's columns of delta_1^T, for both threads' products

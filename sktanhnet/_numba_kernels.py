@@ -240,7 +240,6 @@ def batch_gradient(
     layers,
     buffers,
     row_major,
-    gathered,
     split_first,
 ):
     """The rows ``order[start:stop]``: gather, forward, loss, backward, without the L2 term.
@@ -255,13 +254,13 @@ def batch_gradient(
     sums, in an orientation that OpenBLAS runs faster where the layer has few units and many
     inputs (``_compiled.ROW_MAJOR_UNITS``).
 
-    ``gathered``: where the rows are gathered (flat; ``buffers``' first). ``split_first``: the
-    first layer is split between two threads by inputs (``_numba_epoch``): its Z_1^T is already
-    in ``buffers``' activations (``first_layer_sum``), and its weight gradient is left to
+    The rows are gathered into ``buffers``' first array. ``split_first``: the first layer is
+    split between two threads by inputs (``_numba_epoch``): its Z_1^T is already in ``buffers``'
+    activations (``first_layer_sum``), and its weight gradient is left to
     ``first_layer_gradient`` (its bias gradient is still summed here), with delta_1^T in
     ``buffers``' deltas (``deltas[0]``, feature-major).
     """
-    _, activations, deltas, batch_classes, batch_indicator, batch_weights = buffers
+    gathered, activations, deltas, batch_classes, batch_indicator, batch_weights = buffers
     n_layers = layers.shape[0]
     n_features = X.shape[1]
     dtype = params.dtype.type
