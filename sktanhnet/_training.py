@@ -313,16 +313,23 @@ def run_stochastic(
 
     _warn_if_loss_exploded(history["loss_curve"])
     if early_stopping:
-        params[...] = best_params
-        if np.isfinite(kept_score) and history["best_validation_score"] == kept_score:
-            warnings.warn(
-                f"No epoch of this fit improved on best_validation_score_={kept_score:.6g}, "
-                "kept from the fit before (warm_start=True with early_stopping=True): the model "
-                "keeps the weights it started from. To train anew, on new data for instance, fit "
-                "with warm_start=False.",
-                UserWarning,
-            )
+        restore_best(params, best_params, history, kept_score)
     return history
+
+
+def restore_best(params, best_params, history, kept_score):
+    """Early stopping's end: the best epoch's weights back into ``params``, with a warning where
+    no epoch beat ``kept_score``, a best score kept from a fit before (warm_start): the model is
+    then the one the fit started from. Shared with ``sktanhnet.dask``'s loop."""
+    params[...] = best_params
+    if np.isfinite(kept_score) and history["best_validation_score"] == kept_score:
+        warnings.warn(
+            f"No epoch of this fit improved on best_validation_score_={kept_score:.6g}, kept "
+            "from the fit before (warm_start=True with early_stopping=True): the model keeps the "
+            "weights it started from. To train anew, on new data for instance, fit with "
+            "warm_start=False.",
+            UserWarning,
+        )
 
 
 # A loss this many times its first epoch's is a run diverging while still finite.

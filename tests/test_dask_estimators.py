@@ -296,6 +296,25 @@ def test_stochastic_solvers_reach_the_core_accuracy(client, solver):
     assert reg.score(X_reg[test], y_reg[test]) >= core_reg.score(X_reg[test], y_reg[test]) - 0.05
 
 
+def test_warm_start_fit_that_never_beats_the_kept_best_score_says_so(client):
+    """As the core's: its model is the one it started from, which a user must be told."""
+    params = dict(
+        hidden_layer_sizes=(8,), learning_rate_init=0.01, max_iter=20, early_stopping=True,
+        n_iter_no_change=2, warm_start=True, random_state=0,
+    )  # fmt: skip
+    model = DaskTanhMLPClassifier(**params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(chunked(X[:180]), chunked(Y[:180]))
+    noisy = X[180:] + np.random.RandomState(0).normal(0, 3.0, X[180:].shape)
+    before, kept = [w.copy() for w in model.coefs_], model.best_validation_score_
+    with pytest.warns(UserWarning, match=r"No epoch of this fit improved on best_validation_sc"):
+        model.fit(chunked(noisy), chunked(Y[180:]))
+    assert model.best_validation_score_ == kept
+    for old, new in zip(before, model.coefs_):
+        np.testing.assert_array_equal(new, old)
+
+
 def _completed(client, prefix):
     def count(dask_scheduler):
         task_prefix = dask_scheduler.task_prefixes.get(prefix)

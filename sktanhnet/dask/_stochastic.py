@@ -24,6 +24,7 @@ from .._training import (
     _warn_if_loss_exploded,
     new_history,
     record_epoch,
+    restore_best,
     run_stochastic,
 )
 from ._lbfgs import share
@@ -108,6 +109,7 @@ def run_partitions(
     held_out = held_out or [None] * n_parts
     order = np.arange(n_parts)
     best_params = params.copy() if early_stopping else None
+    kept_score = history["best_validation_score"]  # finite: kept from an earlier fit
     state = optimizer.state()
     history["n_iter"] = 0
     for _ in range(settings.max_iter):
@@ -167,5 +169,5 @@ def run_partitions(
 
     _warn_if_loss_exploded(history["loss_curve"])
     if early_stopping:
-        params[...] = best_params
+        restore_best(params, best_params, history, kept_score)
     return state
