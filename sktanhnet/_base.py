@@ -23,7 +23,7 @@ from sklearn.metrics import get_scorer
 from sklearn.utils import assert_all_finite, check_random_state
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from . import _network
+from . import _network, _training
 from ._array_ops import namespace_and_device, ops_for
 from ._callbacks import CallbackSupportMixin, EpochCallbacks, with_callbacks
 from ._compiled import describe
@@ -404,8 +404,9 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
     ):
         """``transform`` of X's rows, (n, k), chunk by chunk, on one or more threads.
 
-        ``transform(coefs, intercepts, X_chunk, activations)`` runs the network on one chunk in
-        a workspace's ``activations`` and returns its (rows, k) result. Each thread has buffers
+        ``transform(coefs, intercepts, X_chunk, activations, by_rows)`` runs the network on one
+        chunk in a workspace's ``activations`` and returns its (rows, k) result; ``by_rows`` is
+        ``_training.first_layer_by_rows``' choice, for ``forward_logits``. Each thread has buffers
         of its own, made in this call (see ``_threads``). On another namespace than NumPy the
         chunks run one after the other, on X's device. ``clip``, a (low, high) pair, clips each
         chunk's values while they are in cache. Memory is bounded: chunks of ``chunk_rows``.
@@ -425,6 +426,7 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
             check = chunk_finite_check(X, type(self).__name__)
         input_row_bytes = X.shape[1] * X.itemsize if check is not None else 0
         rows = chunk_rows(layout, dtype, n_rows, ops, input_row_bytes)
+        by_rows = _training.first_layer_by_rows(layout, dtype, X, ops)
         out = ops.empty((n_rows, n_columns or layout.layer_units[-1]), dtype)
 
         def work(workspace, i):
@@ -433,7 +435,7 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
             X_chunk = ops.take_rows(X, chunk, None)
             if check is not None:
                 check(X_chunk)
-            values = transform(coefs, intercepts, X_chunk, activations)
+            values = transform(coefs, intercepts, X_chunk, activations, by_rows)
             if clip is not None:
                 ops.clip(values, *clip)
             out[chunk, :] = values

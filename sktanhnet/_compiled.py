@@ -23,6 +23,7 @@ import numpy as np
 from ._array_ops import NUMPY, NumpyOps
 from ._optimizers import _segments
 from ._threads import pin, processor_pair, unpin
+from ._training import ROW_MAJOR_INPUTS, ROW_MAJOR_UNITS
 
 KERNELS_VARIABLE = "SKTANHNET_KERNELS"
 KERNEL_CHOICES = ("auto", "numba", "numpy")
@@ -41,8 +42,7 @@ TWO_THREAD_STEP = 2**12
 # kind (3000 inputs: 0.50 to 0.98); W_1^T X_B^T also varied by up to 1.5x from one process to
 # the next, X_B W_1 by 2%. With 100 or 128 units, or few inputs (20 to 32, 64 to 100), the
 # transposition costs more than the product saves (1.0 to 1.9 times).
-ROW_MAJOR_UNITS = 64
-ROW_MAJOR_INPUTS = 4
+# (The constants live in ``_training``, whose prediction takes the same orientation in float32.)
 # On two threads, a first layer of at least FEATURE_SPLIT_WEIGHTS weights, and most of the
 # network's, is split between the threads by inputs rather than by rows
 # (``_numba_epoch.train_epoch_part``'s ``split_at``): each gathers, multiplies, differentiates

@@ -209,13 +209,13 @@ class Workspace:
         return bound[2], bound[3]
 
 
-def forward(coefs, intercepts, X, activations, out_activation, ops=NUMPY):
+def forward(coefs, intercepts, X, activations, out_activation, ops=NUMPY, by_rows=False):
     """Forward pass: fills ``activations`` (a workspace's) and returns P, (n, k) (eq 1, 2).
 
     P is the output head's: softmax (h1), sigmoid (h2), Z itself (h3) or exp(Z) (h4).
     """
     with ops.errstate():  # exp(-2z) in NumPy's tanh
-        output = forward_logits(coefs, intercepts, X, activations, ops=ops)
+        output = forward_logits(coefs, intercepts, X, activations, ops=ops, by_rows=by_rows)
     if out_activation == SOFTMAX:
         return _softmax_inplace(output, ops).T
     if out_activation == LOGISTIC:
@@ -238,7 +238,9 @@ def _softmax_inplace(logits, ops):
     return logits
 
 
-def log_proba(coefs, intercepts, X, activations, out_activation, log=True, ops=NUMPY):
+def log_proba(
+    coefs, intercepts, X, activations, out_activation, log=True, ops=NUMPY, by_rows=False
+):
     """log P, (n, k), through log-softmax (Z - logsumexp Z) or log-sigmoid: never log(0).
 
     With ``log=False``, P itself: for softmax exp(Z - max Z) / sum (eq 2, one exp per output
@@ -246,7 +248,7 @@ def log_proba(coefs, intercepts, X, activations, out_activation, log=True, ops=N
     """
     xp = ops.xp
     with ops.errstate():  # exp(-2z) in NumPy's tanh
-        logits = forward_logits(coefs, intercepts, X, activations, ops=ops)
+        logits = forward_logits(coefs, intercepts, X, activations, ops=ops, by_rows=by_rows)
     if out_activation == SOFTMAX:
         # Clip +-inf logits (huge inputs, no hidden layer): inf - inf would be NaN. Half the
         # largest float keeps Z - max Z finite, and P is unchanged (exp(-huge) is 0 either way).
@@ -298,14 +300,14 @@ def mean_log_loss(log_proba, target, sample_weight, out_activation):
     return float(np.average(row_losses, weights=sample_weight))
 
 
-def binary_proba(coefs, intercepts, X, activations, ops=NUMPY):
+def binary_proba(coefs, intercepts, X, activations, ops=NUMPY, by_rows=False):
     """(h2) with one output unit (binary): [P(class 0), P(class 1)] = [sigmoid(-z), sigmoid(z)].
 
     The note's two-class softmax is softmax(z0, z1)_1 = sigmoid(z1 - z0): one logit z suffices.
     Each probability comes from the logit itself, so neither loses digits to 1 - p. (2, n)^T.
     """
     with ops.errstate():  # exp(-2z) in NumPy's tanh
-        logits = forward_logits(coefs, intercepts, X, activations, ops=ops)
+        logits = forward_logits(coefs, intercepts, X, activations, ops=ops, by_rows=by_rows)
     fused = ops.fused_binary_proba(logits.dtype)  # a kernel set's one pass, or None
     if fused is not None:
         return fused(logits).T
@@ -313,18 +315,25 @@ def binary_proba(coefs, intercepts, X, activations, ops=NUMPY):
     return ops.concat([negative, ops.sigmoid(logits)], axis=0).T
 
 
-def forward_logits(coefs, intercepts, X, activations, blocks=None, ops=NUMPY):
+def forward_logits(coefs, intercepts, X, activations, blocks=None, ops=NUMPY, by_rows=False):
     """The forward pass up to the output logits, left as Z_L^T in ``activations[-1]``.
 
     ``activations`` are a workspace's (feature-major, [A_l | 1]^T for the hidden layers). With
     ``blocks`` (the [W_l; b_l] views of ``layout.blocks``), each layer above the first is one
-    matrix product.
+    matrix product. ``by_rows`` (prediction, ``_training.first_layer_by_rows``): Z_1 and A_1 one
+    row per data row in ``activations[0]``'s memory, read transposed by the second layer.
     """
     last = len(coefs) - 1
     previous = None
     for layer in range(last + 1):
         activation = activations[layer]
         values = activation if layer == last else activation[:-1, :]  # Z_l^T, then A_l^T
+        if by_rows and layer == 0:  # eq 1 with one row per data row: Z_1 = X W_1 + b_1
+            rows = ops.reshape(ops.reshape(activation, (-1,))[: values.size], values.shape[::-1])
+            ops.matmul(X, coefs[0], out=rows)
+            rows += intercepts[0]
+            previous = ops.tanh(rows).T  # A_1^T, a view, with no row of ones below it
+            continue
         if layer == 0:
             if sp.issparse(X):
                 values[...] = (X @ coefs[0]).T
@@ -332,7 +341,8 @@ def forward_logits(coefs, intercepts, X, activations, blocks=None, ops=NUMPY):
                 ops.matmul(coefs[0].T, X.T, out=values)  # Z_1^T = W_1^T X^T
             values += intercepts[0][:, None]  # + b_1
         elif blocks is None:
-            ops.matmul(coefs[layer].T, previous[:-1, :], out=values)
+            below = previous if by_rows and layer == 1 else previous[:-1, :]
+            ops.matmul(coefs[layer].T, below, out=values)
             values += intercepts[layer][:, None]  # Z_l = A_{l-1} W_l + b_l
         else:
             ops.matmul(blocks[layer].T, previous, out=values)  # Z_l = [A_{l-1} | 1] [W_l; b_l]

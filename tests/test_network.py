@@ -5,6 +5,7 @@ import pytest
 import scipy.sparse as sp
 from scipy.special import xlogy
 
+from sktanhnet._array_ops import NUMPY
 from sktanhnet._network import (
     EXP,
     IDENTITY,
@@ -19,6 +20,7 @@ from sktanhnet._network import (
     log_proba,
     loss_and_gradient,
 )
+from sktanhnet._training import first_layer_by_rows
 
 
 def _problem(layer_units, n_rows, out_activation, seed, weighted):
@@ -261,3 +263,93 @@ def test_glorot_uniform_initialisation_bounds_and_layout():
         assert np.abs(coef).max() <= np.sqrt(6 / (fan_in + fan_out))
     coefs[0][0, 0] = 123.0  # views share the flat vector's memory
     assert params[0] == 123.0
+
+
+@pytest.mark.parametrize(
+    "layer_units, out_activation",
+    [
+        ([300, 16, 4], SOFTMAX),
+        ([300, 64, 5, 3], SOFTMAX),
+        ([300, 8, 1], LOGISTIC),
+        ([300, 16, 3], LOGISTIC),
+        ([300, 16, 8, 2], IDENTITY),
+        ([300, 16, 2], EXP),
+    ],
+)
+def test_first_layer_by_rows_gives_the_feature_major_forward_pass(layer_units, out_activation):
+    """Prediction's X W_1 orientation (``by_rows``) is the same network: eq 1-2 from the plain
+    formulas, to float32 roundoff, for each head and one or two hidden layers."""
+    layout, params, X, _, _ = _problem(layer_units, 37, out_activation, 3, False)
+    params, X = params.astype(np.float32), X.astype(np.float32)
+    coefs, intercepts = layout.views(params)
+    assert first_layer_by_rows(layout, np.float32, X, NUMPY)
+    outputs = []
+    for by_rows in (False, True):
+        workspace = Workspace(layout, X.shape[0], np.float32)
+        activations, _ = workspace.rows(X.shape[0])
+        P = forward(coefs, intercepts, X, activations, out_activation, by_rows=by_rows)
+        outputs.append(np.array(P))
+    A = X.astype(np.float64)
+    for layer, (W, b) in enumerate(zip(coefs, intercepts)):
+        Z = A @ W.astype(np.float64) + b
+        A = np.tanh(Z) if layer < len(coefs) - 1 else Z
+    expected = {
+        SOFTMAX: lambda Z: (
+            np.exp(Z - Z.max(1, keepdims=True))
+            / np.exp(Z - Z.max(1, keepdims=True)).sum(1, keepdims=True)
+        ),
+        LOGISTIC: lambda Z: 1 / (1 + np.exp(-Z)),
+        IDENTITY: lambda Z: Z,
+        EXP: np.exp,
+    }[out_activation](A)
+    for P in outputs:
+        np.testing.assert_allclose(P, expected, rtol=2e-5, atol=2e-6)
+    np.testing.assert_allclose(outputs[1], outputs[0], rtol=2e-5, atol=2e-6)
+    # the second layer read A_1 transposed: the workspace's row of ones above it is untouched
+    assert np.all(activations[1][-1] == 1.0) or len(coefs) == 2
+
+
+def test_first_layer_by_rows_only_where_it_was_measured_faster():
+    """float32, dense NumPy X, a hidden layer of at most 64 units with at least 4 times as many
+    inputs (``ROW_MAJOR_UNITS``, ``ROW_MAJOR_INPUTS``); never in float64 or on sparse X."""
+    X = np.zeros((2, 1), np.float32)
+
+    def by_rows(units, dtype=np.float32, data=X):
+        return first_layer_by_rows(ParameterLayout(units), dtype, data, NUMPY)
+
+    assert by_rows([3000, 64, 10]) and by_rows([256, 64, 64, 2]) and by_rows([64, 16, 1])
+    assert not by_rows([3000, 64, 10], np.float64)
+    assert not by_rows([3000, 64, 10], data=sp.csr_matrix(X))
+    assert not by_rows([3000, 65, 10]) and not by_rows([255, 64, 10])
+    assert not by_rows([64, 100, 10]) and not by_rows([3000, 10])  # no hidden layer
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("target", ["multiclass", "binary", "multilabel", "regression"])
+def test_estimators_predict_the_same_with_the_first_layer_by_rows(target, monkeypatch):
+    """A float32 model with a wide first layer predicts through ``by_rows`` (several chunks, on
+    threads): the same predictions as the feature-major pass, to float32 roundoff."""
+    import sktanhnet._training as training
+    from sktanhnet import TanhMLPClassifier, TanhMLPRegressor
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(300, 256)).astype(np.float32)
+    y = {
+        "multiclass": rng.randint(3, size=300),
+        "binary": rng.randint(2, size=300),
+        "multilabel": rng.randint(2, size=(300, 3)),
+        "regression": rng.normal(size=300),
+    }[target]
+    Model = TanhMLPRegressor if target == "regression" else TanhMLPClassifier
+    model = Model(hidden_layer_sizes=(32,), max_iter=5, random_state=0).fit(X, y)
+    X_new = rng.normal(size=(40_000, 256)).astype(np.float32)  # several chunks
+    method = model.predict if target == "regression" else model.predict_proba
+    used = []
+    policy = training.first_layer_by_rows
+    monkeypatch.setattr(
+        training, "first_layer_by_rows", lambda *a: used.append(policy(*a)) or used[-1]
+    )
+    by_rows = method(X_new)
+    monkeypatch.setattr(training, "first_layer_by_rows", lambda *a: False)
+    np.testing.assert_allclose(by_rows, method(X_new), rtol=1e-5, atol=1e-6)
+    assert used == [True]
