@@ -227,7 +227,7 @@ class Floor:
         order = self._shuffle.permutation(self.n_samples)
         gather = gather_rows()
         start = time.perf_counter()
-        gather(self.X, order, self.batch, self.inputs[0])
+        gather(self.X, order, self.batch, 0, self.X.shape[1], self.inputs[0])
         return time.perf_counter() - start, None
 
     def epoch(self):
@@ -264,28 +264,31 @@ _GATHER = []
 
 
 def gather_rows():
-    """``gather(X, order, batch, out)``: rows ``order[i:i + batch]`` of X into ``out``, batch
-    after batch, one thread: a loop over each row's slice compiled by numba (the compiled
-    epoch's own way, the fastest measured here: ``bench_read.py``), ``np.take`` without numba."""
+    """``gather(X, order, batch, lo, hi, out)``: columns ``lo:hi`` of the rows ``order[i:i +
+    batch]`` of X into ``out`` (a buffer of at least batch x (hi - lo)), batch after batch, one
+    thread: a loop over each row's slice compiled by numba (the compiled epoch's own way, the
+    fastest measured here: ``bench_read.py``), ``np.take`` without numba."""
     if not _GATHER:
         try:
             from numba import njit
         except ImportError:
 
-            def gather(X, order, batch, out):
+            def gather(X, order, batch, lo, hi, out):
+                tile = out.reshape(-1)[: batch * (hi - lo)].reshape((batch, hi - lo))
                 for first in range(0, len(order), batch):
                     rows = order[first : first + batch]
-                    np.take(X, rows, axis=0, out=out[: len(rows)])
+                    np.take(X[:, lo:hi], rows, axis=0, out=tile[: len(rows)])
 
         else:
 
             @njit(nogil=True, cache=False)
-            def gather(X, order, batch, out):
+            def gather(X, order, batch, lo, hi, out):
+                tile = out.reshape(-1)[: batch * (hi - lo)].reshape((batch, hi - lo))
                 for first in range(0, order.shape[0], batch):
                     for i in range(min(batch, order.shape[0] - first)):
-                        source = X[order[first + i]]
-                        for j in range(source.shape[0]):
-                            out[i, j] = source[j]
+                        source = X[order[first + i], lo:hi]  # a row's slice
+                        for j in range(hi - lo):
+                            tile[i, j] = source[j]
 
         _GATHER.append(gather)
     return _GATHER[0]
@@ -409,7 +412,7 @@ def time_training(name, dtype, solver, repeat, use_torch):
             float(f(times["ours"] / times["floor w/o dX"])) for f in (np.min, np.max)
         ],
         "sklearn/floor": float(np.median(times["sklearn"] / times["floor"])),
-        # the floor plus one read of X in shuffled batches (NumPy's gather, one thread): what a
+        # the floor plus one read of X in shuffled batches (``gather_rows``, one thread): what a
         # training that gathers its batches before their products adds to the floor
         "ours/floor+read": float(
             np.median(times["ours"] / (times["floor w/o dX"] + times["X read"]))

@@ -6,8 +6,8 @@ per epoch, in shuffled batches. This script times, per batch of the wide workloa
 of the caches:
 
 - ``contiguous``: 200 consecutive rows copied as one block (``np.copyto``): memory at full speed;
-- ``shuffled``: the batch's rows of a random permutation gathered with ``np.take``, as
-  ``bench.py``'s "X read";
+- ``shuffled``: the batch's rows of a random permutation gathered with ``np.take`` (``bench.py``'s
+  "X read" where numba is not installed);
 - ``shuffled, compiled``: the same rows gathered by a compiled loop over each row's slice, as the
   compiled epoch gathers them: on one thread (``bench.py``'s "X read"), and on two at once, each
   taking half of every row's columns into a block of its own, as the two-thread epoch does
@@ -57,27 +57,19 @@ def main(argv=None):
 
     ways = {"contiguous": contiguous, "shuffled": shuffled}
     try:
-        from numba import njit
+        import numba  # noqa: F401
     except ImportError:
         print("numba is not installed: the compiled gathers are left out", file=sys.stderr)
     else:
-
-        @njit(nogil=True, cache=False)
-        def gather(X, order, lo, hi, out):  # as _numba_kernels.first_layer_columns gathers
-            tile = out.reshape(-1)[: batch * (hi - lo)].reshape((batch, hi - lo))
-            for first in range(0, order.shape[0] - batch + 1, batch):
-                for i in range(batch):
-                    source = X[order[first + i], lo:hi]  # a row's slice
-                    for j in range(hi - lo):
-                        tile[i, j] = source[j]
+        gather = bench.gather_rows()  # compiled: as _numba_kernels.first_layer_columns gathers
 
         def compiled_one(order):  # bench.py's "X read"
-            bench.gather_rows()(X, order, batch, buffers[0])
+            gather(X, order, batch, 0, features, buffers[0])
 
         def compiled_two(order):
             half = features // 2
             threads = [
-                threading.Thread(target=gather, args=(X, order, lo, hi, buffers[k]))
+                threading.Thread(target=gather, args=(X, order, batch, lo, hi, buffers[k]))
                 for k, (lo, hi) in enumerate([(0, half), (half, features)])
             ]
             for thread in threads:
@@ -85,8 +77,7 @@ def main(argv=None):
             for thread in threads:
                 thread.join()
 
-        gather(X, np.arange(n), 0, 1, buffers[0])  # compile
-        bench.gather_rows()(X, np.arange(n), batch, buffers[0])
+        gather(X, np.arange(n), batch, 0, 1, buffers[0])  # compile
         ways["shuffled, compiled, one thread"] = compiled_one
         ways["shuffled, compiled, two threads"] = compiled_two
     times = {name: [] for name in ways}

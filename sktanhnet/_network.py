@@ -328,7 +328,7 @@ def forward_logits(coefs, intercepts, X, activations, blocks=None, ops=NUMPY, by
     for layer in range(last + 1):
         activation = activations[layer]
         values = activation if layer == last else activation[:-1, :]  # Z_l^T, then A_l^T
-        if by_rows and layer == 0:  # eq 1 with one row per data row: Z_1 = X W_1 + b_1
+        if by_rows and layer == 0 < last:  # eq 1 by data rows: Z_1 = X W_1 + b_1
             rows = ops.reshape(ops.reshape(activation, (-1,))[: values.size], values.shape[::-1])
             ops.matmul(X, coefs[0], out=rows)
             rows += intercepts[0]
