@@ -21,10 +21,15 @@ the per-round ratios.
   Rows at random places come from memory at about half the speed of one long copy here
   (``bench_read.py``): on the wide workload the read is a large part of the floor;
 - accuracy: on the training data, after the timed fit;
-- predict_proba: rows per second on random rows, and the peak memory (tracemalloc) that a call
-  allocates beyond its input and its output; "products" times the forward pass's matrix
-  products alone on the same rows, 65,536 at a time on BLAS's threads: what one big product
-  per layer costs, not a bound (chunks in cache, one per core, can run faster).
+- predict_proba: rows per second on random rows (median of 3 alternated rounds; ``--quick``:
+  one), and the peak memory (tracemalloc) that a call allocates beyond its input and its
+  output; "products" times the forward pass's matrix products alone on the same rows, 65,536
+  at a time on BLAS's threads: what one big product per layer costs, not a bound (chunks in
+  cache, one per core, can run faster). "peak" is BLAS's best case: one 2,048-square product
+  in the same dtype on BLAS's threads, its flops per second as rows per second of this
+  network's products (2 flops per weight per row). ``peak / sklearn`` bounds what any forward
+  pass on this BLAS, in this dtype, could gain over scikit-learn, even with tanh and softmax
+  free; it is loose where a layer's product is narrow (few units), which BLAS runs slower;
 
 Workloads (batch size, hidden layers):
 
@@ -488,6 +493,8 @@ def time_prediction(name, dtype, n_rows, repeat):
         _with_kernels("numpy", ours.predict_proba, rows[:1000])
     ours.predict_proba(rows[:1000])
     calls["products"] = lambda rows: matrix_products(rows, coefs)
+    square = np.random.RandomState(2).normal(size=(2, PEAK_SIZE, PEAK_SIZE)).astype(dtype)
+    calls["peak"] = lambda rows: square[0] @ square[1]
     seconds = {key: [] for key in calls}
     for round_ in range(max(1, repeat)):
         order = list(calls) if round_ % 2 == 0 else list(calls)[::-1]
@@ -504,6 +511,9 @@ def time_prediction(name, dtype, n_rows, repeat):
         extra[key] = (peak - proba.nbytes) / 2**20  # the input existed before: not traced
         del proba
     rate = {key: n_rows / float(np.median(value)) for key, value in seconds.items()}
+    # the square product's flop/s, as rows/s of this network's products (2 flops per weight)
+    flops_per_row = 2 * sum(coef.size for coef in coefs)
+    rate["peak"] = 2 * PEAK_SIZE**3 / float(np.median(seconds["peak"])) / flops_per_row
     if "ours numpy" in rate:
         extra["ours numpy/sklearn"] = rate["ours numpy"] / rate["sklearn"]
     return {
@@ -513,6 +523,7 @@ def time_prediction(name, dtype, n_rows, repeat):
         "rows/s": rate,
         "ours/sklearn": rate["ours"] / rate["sklearn"],
         "products/sklearn": rate["products"] / rate["sklearn"],
+        "peak/sklearn": rate["peak"] / rate["sklearn"],
         "extra MiB": extra,
     }
 
@@ -527,6 +538,10 @@ def _with_kernels(kernels, call, *args):
             os.environ.pop("SKTANHNET_KERNELS", None)
         else:
             os.environ["SKTANHNET_KERNELS"] = saved
+
+
+# predict_proba's "peak": one PEAK_SIZE-square product, BLAS's best case
+PEAK_SIZE = 2048
 
 
 def matrix_products(rows, coefs, chunk=65_536):
@@ -641,8 +656,9 @@ def prediction_table(rows):
     lines = [
         "| workload | dtype | rows | ours rows/s | sklearn rows/s | ours / sklearn"
         + extra
-        + " | products rows/s | products / sklearn | ours extra MiB | sklearn extra MiB |",
-        "|---|---|---:|" + "---:|" * (9 if numpy_kernels else 7),
+        + " | products rows/s | products / sklearn | peak rows/s | peak / sklearn"
+        + " | ours extra MiB | sklearn extra MiB |",
+        "|---|---|---:|" + "---:|" * (11 if numpy_kernels else 9),
     ]
     for row in rows:
         rate = row["rows/s"]
@@ -654,7 +670,8 @@ def prediction_table(rows):
             f"| {row['workload']} | {row['dtype']} | {row['rows']:,} "
             f"| {rate['ours']:,.0f} | {rate['sklearn']:,.0f} "
             f"| {row['ours/sklearn']:.2f}{numpy_cells} | {rate['products']:,.0f} "
-            f"| {row['products/sklearn']:.2f} | {row['extra MiB']['ours']:.1f} "
+            f"| {row['products/sklearn']:.2f} | {rate.get('peak', float('nan')):,.0f} "
+            f"| {row.get('peak/sklearn', float('nan')):.2f} | {row['extra MiB']['ours']:.1f} "
             f"| {row['extra MiB']['sklearn']:.1f} |"
         )
     return "\n".join(lines)
@@ -701,7 +718,12 @@ def target_lines(training, prediction):
             f"- predict_proba {row['workload']} {row['dtype']}: ours / sklearn rows/s >= 1.5 "
             f"and extra memory <= 64 MiB: {row['ours/sklearn']:.2f}, "
             f"{row['extra MiB']['ours']:.1f} MiB, {'met' if met else 'NOT met'}"
-            + ("" if met else f" (the products alone: {row['products/sklearn']:.2f})")
+            + (
+                ""
+                if met
+                else f" (the products alone: {row['products/sklearn']:.2f}; at the peak: "
+                f"{row['peak/sklearn']:.2f})"
+            )
         )
     return "\n".join(lines)
 
@@ -833,7 +855,7 @@ def main(argv=None):
                 print(lbfgs_table([row]).splitlines()[-1], flush=True)
             if not args.no_predict:
                 n_rows = args.predict_rows or WORKLOADS[name][3]
-                row = time_prediction(name, dtype, n_rows, 1 if n_rows >= 500_000 else 2)
+                row = time_prediction(name, dtype, n_rows, 1 if args.quick else 3)
                 prediction.append(row)
                 print(prediction_table([row]).splitlines()[-1], flush=True)
     elapsed = time.perf_counter() - started
@@ -859,7 +881,10 @@ def main(argv=None):
             "beyond its input and output (tracemalloc). `products` is the matrix products of the "
             "forward pass alone (no bias, tanh, softmax or input check), one big product per "
             "layer on BLAS's threads: what they cost that way, not a bound (chunks in cache, one "
-            "per core, can run faster).",
+            "per core, can run faster). `peak` is a bound: the rate of one 2,048-square "
+            "product in the same dtype (BLAS's best case), as rows per second of the network's "
+            "products; `peak / sklearn` is the most any forward pass with this BLAS could gain, "
+            "its tanh and softmax free.",
             "",
             prediction_table(prediction),
         ]
