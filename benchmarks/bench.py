@@ -99,6 +99,9 @@ from sktanhnet import TanhMLPClassifier
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
+# predict_proba's "peak": one PEAK_SIZE-square product, BLAS's best case
+PEAK_SIZE = 2048
+
 WORKLOADS = {
     # name: (hidden layers, batch size, epochs per timed fit, rows for predict_proba, rounds)
     "small": ((100,), 200, 20, 1_000_000, 9),
@@ -510,10 +513,10 @@ def time_prediction(name, dtype, n_rows, repeat):
         tracemalloc.stop()
         extra[key] = (peak - proba.nbytes) / 2**20  # the input existed before: not traced
         del proba
+    peak_seconds = float(np.median(seconds.pop("peak")))
     rate = {key: n_rows / float(np.median(value)) for key, value in seconds.items()}
     # the square product's flop/s, as rows/s of this network's products (2 flops per weight)
-    flops_per_row = 2 * sum(coef.size for coef in coefs)
-    rate["peak"] = 2 * PEAK_SIZE**3 / float(np.median(seconds["peak"])) / flops_per_row
+    rate["peak"] = 2 * PEAK_SIZE**3 / peak_seconds / (2 * sum(coef.size for coef in coefs))
     if "ours numpy" in rate:
         extra["ours numpy/sklearn"] = rate["ours numpy"] / rate["sklearn"]
     return {
@@ -538,10 +541,6 @@ def _with_kernels(kernels, call, *args):
             os.environ.pop("SKTANHNET_KERNELS", None)
         else:
             os.environ["SKTANHNET_KERNELS"] = saved
-
-
-# predict_proba's "peak": one PEAK_SIZE-square product, BLAS's best case
-PEAK_SIZE = 2048
 
 
 def matrix_products(rows, coefs, chunk=65_536):
@@ -670,8 +669,8 @@ def prediction_table(rows):
             f"| {row['workload']} | {row['dtype']} | {row['rows']:,} "
             f"| {rate['ours']:,.0f} | {rate['sklearn']:,.0f} "
             f"| {row['ours/sklearn']:.2f}{numpy_cells} | {rate['products']:,.0f} "
-            f"| {row['products/sklearn']:.2f} | {rate.get('peak', float('nan')):,.0f} "
-            f"| {row.get('peak/sklearn', float('nan')):.2f} | {row['extra MiB']['ours']:.1f} "
+            f"| {row['products/sklearn']:.2f} | {rate['peak']:,.0f} "
+            f"| {row['peak/sklearn']:.2f} | {row['extra MiB']['ours']:.1f} "
             f"| {row['extra MiB']['sklearn']:.1f} |"
         )
     return "\n".join(lines)
@@ -883,8 +882,9 @@ def main(argv=None):
             "layer on BLAS's threads: what they cost that way, not a bound (chunks in cache, one "
             "per core, can run faster). `peak` is a bound: the rate of one 2,048-square "
             "product in the same dtype (BLAS's best case), as rows per second of the network's "
-            "products; `peak / sklearn` is the most any forward pass with this BLAS could gain, "
-            "its tanh and softmax free.",
+            "products; `peak / sklearn` bounds what any forward pass with this BLAS could gain, "
+            "its tanh and softmax free (loosely where a layer has few units, which BLAS runs "
+            "slower).",
             "",
             prediction_table(prediction),
         ]
