@@ -184,7 +184,6 @@ class NumbaOps(NumpyOps):
             or settings.out_activation not in kernels.HEAD_CODES
         ):
             return None
-        code = kernels.ADAM if optimizer.compiled_epoch_state()[0] == "adam" else kernels.SGD
         layers = np.array(
             [
                 (coef.start, intercept.start, fan_in, fan_out)
@@ -194,15 +193,20 @@ class NumbaOps(NumpyOps):
             ],
             dtype=np.int64,
         )
-        head = kernels.HEAD_CODES[settings.out_activation]
-        if head == 0:
-            classes, indicator = np.ascontiguousarray(target), np.empty((0, 1), params.dtype)
+        # the head's targets, the other two None: numba compiles only the branch of the one head
+        classes = indicator = values = None
+        if settings.out_activation == "softmax":
+            classes, n_columns = np.ascontiguousarray(target, dtype=np.int64), 0
         else:
             if target.ndim != 2:
                 return None
             # 0/1 indicators (binary, multilabel) or float targets, in the weights' dtype
-            classes = np.empty(0, np.intp)
-            indicator = np.ascontiguousarray(target, dtype=params.dtype)
+            targets = np.ascontiguousarray(target, dtype=params.dtype)
+            n_columns = targets.shape[1]
+            if settings.out_activation == "logistic":
+                indicator = targets
+            else:
+                values = targets
         if sample_weight is not None:
             sample_weight = np.asarray(sample_weight, dtype=np.float64)
             host_weight = np.asarray(host_weight, dtype=np.float64)
@@ -215,18 +219,22 @@ class NumbaOps(NumpyOps):
         if threads > 1 and len(layout.shapes) > 1 and inputs > 1:
             if weights >= FEATURE_SPLIT_WEIGHTS and 2 * weights >= params.shape[0]:
                 split_at = inputs // 2
-        shared_rows = split_at and settings.batch_size  # the shared batch buffers' rows
-        batch_rows = np.empty(shared_rows * inputs, params.dtype)
-        batch_delta = np.empty(3 * shared_rows * units, params.dtype)  # delta_1^T, two parts of Z_1
+        # the buffers shared by the two threads where they split the first layer by inputs (None
+        # otherwise: numba then compiles the epoch without that code)
+        batch_rows = batch_delta = None
+        if split_at:
+            batch_rows = np.empty(settings.batch_size * inputs, params.dtype)
+            # delta_1^T, and the two threads' parts of Z_1
+            batch_delta = np.empty(3 * settings.batch_size * units, params.dtype)
         from ._numba_epoch import ALONE, SYNC_SIZE, train_epoch_part
 
         def arguments(order, other):
             """``train_epoch_part``'s arguments before its thread's own, for this epoch."""
-            _, first, second, hyper, t = optimizer.compiled_epoch_state()
+            _, state, hyper, t = optimizer.compiled_epoch_state()
             return (
-                X, np.ascontiguousarray(order, dtype=np.int64), classes, indicator, head,
+                X, np.ascontiguousarray(order, dtype=np.int64), classes, indicator, values,
                 sample_weight, host_weight, settings.batch_size, params, grad, other, layers,
-                float(settings.alpha), code, first, second, segments,
+                float(settings.alpha), *state, segments,
                 np.asarray(hyper, dtype=np.float64), t, row_major, split_at, batch_rows,
                 batch_delta,
             )  # fmt: skip
@@ -234,9 +242,7 @@ class NumbaOps(NumpyOps):
         def buffers():
             # split by inputs, the two threads gather into ``batch_rows`` (shared), not their own
             gather_rows = 0 if split_at else settings.batch_size
-            return kernels.epoch_buffers(
-                X, classes, indicator, settings.batch_size, layers, gather_rows
-            )
+            return kernels.epoch_buffers(X, n_columns, settings.batch_size, layers, gather_rows)
 
         if threads > 1:
             # where the first layer's gradient is split by inputs, each thread steps its rows

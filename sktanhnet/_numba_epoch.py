@@ -17,7 +17,6 @@ from numba.core import cgutils
 from numba.extending import intrinsic
 
 from ._numba_kernels import (
-    ADAM,
     batch_gradient,
     batch_normalizer,
     batch_penalty,
@@ -31,7 +30,7 @@ from ._numba_math import _OPTIONS
 # numba's cache of a function checks its own file's content only, yet keeps its callees'
 # compiled code: this is the SHA-256 of ``_numba_kernels.py``, so that a change there changes
 # this file too (tests/test_compiled.py compares it, and gives the line to write).
-CALLEE_DIGEST = "f9aed4a39072c5a092311a6e4ee3fa4c2e1d0fb1e2e1785e219025b6c2098df2"
+CALLEE_DIGEST = "61526ba312440a811e175f55b6daae7ff71a1fbf115a1dddb0ac99c746c34293"
 
 __all__ = ["train_epoch_part", "ALONE", "SYNC_SIZE", "ABORT"]
 
@@ -134,7 +133,7 @@ def train_epoch_part(
     order,
     classes,
     indicator,
-    head,
+    values,
     row_weights,
     host_weights,
     batch_size,
@@ -143,9 +142,9 @@ def train_epoch_part(
     other,
     layers,
     alpha,
-    optimizer,
     first,
     second,
+    velocity,
     segments,
     hyper,
     t,
@@ -175,13 +174,15 @@ def train_epoch_part(
     ``params[halves:]``; role 0 all of it where ``halves`` is 0); they meet again. The meetings
     are spins on ``sync`` (zeros at the start).
 
-    ``order``: the epoch's rows, in order; ``classes`` (n,) int for (h1), ``indicator`` (n, k)
-    for (h2) and (h3) (the other a dummy); ``head`` in HEAD_CODES; ``row_weights`` None or the
+    ``order``: the epoch's rows, in order; the targets: ``classes`` (n,) int64 for (h1),
+    ``indicator`` (n, k) for (h2) or ``values`` (n, k) for (h3), the other two None (numba
+    compiles the one head, and the one optimizer, that a fit runs); ``row_weights`` None or the
     weight of each row (``host_weights`` the same, float64, for the normalisers); ``layers`` an
     (L, 4) int64 array of [coef start, intercept start, fan_in, fan_out] in ``params``;
-    ``optimizer`` ADAM or SGD, ``first`` and ``second`` its state (Adam's moments; SGD's
-    velocity and a dummy); ``hyper`` its float64 settings (Adam: lr_init, b1, b2, eps; SGD: lr,
-    momentum, nesterov); ``t`` Adam's step count; ``row_major`` as in ``batch_gradient``.
+    ``first``, ``second`` and ``velocity`` the optimizer's state (Adam's two moments and None;
+    None, None and SGD's velocity);
+    ``hyper`` its float64 settings (Adam: lr_init, b1, b2, eps; SGD: lr, momentum, nesterov);
+    ``t`` Adam's step count; ``row_major`` as in ``batch_gradient``.
 
     ``split_at`` > 0 (two threads; a first layer that holds most of the weights): the first
     layer is split between the threads by inputs instead of rows. Role 0 takes inputs
@@ -202,13 +203,15 @@ def train_epoch_part(
     n_samples = order.shape[0]
     size = params.shape[0]
     n_features = X.shape[1]
-    by_inputs = split_at > 0 and role != ALONE
+    # given only where the first layer is split by inputs (two threads; None otherwise, and
+    # then numba drops this code, which a cold start need not compile)
+    by_inputs = batch_rows is not None
     # the end of the first layer's weights: there, with ``by_inputs``, no second gradient to add
     first_end = layers[0, 0] + layers[0, 2] * layers[0, 3] if by_inputs else 0
-    # by inputs: this thread's inputs, the block of ``batch_rows`` it gathers them into, and
-    # the two threads' parts of the first layer's product (after delta_1^T in ``batch_delta``)
+    # by inputs: this thread's inputs (gathered into ``batch_rows`` from the batch's rows times
+    # the first of them), and the two threads' parts of the first layer's product (after
+    # delta_1^T in ``batch_delta``)
     inputs = (0, split_at) if role == 0 else (split_at, n_features)
-    block = batch_rows[batch_size * inputs[0] :]
     room = batch_size * layers[0, 3]
     total = 0.0
     meetings = 0
@@ -226,8 +229,9 @@ def train_epoch_part(
         if by_inputs:  # eq 1's first product: this thread's inputs, the whole batch; then Z_1
             mine = batch_delta[room * (1 + role) :]
             first_layer_columns(
-                X, order, start, stop, *inputs, block, params, layers[0], row_major, mine
-            )
+                X, order, start, stop, *inputs, batch_rows[batch_size * inputs[0] :], params,
+                layers[0], row_major, mine,
+            )  # fmt: skip
             meetings += 1
             if not _meet(sync, role, meetings):
                 break
@@ -245,7 +249,7 @@ def train_epoch_part(
                 hi,
                 classes,
                 indicator,
-                head,
+                values,
                 row_weights,
                 normalizer,
                 params,
@@ -276,9 +280,10 @@ def train_epoch_part(
             break
         if by_inputs:  # eq 8, 12 for the first layer: this thread's inputs, the whole batch
             first_layer_gradient(
-                block, stop - start, batch_delta, batch_size, grad, layers[0], *inputs
-            )
-        if optimizer == ADAM:
+                batch_rows[batch_size * inputs[0] :], stop - start, batch_delta, batch_size,
+                grad, layers[0], *inputs,
+            )  # fmt: skip
+        if second is not None:  # Adam's
             t += 1
         added = other if split else other[:0]
         if role != 1 or halves > 0:
@@ -287,11 +292,11 @@ def train_epoch_part(
             middle = max(lo, min(hi, first_end))
             if middle > lo:  # the first layer's rows that this thread computed, by inputs
                 batch_step(
-                    params, grad, other[:0], lo, middle, alpha, normalizer, optimizer, first,
-                    second, segments, hyper, t,
+                    params, grad, other[:0], lo, middle, alpha, normalizer, first, second,
+                    velocity, segments, hyper, t,
                 )  # fmt: skip
             batch_step(
-                params, grad, added, middle, hi, alpha, normalizer, optimizer, first, second,
+                params, grad, added, middle, hi, alpha, normalizer, first, second, velocity,
                 segments, hyper, t,
             )  # fmt: skip
         own = penalty if role == 0 else 0.0  # role 1's (and one thread's) is in shared[1]

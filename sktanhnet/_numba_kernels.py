@@ -17,7 +17,7 @@ import numpy as np
 from llvmlite import ir
 from numba import njit, types
 from numba.core import cgutils
-from numba.extending import intrinsic
+from numba.extending import intrinsic, overload
 
 from ._numba_math import (
     _OPTIONS,
@@ -50,8 +50,6 @@ __all__ = [
     "adam_step",
     "sgd_step",
     "HEAD_CODES",
-    "ADAM",
-    "SGD",
     "epoch_buffers",
     "batch_normalizer",
     "batch_gradient",
@@ -64,8 +62,7 @@ __all__ = [
 
 # ------------------------------------------------------------------------ a whole epoch
 
-HEAD_CODES = {"softmax": 0, "logistic": 1, "identity": 2}  # (h1), (h2), (h3); (h4) runs in NumPy
-ADAM, SGD = 0, 1
+HEAD_CODES = ("softmax", "logistic", "identity")  # (h1), (h2), (h3); (h4) runs in NumPy
 
 
 @njit(fastmath={"reassoc", "contract"}, **_OPTIONS)
@@ -84,13 +81,13 @@ def _row_sums(values, out):
 
 
 @njit(**_OPTIONS)
-def epoch_buffers(X, classes, indicator, batch_size, layers, gather_rows):
+def epoch_buffers(X, n_columns, batch_size, layers, gather_rows):
     """The work arrays of ``batch_gradient`` for batches of up to ``batch_size`` rows.
 
     Room for ``gather_rows`` rows of X (``batch_size``, or 0 where the rows are gathered into a
     buffer shared by two threads); Z_l^T then A_l^T (feature-major, ``_network.Workspace``'s
-    layout), one buffer per layer; the deltas of the hidden layers; the batch's targets and row
-    weights.
+    layout), one buffer per layer; the deltas of the hidden layers; the batch's targets (class
+    indices, and ``n_columns`` columns of indicators or values) and row weights.
     """
     n_layers = layers.shape[0]
     widest = 0
@@ -100,10 +97,47 @@ def epoch_buffers(X, classes, indicator, batch_size, layers, gather_rows):
         np.empty(gather_rows * X.shape[1], X.dtype),
         np.empty((n_layers, widest * batch_size), X.dtype),
         np.empty((n_layers, widest * batch_size), X.dtype),
-        np.empty(batch_size, classes.dtype),
-        np.empty((batch_size, indicator.shape[1]), indicator.dtype),
+        np.empty(batch_size, np.int64),
+        np.empty((batch_size, n_columns), X.dtype),
         np.empty(batch_size, np.float64),
     )
+
+
+def tanh_in_place(values):
+    """eq 1 in place on a contiguous 1-D view, in compiled code: ``tanh`` or ``tanh32`` by its
+    dtype, chosen as numba compiles the caller (a branch on the dtype would compile both)."""
+    raise TypeError("tanh_in_place runs in compiled code only")
+
+
+@overload(tanh_in_place)
+def _tanh_in_place(values):
+    if values.dtype == types.float32:
+        return lambda values: tanh32(values)
+    return lambda values: tanh(values)
+
+
+@njit(inline="always", **_OPTIONS)
+def _weighted_sum(row_losses, weights, rows):
+    """The sum of the first ``rows`` row losses, times their weights where there are any."""
+    total = 0.0
+    if weights is None:
+        for i in range(rows):
+            total += row_losses[i]
+    else:
+        for i in range(rows):
+            total += row_losses[i] * weights[i]
+    return total
+
+
+@njit(inline="always", **_OPTIONS)
+def _gather_targets(targets, order, start, rows, out):
+    """The rows ``order[start:start + rows]`` of 2-D ``targets`` into ``out``, element by
+    element: a slice's assignment compiles its error message's formatting (2 s of a cold start).
+    """
+    for i in range(rows):
+        row = order[start + i]
+        for j in range(targets.shape[1]):
+            out[i, j] = targets[row, j]
 
 
 @njit(**_OPTIONS)
@@ -232,7 +266,7 @@ def batch_gradient(
     stop,
     classes,
     indicator,
-    head,
+    values,
     row_weights,
     normalizer,
     params,
@@ -297,10 +331,7 @@ def batch_gradient(
                 for i in range(rows):
                     out[j, i] += bias
         if layer < n_layers - 1:
-            if params.itemsize == 4:  # float32
-                tanh32(out.reshape(-1))
-            else:
-                tanh(out.reshape(-1))
+            tanh_in_place(out.reshape(-1))
     # the output head (eq 2, 3, 7): delta_L^T over Z_L^T, the data loss
     logits = activations[n_layers - 1, : n_outputs * rows].reshape((n_outputs, rows))
     weights = None
@@ -308,28 +339,22 @@ def batch_gradient(
         for i in range(rows):
             batch_weights[i] = row_weights[order[start + i]]
         weights = batch_weights[:rows]
-    if head == 0:
+    # One head's targets is an array, the other two None: numba compiles only the block of that
+    # head (it drops a branch on an argument typed None), so a cold start compiles one head.
+    data_loss = 0.0
+    if classes is not None:
         for i in range(rows):
             batch_classes[i] = classes[order[start + i]]
         row_losses = softmax_loss_delta(logits, batch_classes[:rows], weights, dtype(normalizer))
-    else:
-        for i in range(rows):
-            batch_indicator[i, :] = indicator[order[start + i], :]
-        if head == 1:
-            row_losses = logistic_loss_delta(
-                logits, batch_indicator[:rows], weights, dtype(normalizer)
-            )
-        else:
-            row_losses = identity_loss_delta(
-                logits, batch_indicator[:rows], weights, dtype(normalizer)
-            )
-    data_loss = 0.0
-    if weights is None:
-        for i in range(rows):
-            data_loss += row_losses[i]
-    else:
-        for i in range(rows):
-            data_loss += row_losses[i] * weights[i]
+        data_loss = _weighted_sum(row_losses, weights, rows)
+    if indicator is not None:
+        _gather_targets(indicator, order, start, rows, batch_indicator)
+        row_losses = logistic_loss_delta(logits, batch_indicator[:rows], weights, dtype(normalizer))
+        data_loss = _weighted_sum(row_losses, weights, rows)
+    if values is not None:
+        _gather_targets(values, order, start, rows, batch_indicator)
+        row_losses = identity_loss_delta(logits, batch_indicator[:rows], weights, dtype(normalizer))
+        data_loss = _weighted_sum(row_losses, weights, rows)
     # backward (eq 8-11): [dW_l; db_l] = A_{l-1}^T delta_l, delta_{l-1} = delta_l W_l^T * tanh'
     delta = logits
     for layer in range(n_layers - 1, -1, -1):
@@ -370,13 +395,15 @@ def batch_penalty(params, layers, alpha, normalizer, lo, hi):
 
 @njit(**_OPTIONS)
 def batch_step(
-    params, grad, other, lo, hi, alpha, normalizer, optimizer, first, second, segments, hyper, t
+    params, grad, other, lo, hi, alpha, normalizer, first, second, velocity, segments, hyper, t
 ):
     """The optimizer's step ``t`` (Adam's already counted), with the L2 term's gradient, on
-    ``params[lo:hi]``: two threads take two ranges of one step."""
+    ``params[lo:hi]``: two threads take two ranges of one step. Adam's, with its moments
+    ``first`` and ``second`` (``velocity`` None), or SGD's, with its ``velocity`` (the moments
+    None): numba compiles only the block of the one whose state is given."""
     dtype = params.dtype.type
     l2 = dtype(alpha / normalizer)
-    if optimizer == ADAM:
+    if second is not None:
         beta_1, beta_2 = hyper[1], hyper[2]
         rate = hyper[0] * math.sqrt(1.0 - math.pow(beta_2, t)) / (1.0 - math.pow(beta_1, t))
         adam_step(
@@ -396,14 +423,14 @@ def batch_step(
             dtype(hyper[3]),
             rate,
         )
-    else:
+    if velocity is not None:
         sgd_step(
             params,
             grad,
             other,
             lo,
             hi,
-            first,
+            velocity,
             segments,
             l2,
             dtype(hyper[0]),
