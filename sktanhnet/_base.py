@@ -425,7 +425,7 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
         if check_finite and ops.is_numpy and not sp.issparse(X):
             check = chunk_finite_check(X, type(self).__name__)
         input_row_bytes = X.shape[1] * X.itemsize if check is not None else 0
-        rows = chunk_rows(layout, dtype, n_rows, ops, input_row_bytes)
+        rows = chunk_rows(layout, dtype, n_rows, ops, input_row_bytes, predicting=True)
         by_rows = _training.first_layer_by_rows(layout, dtype, X, ops)
         out = ops.empty((n_rows, n_columns or layout.layer_units[-1]), dtype)
 

@@ -64,3 +64,28 @@ def test_predict_proba_memory_does_not_grow_with_rows(dtype):
     # chunks of 4 MiB of activations per thread, whatever the number of rows
     assert max(extra.values()) < 24 * MiB, extra
     assert extra[400_000] < extra[50_000] + 2 * MiB, extra
+
+
+def test_a_large_float64_layer_predicts_in_chunks_of_1024_rows_in_bounded_memory(monkeypatch):
+    """Where a layer's float64 weights take 1 MiB or more (here 520 x 512), prediction takes
+    chunks of 1,024 rows (BLAS packs the weights once per chunk), not the 509 that 4 MiB of
+    activations would give. Memory still does not grow with the rows."""
+    import sktanhnet._base as base
+
+    X, y = _data(1_000, 520, np.float64)
+    model = TanhMLPClassifier(hidden_layer_sizes=(512,), max_iter=2, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, y)
+    chunks = []
+    original = base.map_chunks
+    monkeypatch.setattr(base, "map_chunks", lambda n, *args: chunks.append(n) or original(n, *args))
+    extra = {}
+    for n_rows in (3_000, 12_000):
+        rows, _ = _data(n_rows, 520, np.float64, seed=1)
+        proba, peak = _peak(lambda rows=rows: model.predict_proba(rows))
+        extra[n_rows] = peak - proba.nbytes
+        np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+    assert chunks == [3, 12]
+    assert max(extra.values()) < 48 * MiB, extra
+    assert extra[12_000] < extra[3_000] + 2 * MiB, extra
