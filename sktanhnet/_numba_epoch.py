@@ -180,9 +180,9 @@ def train_epoch_part(
     weight of each row (``host_weights`` the same, float64, for the normalisers); ``layers`` an
     (L, 4) int64 array of [coef start, intercept start, fan_in, fan_out] in ``params``;
     ``first``, ``second`` and ``velocity`` the optimizer's state (Adam's two moments and None;
-    None, None and SGD's velocity);
-    ``hyper`` its float64 settings (Adam: lr_init, b1, b2, eps; SGD: lr, momentum, nesterov);
-    ``t`` Adam's step count; ``row_major`` as in ``batch_gradient``.
+    None, None and SGD's velocity); ``hyper`` its float64 settings (Adam: lr_init, b1, b2, eps;
+    SGD: lr, momentum, nesterov); ``t`` Adam's step count; ``row_major`` as in
+    ``batch_gradient``.
 
     ``split_at`` > 0 (two threads; a first layer that holds most of the weights): the first
     layer is split between the threads by inputs instead of rows. Role 0 takes inputs
