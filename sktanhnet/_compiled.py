@@ -181,7 +181,7 @@ class NumbaOps(NumpyOps):
             kernels is None
             or not isinstance(X, np.ndarray)
             or X.dtype != params.dtype
-            or settings.out_activation not in kernels.HEAD_CODES
+            or settings.out_activation not in kernels.HEADS
         ):
             return None
         layers = np.array(
@@ -230,7 +230,7 @@ class NumbaOps(NumpyOps):
 
         def arguments(order, other):
             """``train_epoch_part``'s arguments before its thread's own, for this epoch."""
-            _, state, hyper, t = optimizer.compiled_epoch_state()
+            state, hyper, t = optimizer.compiled_epoch_state()
             return (
                 X, np.ascontiguousarray(order, dtype=np.int64), classes, indicator, values,
                 sample_weight, host_weight, settings.batch_size, params, grad, other, layers,

@@ -49,7 +49,7 @@ __all__ = [
     "binary_proba",
     "adam_step",
     "sgd_step",
-    "HEAD_CODES",
+    "HEADS",
     "epoch_buffers",
     "batch_normalizer",
     "batch_gradient",
@@ -62,7 +62,7 @@ __all__ = [
 
 # ------------------------------------------------------------------------ a whole epoch
 
-HEAD_CODES = ("softmax", "logistic", "identity")  # (h1), (h2), (h3); (h4) runs in NumPy
+HEADS = ("softmax", "logistic", "identity")  # (h1), (h2), (h3); (h4) runs in NumPy
 
 
 @njit(fastmath={"reassoc", "contract"}, **_OPTIONS)

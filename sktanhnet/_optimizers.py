@@ -137,10 +137,10 @@ class SGD:
                 p += v
 
     def compiled_epoch_state(self):
-        """(name, its state: no moments and the velocity, settings, step count) for a compiled
-        epoch (``_compiled``)."""
+        """(its state: no moments and the velocity, settings, step count) for a compiled epoch
+        (``_compiled``)."""
         settings = (self.learning_rate, self.momentum, float(self.nesterov))
-        return "sgd", (None, None, self.velocity), settings, 0
+        return (None, None, self.velocity), settings, 0
 
     def compiled_epoch_ends(self, t):
         """A compiled epoch has updated the state in place; the rate changes per epoch only."""
@@ -236,10 +236,10 @@ class Adam:
             params[lo:hi] -= s
 
     def compiled_epoch_state(self):
-        """(name, its state: the two moments and no velocity, settings, step count) for a
-        compiled epoch (``_compiled``)."""
+        """(its state: the two moments and no velocity, settings, step count) for a compiled
+        epoch (``_compiled``)."""
         settings = (self.learning_rate_init, self.beta_1, self.beta_2, self.epsilon)
-        return "adam", (self.first_moment, self.second_moment, None), settings, self.t
+        return (self.first_moment, self.second_moment, None), settings, self.t
 
     def compiled_epoch_ends(self, t):
         """After a compiled epoch of steps: the step count, and the rate of the last step."""
