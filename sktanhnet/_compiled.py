@@ -242,7 +242,7 @@ class NumbaOps(NumpyOps):
         def buffers():
             # split by inputs, the two threads gather into ``batch_rows`` (shared), not their own
             gather_rows = 0 if split_at else settings.batch_size
-            return kernels.epoch_buffers(X, n_columns, settings.batch_size, layers, gather_rows)
+            return epoch_buffers(X, n_columns, settings.batch_size, layers, gather_rows)
 
         if threads > 1:
             # where the first layer's gradient is split by inputs, each thread steps its rows
@@ -256,6 +256,26 @@ class NumbaOps(NumpyOps):
             return total
 
         return run
+
+
+def epoch_buffers(X, n_columns, batch_size, layers, gather_rows):
+    """The work arrays of ``_numba_kernels.batch_gradient`` for batches of up to ``batch_size``
+    rows (allocated here, in NumPy: compiled, each ``np.empty`` would cost a cold start).
+
+    Room for ``gather_rows`` rows of X (``batch_size``, or 0 where the rows are gathered into a
+    buffer shared by two threads); Z_l^T then A_l^T (feature-major, ``_network.Workspace``'s
+    layout), one buffer per layer; the deltas of the hidden layers; the batch's targets (class
+    indices, and ``n_columns`` columns of indicators or values) and row weights.
+    """
+    room = (len(layers), int(layers[:, 3].max()) * batch_size)
+    return (
+        np.empty(gather_rows * X.shape[1], X.dtype),
+        np.empty(room, X.dtype),
+        np.empty(room, X.dtype),
+        np.empty(batch_size, np.int64),
+        np.empty((batch_size, n_columns), X.dtype),
+        np.empty(batch_size, np.float64),
+    )
 
 
 def _two_threads(arguments, buffers, grad, optimizer, halves=None):

@@ -50,7 +50,6 @@ __all__ = [
     "adam_step",
     "sgd_step",
     "HEADS",
-    "epoch_buffers",
     "batch_normalizer",
     "batch_gradient",
     "first_layer_columns",
@@ -78,29 +77,6 @@ def _row_sums(values, out):
         for i in range(row.shape[0]):
             total += row[i]
         out[j] = total
-
-
-@njit(**_OPTIONS)
-def epoch_buffers(X, n_columns, batch_size, layers, gather_rows):
-    """The work arrays of ``batch_gradient`` for batches of up to ``batch_size`` rows.
-
-    Room for ``gather_rows`` rows of X (``batch_size``, or 0 where the rows are gathered into a
-    buffer shared by two threads); Z_l^T then A_l^T (feature-major, ``_network.Workspace``'s
-    layout), one buffer per layer; the deltas of the hidden layers; the batch's targets (class
-    indices, and ``n_columns`` columns of indicators or values) and row weights.
-    """
-    n_layers = layers.shape[0]
-    widest = 0
-    for layer in range(n_layers):
-        widest = max(widest, layers[layer, 3])
-    return (
-        np.empty(gather_rows * X.shape[1], X.dtype),
-        np.empty((n_layers, widest * batch_size), X.dtype),
-        np.empty((n_layers, widest * batch_size), X.dtype),
-        np.empty(batch_size, np.int64),
-        np.empty((batch_size, n_columns), X.dtype),
-        np.empty(batch_size, np.float64),
-    )
 
 
 def tanh_in_place(values):
@@ -156,18 +132,40 @@ _SIZE = ir.IntType(64)
 _POINTER = _BYTE.as_pointer()
 
 
+def _arguments(context, builder, signature, args, dtype):
+    """A BLAS call's codegen helpers: ``size(i)``, argument i as an integer; ``pointer(i)``, the
+    address of array argument i from the element argument i + 1 gives; ``scalar(value)``, the
+    address of a constant of ``dtype``."""
+
+    def size(index):
+        return context.cast(builder, args[index], signature.args[index], types.intp)
+
+    def pointer(index):
+        array = context.make_array(signature.args[index])(context, builder, args[index])
+        return builder.bitcast(builder.gep(array.data, [size(index + 1)]), _POINTER)
+
+    def scalar(value):
+        slot = cgutils.alloca_once_value(builder, context.get_constant(dtype, value))
+        return builder.bitcast(slot, _POINTER)
+
+    return size, pointer, scalar
+
+
+# the transposition flags of ``_product``'s operands: as stored (column-major), or transposed
+N, T = ord("n"), ord("t")
+
+
 @intrinsic
-def _gemm_tt(typingctx, m, n, k, a, a_start, lda, b, b_start, ldb, c, c_start, ldc):
-    """BLAS's gemm, column-major, C = A^T B^T (alpha 1, beta 0), on the flat arrays ``a``,
-    ``b``, ``c`` from the given elements, with leading dimensions: the products of numba's
-    ``np.dot`` take none, so cannot take a block of columns. Calls numba's own entry point
-    to SciPy's BLAS (``numba_xxgemm``, as ``np.dot`` does); returns its status (0: done)."""
+def _gemm(typingctx, op_a, op_b, m, n, k, a, a_start, lda, b, b_start, ldb, c, c_start, ldc):
+    """BLAS's gemm, column-major: C = op(A) op(B) (m x k times k x n; alpha 1, beta 0), on the
+    flat arrays ``a``, ``b``, ``c`` from the given elements, with leading dimensions; ``op_a``
+    and ``op_b`` are N or T. Calls numba's own entry point to SciPy's BLAS (``numba_xxgemm``,
+    as its ``np.dot`` does); returns its status (0: done)."""
     dtype = c.dtype
     kind = {types.float32: "s", types.float64: "d"}[dtype]
-    signature = types.int32(m, n, k, a, a_start, lda, b, b_start, ldb, c, c_start, ldc)
+    signature = types.int32(op_a, op_b, m, n, k, a, a_start, lda, b, b_start, ldb, c, c_start, ldc)
 
     def codegen(context, builder, signature, args):
-        arguments = signature.args
         function = cgutils.get_or_insert_function(
             builder.module,
             ir.FunctionType(
@@ -178,28 +176,72 @@ def _gemm_tt(typingctx, m, n, k, a, a_start, lda, b, b_start, ldb, c, c_start, l
             "numba_xxgemm",
         )
 
-        def size(index):
-            return context.cast(builder, args[index], arguments[index], types.intp)
-
-        def pointer(index):
-            array = context.make_array(arguments[index])(context, builder, args[index])
-            return builder.bitcast(builder.gep(array.data, [size(index + 1)]), _POINTER)
-
-        def scalar(value):
-            slot = cgutils.alloca_once_value(builder, context.get_constant(dtype, value))
-            return builder.bitcast(slot, _POINTER)
-
-        transposed = ir.Constant(_BYTE, ord("t"))
+        size, pointer, scalar = _arguments(context, builder, signature, args, dtype)
         return builder.call(
             function,
             (
-                ir.Constant(_BYTE, ord(kind)), transposed, transposed, size(0), size(1),
-                size(2), scalar(1.0), pointer(3), size(5), pointer(6), size(8), scalar(0.0),
-                pointer(9), size(11),
+                ir.Constant(_BYTE, ord(kind)), builder.trunc(size(0), _BYTE),
+                builder.trunc(size(1), _BYTE), size(2), size(3), size(4), scalar(1.0),
+                pointer(5), size(7), pointer(8), size(10), scalar(0.0), pointer(11), size(13),
             ),
         )  # fmt: skip
 
     return signature, codegen
+
+
+@intrinsic
+def _gemv(typingctx, op_a, m, n, a, a_start, lda, x, x_start, y, y_start):
+    """BLAS's gemv, column-major: y = op(A) x (alpha 1, beta 0), A stored (m, n) from
+    ``a[a_start]`` with leading dimension ``lda``, x and y contiguous from their elements; as
+    ``_gemm`` (``numba_xxgemv``, numba's entry point)."""
+    dtype = y.dtype
+    kind = {types.float32: "s", types.float64: "d"}[dtype]
+    signature = types.int32(op_a, m, n, a, a_start, lda, x, x_start, y, y_start)
+
+    def codegen(context, builder, signature, args):
+        function = cgutils.get_or_insert_function(
+            builder.module,
+            ir.FunctionType(
+                ir.IntType(32),
+                [_BYTE, _BYTE, _SIZE, _SIZE, _POINTER, _POINTER, _SIZE, _POINTER, _POINTER]
+                + [_POINTER],
+            ),
+            "numba_xxgemv",
+        )
+
+        size, pointer, scalar = _arguments(context, builder, signature, args, dtype)
+        return builder.call(
+            function,
+            (
+                ir.Constant(_BYTE, ord(kind)), builder.trunc(size(0), _BYTE), size(1), size(2),
+                scalar(1.0), pointer(3), size(5), pointer(6), scalar(0.0), pointer(8),
+            ),
+        )  # fmt: skip
+
+    return signature, codegen
+
+
+@njit(inline="always", **_OPTIONS)
+def _product(op_a, op_b, m, n, k, a, a_start, lda, b, b_start, ldb, c, c_start, ldc):
+    """``_gemm`` on 1-D arrays of one dtype, for every product of training's compiled step.
+
+    A row-major (r, c) array is column-major (c, r) with leading dimension c, so a row-major
+    C = A B is the column-major C^T = B^T A^T: each call passes its operands in that order. A
+    product with a contiguous row or column is gemv, as in numba's ``np.dot``, which compiles
+    once per layout of its operands (0.6 s of a cold start); inlined: numba would compile it
+    once per caller's constant flags."""
+    if n == 1 and (op_b == N or ldb == 1):  # C = op(A) b
+        rows, cols = (m, k) if op_a == N else (k, m)
+        status = _gemv(op_a, rows, cols, a, a_start, lda, b, b_start, c, c_start)
+    elif m == 1 and (op_a == T or lda == 1) and ldc == 1:  # C^T = op(B)^T a^T
+        if op_b == N:
+            status = _gemv(T, k, n, b, b_start, ldb, a, a_start, c, c_start)
+        else:
+            status = _gemv(N, n, k, b, b_start, ldb, a, a_start, c, c_start)
+    else:
+        status = _gemm(op_a, op_b, m, n, k, a, a_start, lda, b, b_start, ldb, c, c_start, ldc)
+    if status != 0:
+        raise RuntimeError("BLAS's gemm could not be called")
 
 
 @njit(**_OPTIONS)
@@ -217,11 +259,13 @@ def first_layer_columns(X, order, start, stop, lo, hi, block, params, layer, row
         for j in range(cols):
             tile[i, j] = source[j]
     coef_start, fan_out = layer[0], layer[3]
-    coef = params[coef_start + lo * fan_out : coef_start + hi * fan_out].reshape((cols, fan_out))
-    if row_major:
-        np.dot(tile, coef, partial[: rows * fan_out].reshape((rows, fan_out)))
-    else:
-        np.dot(coef.T, tile.T, partial[: fan_out * rows].reshape((fan_out, rows)))
+    at = coef_start + lo * fan_out  # W_1[lo:hi], (cols, fan_out)
+    if row_major:  # tile W_1[lo:hi], (rows, fan_out)
+        _product(
+            N, N, fan_out, rows, cols, params, at, fan_out, block, 0, cols, partial, 0, fan_out
+        )  # fmt: skip
+    else:  # W_1[lo:hi]^T tile^T, (fan_out, rows)
+        _product(T, T, rows, fan_out, cols, block, 0, cols, params, at, fan_out, partial, 0, rows)
 
 
 @njit(**_OPTIONS)
@@ -250,12 +294,10 @@ def first_layer_gradient(block, rows, delta, batch_size, grad, layer, lo, hi):
     """
     coef_start, fan_out = layer[0], layer[3]
     if hi > lo and rows > 0:
-        status = _gemm_tt(
-            fan_out, hi - lo, rows, delta, 0, batch_size, block, 0, hi - lo, grad,
+        _product(
+            T, T, fan_out, hi - lo, rows, delta, 0, batch_size, block, 0, hi - lo, grad,
             coef_start + lo * fan_out, fan_out,
         )  # fmt: skip
-        if status != 0:
-            raise RuntimeError("BLAS's gemm could not be called")
 
 
 @njit(**_OPTIONS)
@@ -306,26 +348,35 @@ def batch_gradient(
         row = order[start + i]
         for j in range(n_features):
             batch[i, j] = X[row, j]
-    # forward (eq 1): Z_l^T = W_l^T A_{l-1}^T + b_l, A_l = tanh(Z_l) below the output
+    # forward (eq 1): Z_l^T = W_l^T A_{l-1}^T + b_l, A_l = tanh(Z_l) below the output; W_l is
+    # (fan_in, fan_out) from params[coef_start], A_{l-1}^T (fan_in, rows), X_B (rows, inputs)
     for layer in range(n_layers):
         coef_start, intercept_start, fan_in, fan_out = layers[layer]
-        coef = params[coef_start : coef_start + fan_in * fan_out].reshape((fan_in, fan_out))
         out = activations[layer, : fan_out * rows].reshape((fan_out, rows))
         if layer == 0 and split_first:
             pass  # Z_1^T given
         elif layer == 0 and row_major:
-            by_row = deltas[0, : rows * fan_out].reshape((rows, fan_out))  # free until backward
-            np.dot(batch, coef, by_row)
+            # X_B W_1 (rows, fan_out), into delta_1's room (free until backward)
+            _product(
+                N, N, fan_out, rows, fan_in, params, coef_start, fan_out, gathered, 0, fan_in,
+                deltas[0], 0, fan_out,
+            )  # fmt: skip
+            by_row = deltas[0, : rows * fan_out].reshape((rows, fan_out))
             for j in range(fan_out):
                 bias = params[intercept_start + j]
                 for i in range(rows):
                     out[j, i] = by_row[i, j] + bias
         else:
-            if layer == 0:
-                np.dot(coef.T, batch.T, out)
-            else:
-                below = activations[layer - 1, : fan_in * rows].reshape((fan_in, rows))
-                np.dot(coef.T, below, out)
+            if layer == 0:  # W_1^T X_B^T
+                _product(
+                    T, T, rows, fan_out, fan_in, gathered, 0, fan_in, params, coef_start,
+                    fan_out, activations[0], 0, rows,
+                )  # fmt: skip
+            else:  # W_l^T A_{l-1}^T
+                _product(
+                    N, T, rows, fan_out, fan_in, activations[layer - 1], 0, rows, params,
+                    coef_start, fan_out, activations[layer], 0, rows,
+                )  # fmt: skip
             for j in range(fan_out):
                 bias = params[intercept_start + j]
                 for i in range(rows):
@@ -356,24 +407,34 @@ def batch_gradient(
         row_losses = identity_loss_delta(logits, batch_indicator[:rows], weights, dtype(normalizer))
         data_loss = _weighted_sum(row_losses, weights, rows)
     # backward (eq 8-11): [dW_l; db_l] = A_{l-1}^T delta_l, delta_{l-1} = delta_l W_l^T * tanh'
-    delta = logits
+    # delta_l^T (fan_out, rows): the output's in the logits' room, the others in ``deltas``
+    delta = activations[n_layers - 1]
     for layer in range(n_layers - 1, -1, -1):
         coef_start, intercept_start, fan_in, fan_out = layers[layer]
-        coef = params[coef_start : coef_start + fan_in * fan_out].reshape((fan_in, fan_out))
-        coef_grad = grad[coef_start : coef_start + fan_in * fan_out].reshape((fan_in, fan_out))
         if layer == 0:
-            if not split_first:
-                np.dot(batch.T, delta.T, coef_grad)  # eq 8, 12
-        else:
-            below = activations[layer - 1, : fan_in * rows].reshape((fan_in, rows))
-            np.dot(below, delta.T, coef_grad)  # eq 8, 12
-        _row_sums(delta, grad[intercept_start : intercept_start + fan_out])  # eq 9
-        if layer > 0:
-            below = activations[layer - 1, : fan_in * rows].reshape((fan_in, rows))
-            below_delta = deltas[layer - 1, : fan_in * rows].reshape((fan_in, rows))
-            np.dot(coef, delta, below_delta)  # eq 10
-            tanh_backward(below_delta.reshape(-1), below.reshape(-1))  # eq 11
-            delta = below_delta
+            if not split_first:  # eq 8, 12: X_B^T delta_1, (inputs, fan_out)
+                _product(
+                    T, T, fan_out, fan_in, rows, delta, 0, rows, gathered, 0, fan_in, grad,
+                    coef_start, fan_out,
+                )  # fmt: skip
+        else:  # eq 8, 12: A_{l-1}^T delta_l, (fan_in, fan_out)
+            _product(
+                T, N, fan_out, fan_in, rows, delta, 0, rows, activations[layer - 1], 0, rows,
+                grad, coef_start, fan_out,
+            )  # fmt: skip
+        # eq 9
+        _row_sums(
+            delta[: fan_out * rows].reshape((fan_out, rows)),
+            grad[intercept_start : intercept_start + fan_out],
+        )
+        if layer > 0:  # eq 10: W_l delta_l^T, (fan_in, rows); eq 11
+            _product(
+                N, N, rows, fan_in, fan_out, delta, 0, rows, params, coef_start, fan_out,
+                deltas[layer - 1], 0, rows,
+            )  # fmt: skip
+            below = fan_in * rows
+            tanh_backward(deltas[layer - 1, :below], activations[layer - 1, :below])
+            delta = deltas[layer - 1]
     return data_loss
 
 
