@@ -868,8 +868,9 @@ def main(argv=None):
             "Per-epoch `fit` time (median of alternated rounds, after a warm-up) of "
             '`TanhMLPClassifier`, `MLPClassifier(activation="tanh")` with the same settings, and '
             "the floor: the matrix products one epoch of the network needs, alone (forward, "
-            "weight gradient and input gradient of every layer, as issue 23 defines it; `w/o dX` "
-            "leaves out the first layer's input gradient, which training never computes).",
+            "weight gradient of every layer, input gradient of every layer but the first, which "
+            "training never computes: issue 23's definition). `X read` is one read of X in "
+            "shuffled batches, which the floor leaves out.",
             "",
             training_table(training, use_torch),
         ]
