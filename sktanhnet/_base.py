@@ -39,6 +39,7 @@ from ._validation import (
     check_no_missing_targets,
     check_sample_weight,
     chunk_finite_check,
+    fitted_layer_sizes,
     is_int,
     validate_params,
 )
@@ -445,12 +446,10 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
         return out
 
     def _check_namespace(self, X, method):
-        """The operations for X, which must be of the fit's namespace and device.
-
-        The message is scikit-learn's (``check_same_namespace``), with what to do instead.
-        """
+        """The operations for X, which must be of the fit's namespace and device (the message is
+        scikit-learn's, ``check_same_namespace``'s, with what to do instead)."""
         ops = ops_for(X)
-        fitted = namespace_and_device(self.coefs_[0] if self.coefs_ else self.intercepts_[0])
+        fitted = namespace_and_device(self.coefs_[0])
         given = (ops.name, ops.device)
         if fitted != given:
             part = 0 if fitted[0] != given[0] else 1
@@ -469,6 +468,7 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
         one: that dense NumPy X is finite, which ``_forward_chunks(check_finite=True)`` checks
         chunk by chunk (the caller's to ask for)."""
         check_is_fitted(self)
+        layout = ParameterLayout(fitted_layer_sizes(self))  # before anything reads the weights
         ops = self._check_namespace(X, method)
         X = validate_data(
             self,
@@ -483,8 +483,7 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
                 assert_all_finite(X, estimator_name=type(self).__name__, input_name="X")
             if X.format == "csc":
                 X = X.tocsr()
-        sizes = [self.n_features_in_] + [b.shape[0] for b in self.intercepts_]
-        return X, ParameterLayout(sizes), ops
+        return X, layout, ops
 
     def _check_output(self, output, ops, finite=False):
         """Raise where the network's output is NaN (with ``finite``, also inf) for some row."""

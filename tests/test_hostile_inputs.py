@@ -897,3 +897,41 @@ def test_a_missing_target_value_is_named_as_one(make_y, estimator):
         message = r"Input y contains NaN"
     with pytest.raises(ValueError, match=message):
         model.fit(X, y)
+
+
+_X_4 = np.random.RandomState(0).normal(size=(60, 4))
+
+
+def _set_layer(model, layer, coef, intercept):
+    model.coefs_[layer], model.intercepts_[layer] = coef, intercept
+
+
+@pytest.mark.parametrize("estimator", [TanhMLPClassifier, TanhMLPRegressor])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda m: m.coefs_.__setitem__(0, np.zeros((5, 7))), r"coefs_\[0\] has shape \(5, 7\), "
+         r"where 4 inputs to the layer and its 7 intercepts need \(4, 7\)"),
+        (lambda m: m.coefs_.__setitem__(1, np.zeros((7, 9))), r"coefs_\[1\] has shape \(7, 9\)"),
+        (lambda m: m.coefs_.__setitem__(0, np.zeros(28)), r"coefs_\[0\] has shape \(28,\)"),
+        (lambda m: m.intercepts_.pop(), "coefs_ and intercepts_ hold 2 and 1 arrays"),
+        (lambda m: (m.coefs_.clear(), m.intercepts_.clear()),
+         "coefs_ and intercepts_ hold 0 and 0 arrays"),
+        (lambda m: m.intercepts_.__setitem__(0, np.zeros((7, 1))),
+         r"intercepts_\[0\] has shape \(7, 1\), not one of 1 dimension"),
+        (lambda m: m.coefs_.__setitem__(0, np.zeros((4, 7)).tolist()),
+         r"coefs_\[0\] is a list, not an array"),
+        (lambda m: _set_layer(m, 1, np.zeros((7, 5)), np.zeros(5)),
+         r"the output layer has 5 units, where n_outputs_ is [13]"),
+    ],
+)  # fmt: skip
+def test_hand_changed_weights_that_do_not_fit_are_named(estimator, change, message):
+    """Weights set by hand: one line naming the array at fault, not a matrix product's error
+    (or, with one output unit too many, predicted classes beyond classes_)."""
+    y = np.arange(60) % 3 if estimator is TanhMLPClassifier else _X_4[:, 0]
+    model = estimator((7,), max_iter=3, random_state=0).fit(_X_4, y)
+    change(model)
+    methods = ["predict"] + (["predict_proba"] if estimator is TanhMLPClassifier else [])
+    for method in methods:
+        with pytest.raises(ValueError, match=f"do not fit together: {message}.*Refit it"):
+            getattr(model, method)(_X_4)
