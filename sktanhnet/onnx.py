@@ -36,7 +36,8 @@ classifiers; False gives them as an (n, n_outputs) tensor. skl2onnx refuses any 
 value for it (its other classifier options, ``zipmap="columns"``, ``output_class_labels`` and
 ``nocl``, are not implemented here). The regressor's converter takes no option.
 
-An unfitted estimator raises scikit-learn's ``NotFittedError``; integer labels outside int64
+An unfitted estimator raises scikit-learn's ``NotFittedError``, one whose weights were set by
+hand in shapes that do not fit a ValueError (as its ``predict``); integer labels outside int64
 (which ONNX's labels are) are refused rather than wrapped around.
 
 Needs the ``onnx`` extra: ``pip install ".[onnx]"`` from a clone (skl2onnx and onnxruntime).
@@ -66,6 +67,7 @@ except ImportError as error:  # pragma: no cover - exercised only without the ex
 from ._classifier import TanhMLPClassifier
 from ._network import EXP, LOGISTIC
 from ._regressor import TanhMLPRegressor
+from ._validation import fitted_layer_sizes
 
 __all__ = [
     "ALIAS",
@@ -165,6 +167,7 @@ def parse_tanh_mlp_classifier(scope, model, inputs, custom_parsers=None):
         The label and the probabilities.
     """
     check_is_fitted(model)
+    fitted_layer_sizes(model)  # weights set by hand that do not fit: one clear error
     options = scope.get_options(model, {"zipmap": True})
     operator = scope.declare_local_operator(ALIAS, model)
     operator.inputs = inputs
@@ -399,6 +402,7 @@ def parse_tanh_mlp_regressor(scope, model, inputs, custom_parsers=None):
         The predictions.
     """
     check_is_fitted(model)
+    fitted_layer_sizes(model)
     operator = scope.declare_local_operator(REGRESSOR_ALIAS, model)
     operator.inputs = inputs
     variable = scope.declare_local_variable(

@@ -516,3 +516,23 @@ def test_a_row_of_empty_cells_gets_its_prediction_in_its_place(tmp_path, capsys,
     assert capsys.readouterr().out == f"wrote 4 predictions to {output}\n"
     predicted = [row[0] for row in csv.reader(output.open())][1:]
     assert predicted[0] == predicted[3] == "setosa" and predicted[2] == "virginica"
+
+
+def test_a_saved_model_whose_weights_do_not_fit_gives_one_line(tmp_path, capsys):
+    skops_io = pytest.importorskip("skops.io")
+    import numpy as np
+    from sklearn.datasets import load_iris
+
+    from sktanhnet import TanhMLPClassifier
+
+    X, y = load_iris(return_X_y=True)
+    model = TanhMLPClassifier((10,), solver="lbfgs", max_iter=20, random_state=0).fit(X, y)
+    model.coefs_[0] = np.zeros(40)  # changed by hand, then saved
+    path = str(tmp_path / "broken.skops")
+    skops_io.dump(model, path)
+    data = _iris_csv(tmp_path, ["sl", "sw", "pl", "pw"])
+    assert main(["--model", path, "--data", data]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1, err
+    assert f"cannot predict with {path}: " in err
+    assert r"coefs_[0] has shape (40,), where 4 inputs to the layer" in err

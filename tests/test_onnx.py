@@ -188,3 +188,14 @@ def test_unfitted_model_is_refused_as_not_fitted(estimator):
 
     with pytest.raises(NotFittedError, match="not fitted yet"):
         skl2onnx.to_onnx(getattr(sktanhnet, estimator)(), X[:1].astype(np.float32))
+
+
+@pytest.mark.parametrize("estimator", ["TanhMLPClassifier", "TanhMLPRegressor"])
+def test_weights_set_by_hand_that_do_not_fit_are_refused_as_by_predict(estimator):
+    import sktanhnet
+
+    y = Y_INT if estimator == "TanhMLPClassifier" else X[:, 0]
+    model = getattr(sktanhnet, estimator)((5,), max_iter=3, random_state=0).fit(X, y)
+    model.coefs_[0] = np.zeros((7, 5))
+    with pytest.raises(ValueError, match=r"do not fit together: coefs_\[0\] has shape \(7, 5\)"):
+        skl2onnx.to_onnx(model, X[:1].astype(np.float32))

@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 
 from .._compiled import short_job
+from .._validation import fitted_layer_sizes
 from .messages import InputError, first_few, flush_notes, names, note
 from .pipeline import note_unseen_values, text_columns
 from .report import network_of, report_regression, skops_io
@@ -82,9 +83,12 @@ def predict_with_saved_model(args):
 
     model = load_model(args.model)
     X, table = read_rows(args, model)
-    coefs = getattr(network_of(model), "coefs_", None)
-    if coefs:
-        short_job(job_work(len(X), [coefs[0].shape[0], *(coef.shape[1] for coef in coefs)]))
+    network = network_of(model)
+    if getattr(network, "coefs_", None):
+        try:
+            short_job(job_work(len(X), fitted_layer_sizes(network)))
+        except ValueError as error:  # weights changed by hand: predict would say the same
+            raise InputError(f"cannot predict with {args.model}: {error}") from None
     with warnings.catch_warnings():
         # The columns were matched by name above; the arrays passed on carry no names.
         warnings.filterwarnings("ignore", message="X does not have valid feature names")
