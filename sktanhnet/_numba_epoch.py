@@ -30,7 +30,7 @@ from ._numba_math import _OPTIONS
 # numba's cache of a function checks its own file's content only, yet keeps its callees'
 # compiled code: this is the SHA-256 of ``_numba_kernels.py``, so that a change there changes
 # this file too (tests/test_compiled.py compares it, and gives the line to write).
-CALLEE_DIGEST = "4bc263ce95c3fd370413277143632c32d39e122ed6583119c7ce38c1023ef217"
+CALLEE_DIGEST = "233ccc2a8ac04af007e4cea62ffd82eaab1668c15b455b723056ec284c8bb4f8"
 
 __all__ = ["train_epoch_part", "ALONE", "SYNC_SIZE", "ABORT"]
 

@@ -370,7 +370,7 @@ def batch_gradient(
             if layer == 0:  # W_1^T X_B^T
                 _product(
                     T, T, rows, fan_out, fan_in, gathered, 0, fan_in, params, coef_start,
-                    fan_out, activations[0], 0, rows,
+                    fan_out, activations[layer], 0, rows,
                 )  # fmt: skip
             else:  # W_l^T A_{l-1}^T
                 _product(

@@ -318,27 +318,10 @@ def validate_params(estimator):
 
 def fitted_layer_sizes(estimator):
     """The layer sizes of a fitted network, [inputs, units..., outputs], after checking that its
-    ``coefs_`` and ``intercepts_`` (which a user may set by hand) fit ``n_features_in_`` and one
-    another: a clear error instead of a matrix product's."""
-    coefs, intercepts = estimator.coefs_, estimator.intercepts_
-    sizes, problem = [estimator.n_features_in_], None
-    if len(coefs) != len(intercepts) or not coefs:
-        problem = f"coefs_ and intercepts_ hold {len(coefs)} and {len(intercepts)} arrays"
-    for layer, (coef, intercept) in enumerate(zip(coefs, intercepts)):
-        if problem is not None:
-            break
-        for name, array in (("coefs_", coef), ("intercepts_", intercept)):
-            if problem is None and not hasattr(array, "shape"):
-                problem = f"{name}[{layer}] is a {type(array).__name__}, not an array"
-        units, shape = tuple(getattr(intercept, "shape", ())), tuple(getattr(coef, "shape", ()))
-        if problem is None and len(units) != 1:
-            problem = f"intercepts_[{layer}] has shape {units}, not one of 1 dimension"
-        elif problem is None and shape != (sizes[-1], units[0]):
-            problem = (
-                f"coefs_[{layer}] has shape {shape}, where {sizes[-1]} inputs to the layer "
-                f"and its {units[0]} intercepts need {(sizes[-1], units[0])}"
-            )
-        sizes.append(units[0] if len(units) == 1 else 0)
+    ``coefs_`` and ``intercepts_`` (which a user may set by hand) fit ``n_features_in_``,
+    ``n_outputs_`` and one another: a clear error instead of a matrix product's."""
+    sizes = [estimator.n_features_in_]
+    problem = _weights_problem(estimator.coefs_, estimator.intercepts_, sizes)
     outputs = getattr(estimator, "n_outputs_", sizes[-1])
     if problem is None and sizes[-1] != outputs:
         problem = f"the output layer has {sizes[-1]} units, where n_outputs_ is {outputs}"
@@ -348,3 +331,23 @@ def fitted_layer_sizes(estimator):
             f"{problem}. Refit it, or set weights of matching shapes."
         )
     return sizes
+
+
+def _weights_problem(coefs, intercepts, sizes):
+    """What is wrong with the weights' shapes, or None; appends each layer's units to ``sizes``."""
+    if len(coefs) != len(intercepts) or not coefs:
+        return f"coefs_ and intercepts_ hold {len(coefs)} and {len(intercepts)} arrays"
+    for layer, (coef, intercept) in enumerate(zip(coefs, intercepts)):
+        for name, array in (("coefs_", coef), ("intercepts_", intercept)):
+            if not hasattr(array, "shape"):
+                return f"{name}[{layer}] is a {type(array).__name__}, not an array"
+        units, shape = tuple(intercept.shape), tuple(coef.shape)
+        if len(units) != 1:
+            return f"intercepts_[{layer}] has shape {units}, not one of 1 dimension"
+        if shape != (sizes[-1], units[0]):
+            return (
+                f"coefs_[{layer}] has shape {shape}, where {sizes[-1]} inputs to the layer "
+                f"and its {units[0]} intercepts need {(sizes[-1], units[0])}"
+            )
+        sizes.append(units[0])
+    return None
