@@ -206,6 +206,10 @@ def test_bad_input_is_refused_with_the_core_messages(client):
     model = DaskTanhMLPClassifier(**LBFGS).fit(chunked(X), chunked(Y))
     with pytest.raises(ValueError, match="X has 4 features, but DaskTanhMLPClassifier"):
         model.predict(chunked(X[:, :4]))
+    model.coefs_[0] = np.zeros((4, 6))  # changed by hand: refused before any task runs
+    for method in ("predict", "predict_proba"):
+        with pytest.raises(ValueError, match=r"do not fit together: coefs_\[0\] has shape"):
+            getattr(model, method)(chunked(X))
     with pytest.raises(TypeError, match="partial_fit takes in-memory data"):
         DaskTanhMLPClassifier(solver="adam").partial_fit(chunked(X), chunked(Y), classes=[0, 1, 2])
 

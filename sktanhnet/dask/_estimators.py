@@ -21,7 +21,7 @@ from .._base import STOCHASTIC_SOLVERS, BaseTanhMLP, _restore_on_error
 from .._lbfgs import run_lbfgs
 from .._network import ParameterLayout
 from .._training import new_history
-from .._validation import check_total_weight
+from .._validation import check_total_weight, fitted_layer_sizes
 from ._data import WorkerData, da, is_dask
 from ._lbfgs import DistributedObjective
 from ._predict import make_validate, score_on_workers
@@ -256,6 +256,7 @@ default=None
 
     def _check_dask_input(self, X):
         check_is_fitted(self)
+        fitted_layer_sizes(self)  # weights set by hand that do not fit: at once, not on a worker
         if isinstance(X, da.Array) and X.ndim == 2:
             validate_data(self, X, reset=False, skip_check_array=True)
         elif not isinstance(X, da.Array):
