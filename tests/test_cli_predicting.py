@@ -536,3 +536,47 @@ def test_a_saved_model_whose_weights_do_not_fit_gives_one_line(tmp_path, capsys)
     assert len(err.strip().splitlines()) == 1, err
     assert f"cannot predict with {path}: " in err
     assert r"coefs_[0] has shape (40,), where 4 inputs to the layer" in err
+
+
+def test_a_multilabel_models_output_has_a_column_per_label(tmp_path, capsys):
+    # a model fitted in Python on a multilabel target: each label's 0/1, then its probability
+    import numpy as np
+    import skops.io as sio
+
+    from sktanhnet import TanhMLPClassifier
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(60, 2))
+    Y = np.c_[X[:, 0] > 0, X[:, 1] > 0].astype(int)
+    model_path = str(tmp_path / "multi.skops")
+    model = TanhMLPClassifier(hidden_layer_sizes=(5,), solver="lbfgs", random_state=0).fit(X, Y)
+    sio.dump(model, model_path)
+    data = _csv(tmp_path, "p,q\n" + "".join(f"{float(a)!r},{float(b)!r}\n" for a, b in X[:10]))
+    output = str(tmp_path / "out.csv")
+    assert main(["--model", model_path, "--data", data, "--output", output]) == 0
+    lines = open(output).read().splitlines()
+    assert lines[0] == "predicted_0,predicted_1,proba_0,proba_1"
+    table = np.array([line.split(",") for line in lines[1:]], dtype=float)
+    np.testing.assert_array_equal(table[:, :2], model.predict(X[:10]))
+    np.testing.assert_allclose(table[:, 2:], model.predict_proba(X[:10]), rtol=1e-15)
+    capsys.readouterr()
+    assert main(["--model", model_path, "--data", data]) == 0  # printed: one CSV line per row
+    printed = capsys.readouterr().out.splitlines()
+    assert printed == [",".join(map(str, row)) for row in model.predict(X[:10])]
+
+
+def test_printed_labels_with_commas_or_line_breaks_are_quoted_one_record_per_row(tmp_path, capsys):
+    import csv
+    import io
+
+    labels = ["A,1", "B\n2"]
+    rows = [[f"{i % 7}", f"{(i * 3) % 5}", labels[i % 7 > 3]] for i in range(40)]
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows([["a", "b", "y"], *rows])
+    data = _csv(tmp_path, text.getvalue())
+    model = str(tmp_path / "m.skops")
+    assert main(["--data", data, "--target", "y", *QUICK, "--save", model]) == 0
+    capsys.readouterr()
+    assert main(["--model", model, "--data", data]) == 0
+    records = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert len(records) == 40 and {record[0] for record in records} <= set(labels)

@@ -237,17 +237,33 @@ def test_a_test_size_that_leaves_no_training_rows_asks_for_a_smaller_one(tmp_pat
     data = _csv(tmp_path, "a,y\n" + rows)
     assert main(["--data", data, "--target", "y", "--test-size", "0.99"]) == 2
     err = capsys.readouterr().err
-    assert "train set will be empty" in err and "(use a smaller --test-size, or more rows)" in err
+    assert "--test-size 0.99 of its 60 rows leaves 0 training rows and 60 held-out rows" in err
+    assert err.endswith("(use a smaller --test-size, or more rows)\n")
+
+
+def test_a_test_size_that_leaves_too_few_training_rows_for_the_classes_asks_for_a_smaller_one(
+    tmp_path, capsys
+):
+    # the split is stratified: 1 training row for 3 classes (scikit-learn's message names its
+    # train_size, and a larger test size made it worse)
+    rows = "".join(f"{i},{'xyz'[i % 3]}\n" for i in range(90))
+    data = _csv(tmp_path, "a,y\n" + rows)
+    assert main(["--data", data, "--target", "y", "--test-size", "0.98"]) == 2
+    err = capsys.readouterr().err
+    assert "leaves 1 training row and 89 held-out rows, and a split stratified by class" in err
+    assert "train_size" not in err
+    assert err.endswith("(use a smaller --test-size, or more rows)\n")
 
 
 def test_a_missing_target_column_names_the_columns_as_read_and_their_separator(tmp_path, capsys):
-    # a header where a comma and a tab tie: read with commas, which the message must show
+    # a header where a comma and a tab tie, each splitting every line in two: read with tabs
+    # (a comma split leaves a tab in a field), which the message shows
     path = _csv(tmp_path, "weight, kg\tlabel\n1, 2\tx\n")
-    assert main(["--data", path, "--target", "label"]) == 2
+    assert main(["--data", path, "--target", "Label"]) == 2
     err = capsys.readouterr().err
     assert err == (
-        f"error: column 'label' not found in {path}; its 2 columns, separated by commas: "
-        "'weight', 'kg\\tlabel'\n"
+        f"error: column 'Label' not found in {path}; its 2 columns, separated by tabs: "
+        "'weight, kg', 'label'\n"
     )
     wide = _csv(tmp_path, ",".join(f"c{i}" for i in range(3000)) + "\n" + "1," * 2999 + "1\n")
     assert main(["--data", wide, "--target", "label"]) == 2
@@ -297,3 +313,58 @@ def test_a_fault_in_a_record_over_several_lines_names_its_first_line(tmp_path, c
     path = _csv(tmp_path, 'a,b,y\n1,2,x\n3,inf,"two\nlines"\n4,5,z\n')
     assert main(["--data", path, "--target", "y"]) == 2
     assert "line 3: 'inf' in column 'b'" in capsys.readouterr().err
+
+
+def test_thousands_points_beside_decimal_commas_are_refused_naming_the_value(tmp_path, capsys):
+    # 950 and 1.234 in a file of decimal commas: 1234, or 1.234? Refused, not guessed
+    sizes = ["950", "1.234", "12.500", "87"]
+    rows = "".join(f"{sizes[i % 4]};{i % 9},{i % 7};{'ab'[i % 2]}\n" for i in range(40))
+    path = _csv(tmp_path, "population;area;y\n" + rows)
+    assert main(["--data", path, "--target", "y", *QUICK]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {path}, line 3: '1.234' in column 'population' has a point that may separate "
+        "thousands, in a file of decimal commas (as in column 'area'): write the numbers without "
+        "thousands separators (1234)\n"
+    )
+    # a point with other than three digits after it is a decimal point: read as one
+    sizes[1] = "1.25"
+    rows = "".join(f"{sizes[i % 4]};{i % 9},{i % 7};{'ab'[i % 2]}\n" for i in range(40))
+    assert (
+        main(["--data", _csv(tmp_path, "population;area;y\n" + rows), "--target", "y", *QUICK]) == 0
+    )
+    assert "2 features" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("code", ["1_2", "١٢", "１２"])
+def test_only_ascii_numerals_are_numbers(tmp_path, capsys, code):
+    # float() reads 1_2 as 12, and other scripts' digits: a table's reader keeps them as text
+    rows = "".join(f"{code if i % 2 else '7'},{i % 5},{'ab'[i % 2]}\n" for i in range(40))
+    path = _csv(tmp_path, "code,x,y\n" + rows)
+    assert main(["--data", path, "--target", "y", *QUICK]) == 0
+    assert "one-hot encoding 1 text column (2 values): 'code'" in capsys.readouterr().err
+
+
+def test_lines_ending_with_a_carriage_return_alone_are_read(tmp_path, capsys):
+    # "CSV (Macintosh)" exports end their lines with \r only
+    rows = "".join(f"{i % 7},{i % 5},{'ab'[i % 2]}\r" for i in range(40))
+    path = tmp_path / "mac.csv"
+    path.write_bytes(("a,b,y\r" + rows).encode())
+    assert main(["--data", str(path), "--target", "y", *QUICK]) == 0
+    assert "2 features, 2 classes: 30 training rows" in capsys.readouterr().out
+
+
+def test_a_tab_file_with_commas_in_its_names_and_numbers_is_read_with_tabs(tmp_path, capsys):
+    rows = "".join(f"{i % 7},5\t{i % 5},25\t{'ab'[i % 2]}\n" for i in range(40))
+    path = _csv(tmp_path, "width, cm\theight, cm\ty\n" + rows)
+    assert main(["--data", path, "--target", "y", *QUICK]) == 0
+    captured = capsys.readouterr()
+    assert "reading columns separated by tabs" in captured.err
+    assert "reading decimal commas (3,5 is 3.5) in 'width, cm', 'height, cm'" in captured.err
+    assert "2 features, 2 classes" in captured.out
+
+
+def test_a_table_the_csv_reader_refuses_names_the_line(tmp_path, capsys):
+    path = _csv(tmp_path, "a,y\n1,x\n2," + "z" * 200_000 + "\n")
+    assert main(["--data", path, "--target", "y"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {path}, line 3: not a readable table: field larger than")

@@ -216,6 +216,8 @@ def test_a_target_of_numbers_with_a_few_text_values_is_refused_under_auto(tmp_pa
         (["0", "1", "1.0", "+1"], "holds 2 distinct whole numbers", 2),
         # 7 and 007 are two, as written, and the note says why
         (["0", "1", "007", "7"], "not all written as integers (such as '007'): training a", 4),
+        # beside 007, 1 and 1.0 are still one class (written 1)
+        (["1", "1.0", "2", "007"], "7 and 007 are two, 1 and 1.0 one", 3),
     ],
 )
 def test_whole_numbers_are_classes_as_the_note_counts_them(tmp_path, capsys, labels, said, classes):
@@ -226,3 +228,11 @@ def test_whole_numbers_are_classes_as_the_note_counts_them(tmp_path, capsys, lab
     assert said in err and f"{classes} classes" in out
     if classes == 4:
         assert "on 4 classes" in err
+    if "007" in labels and classes == 3:  # scoring a saved model reads 1.0 as its class 1
+        model = str(tmp_path / "m.skops")
+        argv = ["--data", data, "--target", "y", "--solver", "lbfgs", "--max-iter", "5"]
+        assert main([*argv, "--save", model]) == 0
+        capsys.readouterr()
+        assert main(["--model", model, "--data", data, "--target", "y"]) == 0
+        out, err = capsys.readouterr()
+        assert "accuracy" in out and "does not know" not in err

@@ -163,7 +163,33 @@ def test_a_diverging_run_is_one_line_with_the_command_lines_advice(tmp_path, cap
     argv = ["--data", data, "--target", "y", "--solver", "sgd", "--learning-rate-init", "1e6"]
     assert main([*argv, "--quiet"]) == 2
     err = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("note:")]
-    assert len(err) == 1 and "lower --learning-rate-init" in err[0]
+    assert len(err) == 1 and "Lower --learning-rate-init, or rescale a huge target." in err[0]
+    # the estimator's advice names its parameters: the command line's replaces it
+    assert "learning_rate_init" not in err[0] and "StandardScaler" not in err[0]
+
+
+def test_a_run_whose_loss_grows_but_stays_finite_warns_with_the_command_lines_advice(
+    tmp_path, capsys
+):
+    data = _regression_csv(tmp_path, n_rows=300)
+    argv = ["--data", data, "--target", "y", "--solver", "sgd", "--learning-rate-init", "10"]
+    status = main([*argv, "--quiet", "--max-iter", "20"])
+    err = capsys.readouterr().err
+    if "grew from" not in err:  # this run diverged to inf instead: the test above covers it
+        pytest.skip("the loss became non-finite")
+    assert status == 0 and "Lower --learning-rate-init, or rescale a huge target." in err
+    assert "learning_rate_init" not in err and "StandardScaler" not in err
+
+
+def test_early_stopping_that_cannot_split_a_regression_table_advises_without_classes(
+    tmp_path, capsys
+):
+    data = _regression_csv(tmp_path, n_rows=8)
+    argv = ["--data", data, "--target", "y", "--early-stopping", "--test-size", "0.25"]
+    assert main([*argv, "--quiet"]) == 2
+    err = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("note:")]
+    assert len(err) == 1 and "give it more rows, or leave out --early-stopping" in err[0]
+    assert "class" not in err[0]
 
 
 def test_a_class_only_in_the_held_out_rows_is_left_out_of_the_log_loss(tmp_path, capsys):
@@ -293,3 +319,37 @@ def test_early_stopping_on_too_few_rows_gives_the_command_lines_advice(tmp_path,
         assert err.endswith("leave out --early-stopping)")
         for word in ["validation_fraction", "X_val", "early_stopping=False"]:
             assert word not in err
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a pipe closed early, as `| head -1` closes it")
+def test_a_report_whose_reader_goes_away_still_saves_the_model(tmp_path):
+    # `python -m sktanhnet ... --save m.skops | head -1`: the job goes on to its --save
+    rows = "\n".join(f"{i % 7},{(i * 3) % 5},{'yes' if i % 7 > 3 else 'no'}" for i in range(60))
+    data = _csv(tmp_path, "a,b,answer\n" + rows + "\n")
+    model = tmp_path / "m.skops"
+    command = [sys.executable, "-m", "sktanhnet", "--data", data, "--target", "answer"]
+    command += ["--solver", "lbfgs", "--hidden", "5", "--save", str(model)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # the reader leaves before the first line
+    _, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err
+    assert model.exists() and b"Traceback" not in err
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux)")
+def test_a_report_that_cannot_be_written_is_one_line_and_status_2(tmp_path):
+    rows = "\n".join(f"{i % 7},{(i * 3) % 5},{'yes' if i % 7 > 3 else 'no'}" for i in range(60))
+    data = _csv(tmp_path, "a,b,answer\n" + rows + "\n")
+    command = [sys.executable, "-m", "sktanhnet", "--data", data, "--target", "answer"]
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [*command, "--solver", "lbfgs", "--hidden", "5"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=300,
+        )
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        "error: cannot write the report to standard output: No space left on device"
+    )

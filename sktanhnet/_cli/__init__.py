@@ -31,8 +31,53 @@ def main(argv=None):
         if callable(getattr(stream, "reconfigure", None)):
             stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
-    with one_job():  # a short job runs NumPy's kernels (_compiled.short_job)
-        return _run(args, argv)
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Report(sys.stdout), _Report(sys.stderr, report=False)
+    try:
+        with one_job():  # a short job runs NumPy's kernels (_compiled.short_job)
+            return _run(args, argv)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+class _Report:
+    """Standard output (or error) for the report: where its reader goes away (``| head -1``,
+    ``2>&1 | grep -m1``), what follows is dropped and the job goes on to the end (``--save``,
+    ``--plot``) rather than stopping there. Where the report cannot be written (a full disk),
+    one line on stderr says so (exit status 2); where stderr cannot be, its lines are dropped."""
+
+    def __init__(self, stream, report=True):
+        self._stream, self._report = stream, report
+
+    def write(self, text):
+        try:
+            return self._stream.write(text)
+        except OSError as error:
+            self._failed(error)
+            return len(text)
+
+    def flush(self):
+        try:
+            self._stream.flush()
+        except OSError as error:
+            self._failed(error)
+
+    def _failed(self, error):
+        if self._report and not isinstance(error, BrokenPipeError):
+            raise _output_error(error) from None
+        self._drop()
+
+    def _drop(self):
+        # the reader is gone: from now on the file descriptor writes to nothing, and what the
+        # stream still holds goes there too (at exit, Python flushes it)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), self._stream.fileno())
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+def _output_error(error):
+    return InputError(f"cannot write the report to standard output: {error.strerror or error}")
 
 
 def _run(args, argv):
@@ -48,6 +93,7 @@ def _run(args, argv):
 
             status = train(args)
         flush_notes()
+        sys.stdout.flush()  # the end of the report: a full disk is reported here
         return status
     except InputError as error:
         discard_notes()  # one line: what went wrong, without the notes that came before it
@@ -57,6 +103,3 @@ def _run(args, argv):
         discard_notes()
         print("stopped (Ctrl-C)", file=sys.stderr)
         return 130
-    except BrokenPipeError:  # stdout closed early (| head): the reader has what it wanted
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0

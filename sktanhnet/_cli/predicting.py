@@ -1,6 +1,7 @@
 """--model: predict with a saved pipeline on a table's columns, score it, write the predictions."""
 
 import csv
+import sys
 import warnings
 
 import numpy as np
@@ -110,11 +111,13 @@ def predict_with_saved_model(args):
         write_predictions(args.output, predictions, proba, getattr(model, "classes_", []))
         print(f"wrote {len(predictions)} predictions to {args.output}")
     elif args.target is None:
+        # one line per row, as CSV: a label holding a comma, a quote or a line break is quoted
+        writer = csv.writer(sys.stdout, lineterminator="\n")
         for prediction in predictions:
             if regression:
-                print(",".join(repr(float(value)) for value in np.atleast_1d(prediction)))
+                writer.writerow([repr(float(value)) for value in np.atleast_1d(prediction)])
             else:  # a label, or a multilabel row of 0/1 indicators
-                print(",".join(map(str, prediction)) if np.ndim(prediction) else prediction)
+                writer.writerow(list(prediction) if np.ndim(prediction) else [prediction])
     return 0
 
 
@@ -162,8 +165,9 @@ def score(args, model, table, predictions, regression):
 def write_predictions(path, predictions, proba, classes):
     """A CSV with a header: the predicted label, then each class's probability (if any), per row.
 
-    A regressor's predictions (floats, no ``proba``): one column per target, ``prediction`` for
-    one target, ``prediction_0``, ``prediction_1``... for several.
+    A multilabel model's: each label's 0/1 (``predicted_<label>``), then its probability
+    (``proba_<label>``). A regressor's predictions (floats, no ``proba``): one column per
+    target, ``prediction`` for one target, ``prediction_0``, ``prediction_1``... for several.
     """
     try:
         with open(path, "w", newline="", encoding="utf-8") as handle:
@@ -175,8 +179,16 @@ def write_predictions(path, predictions, proba, classes):
                 writer.writerows([repr(float(value)) for value in row] for row in rows)
                 return
             if proba is None:
-                writer.writerow(["predicted"])
-                writer.writerows([prediction] for prediction in predictions)
+                rows = predictions.reshape(len(predictions), -1)
+                header = ["predicted"] if predictions.ndim == 1 else None
+                writer.writerow(header or [f"predicted_{i}" for i in range(rows.shape[1])])
+                writer.writerows(list(row) for row in rows)
+                return
+            if predictions.ndim == 2:  # multilabel: each label's 0/1, then its probability
+                header = [f"predicted_{label}" for label in classes]
+                writer.writerow(header + [f"proba_{label}" for label in classes])
+                for prediction, row in zip(predictions, proba):
+                    writer.writerow(list(prediction) + [repr(float(p)) for p in row])
                 return
             writer.writerow(["predicted"] + [f"proba_{label}" for label in classes])
             for prediction, row in zip(predictions, proba):

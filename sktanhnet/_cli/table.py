@@ -5,6 +5,7 @@ Only the csv module and NumPy: the command line does not need pandas.
 
 import csv
 import io
+import itertools
 import re
 
 import numpy as np
@@ -61,11 +62,11 @@ def read_table(path):
         raise InputError(
             f"{path} is not UTF-8 text ({error.reason} at byte {error.start}): save it as UTF-8"
         ) from None
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    separator = max(SEPARATORS, key=lambda sep: len(next(csv.reader([first_line], delimiter=sep))))
-    raw_lines = io.StringIO(text).readlines()  # as the reader counts them
+    separator = _separator(text)
+    # lines end with \n, \r\n or \r alone (old Mac exports), as the reader counts them
+    raw_lines = io.StringIO(text, newline="").readlines()
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     try:
-        reader = csv.reader(io.StringIO(text), delimiter=separator)
         rows, lines, last = [], [], 0
         for row in reader:
             # a record's first line (a quoted field may span several; line_num is the last)
@@ -82,12 +83,12 @@ def read_table(path):
                 rows.append([cell.strip() for cell in row])
                 lines.append(first)
     except csv.Error as error:
-        raise InputError(f"{path} is not a readable table: {error}") from None
+        raise InputError(f"{path}, line {reader.line_num}: not a readable table: {error}") from None
     if len(rows) < 2:
         raise InputError(f"{path} needs a header row and at least one data row")
     if separator != ",":
         note(f"{path}: reading columns separated by {SEPARATORS[separator]}s")
-        _read_decimal_commas(path, rows)
+        _read_decimal_commas(path, rows, lines)
     header = rows[0]
     if len(header) > 1 and header[0] == "" and all(header[1:]):
         # pandas' DataFrame.to_csv() writes the index as an unnamed first column: not a feature
@@ -105,11 +106,33 @@ def read_table(path):
     return Table(path, header, rows[1:], lines[1:], separator)
 
 
-def _read_decimal_commas(path, rows):
+def _separator(text):
+    """The separator of the three that splits the first records (up to 20) into as many fields
+    each, more than one, without a tab left in a field, the most; where none does, the one that
+    splits the header the most."""
+
+    def score(separator):
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+        try:
+            records = list(itertools.islice((row for row in reader if row), 20))
+        except csv.Error:
+            return (False, False, 0)
+        width = len(records[0]) if records else 0
+        # a tab inside a field of another separator's split is a tab-separated file's sign
+        # (its fields may hold commas: decimal commas, "width, cm")
+        tabs = separator != "\t" and any("\t" in field for row in records for field in row)
+        return (width > 1 and all(len(row) == width for row in records), not tabs, width)
+
+    return max(SEPARATORS, key=score)
+
+
+def _read_decimal_commas(path, rows, lines):
     """Where the separator is not a comma: the columns whose values are all numbers written
     with a decimal comma (3,5 or 7,9e-05) or without a fraction, one at least with a comma,
-    get points in their place (in ``rows``, in place), with a note."""
-    converted, thousands = [], []
+    get points in their place (in ``rows``, in place), with a note. In such a file, a column
+    whose points all look like thousands separators (1.234, 12.500) beside whole numbers is
+    refused, naming a value: it is read neither way without a guess."""
+    converted, thousands, points = [], [], []
     for j, name in enumerate(rows[0]):
         present = [row[j] for row in rows[1:] if j < len(row) and row[j] not in MISSING]
         if any("," in value for value in present) and all(
@@ -122,6 +145,23 @@ def _read_decimal_commas(path, rows):
                     row[j] = row[j].replace(",", ".")
         elif present and all(_THOUSANDS_POINT.fullmatch(value) for value in present):
             thousands.append(name)  # 1.000 and 2.443: a point that may separate thousands
+        else:
+            dotted = [value for value in present if "." in value]
+            if dotted and all(_THOUSANDS_POINT.fullmatch(value) for value in dotted):
+                if all(_float(value) is not None for value in present):
+                    points.append(j)  # 950 and 1.234: thousands, if the file writes 3,5
+    if converted and points:
+        j = points[0]
+        i = next(
+            i
+            for i, row in enumerate(rows[1:])
+            if j < len(row) and _THOUSANDS_POINT.fullmatch(row[j])
+        )
+        raise InputError(
+            f"{path}, line {lines[i + 1]}: {rows[i + 1][j]!r} in column {rows[0][j]!r} has a "
+            f"point that may separate thousands, in a file of decimal commas (as in column "
+            f"{converted[0]!r}): write the numbers without thousands separators (1234)"
+        )
     if converted:
         note(f"{path}: reading decimal commas (3,5 is 3.5) in {first_few(converted)}")
     if thousands:
@@ -207,11 +247,15 @@ def as_numbers(values, missing):
     return numbers
 
 
+#: A number as a program writes it: ASCII digits, a point, an exponent, inf or nan (float()
+#: alone would also read 1_000 and other scripts' digits, which tables keep as text).
+_NUMBER = re.compile(
+    r"[-+]?(([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?|inf|infinity|nan)", re.IGNORECASE
+)
+
+
 def _float(text):
-    try:
-        return float(text)
-    except ValueError:
-        return None
+    return float(text) if _NUMBER.fullmatch(text) else None
 
 
 def check_finite(table, name, numbers):

@@ -144,8 +144,8 @@ def _auto(values, numbers, fractions, what, loss):
         why = "beyond int64" if odd is None else f"not all written as integers (such as {odd!r})"
         note(
             f"{what} holds whole numbers {why}: training a TanhMLPClassifier on "
-            f"{len(np.unique(labels))} classes as written (--task auto; 7 and 007 are two; "
-            "--task regression takes them as numbers)"
+            f"{len(np.unique(labels))} classes as written (--task auto; 7 and 007 are two, 1 "
+            "and 1.0 one; --task regression takes them as numbers)"
         )
         return "classification", labels
     note(
@@ -157,13 +157,20 @@ def _auto(values, numbers, fractions, what, loss):
 
 def as_labels(values):
     """Class labels as written: integers (1 and 1.0 alike) as int64, anything else as text
-    (010 and 10 are two classes; integers beyond int64 stay text)."""
+    (010 and 10 are two classes; integers beyond int64 stay text). Among text labels, a whole
+    number is still written one way (1.0 and +1 as 1), so that it stays one class."""
     if all(_WHOLE.fullmatch(value) for value in values):
         try:
             return np.array([int(value.split(".")[0]) for value in values], dtype=np.int64)
         except OverflowError:
             pass
-    return np.asarray(values, dtype=str)
+    return np.asarray([_whole_as_written(value) for value in values], dtype=str)
+
+
+def _whole_as_written(value):
+    """A whole number (_WHOLE) as an integer's text (1.0, +1 and -0 as 1, 1 and 0), else the
+    value."""
+    return str(int(value.split(".")[0])) if _WHOLE.fullmatch(value) else value
 
 
 def regression_target(values, what, model):
@@ -192,7 +199,18 @@ def labels_like(values, classes, what):
                 f"{what} holds numbers (such as {str(values[0])!r}), but the model's classes are "
                 f"text ({first_few(classes)}): name the column the model was trained to predict"
             )
-        return np.asarray(values, dtype=str)
+        # a whole number written another way (1.0 for 1), as ``as_labels`` writes it in training
+        labels = np.asarray(values, dtype=str)
+        known = set(map(str, classes))
+        return np.array(
+            [
+                label
+                if label in known or _whole_as_written(label) not in known
+                else _whole_as_written(label)
+                for label in labels
+            ],
+            dtype=str,
+        )
     words = {"true": True, "1": True, "false": False, "0": False}
     labels = []
     for text in map(str, values):

@@ -7,6 +7,7 @@ import numpy as np
 
 from .. import TanhMLPClassifier, TanhMLPRegressor
 from .._compiled import short_job
+from .._training import LBFGS_ADVICE, STOCHASTIC_ADVICE
 from .messages import InputError, flush_notes, note, warn
 from .pipeline import build_network, bundled_pipeline, check_scalable, table_pipeline
 from .report import (
@@ -116,11 +117,20 @@ def train(args):
             X, y, test_size=args.test_size, random_state=args.random_state, stratify=stratify
         )
     except ValueError as error:
-        # the training set left empty (a test size too large), or too few test rows
-        size = "smaller" if "train set will be empty" in str(error) else "larger"
+        # too few training rows (a test size too large: "train set will be empty", "train_size
+        # = 1 should be greater or equal to the number of classes") or too few test rows
+        size = "smaller" if "train" in str(error) else "larger"
+        n_test = int(np.ceil(args.test_size * len(y)))  # as train_test_split counts them
+        stratified = (
+            f", and a split stratified by class needs at least one row of each of the "
+            f"{len(classes)} classes on each side"
+            if stratify is not None
+            else ""
+        )
         raise InputError(
-            f"cannot split {source} into training and test sets: {error} (use a {size} "
-            "--test-size, or more rows)"
+            f"cannot split {source} into training and test sets: --test-size {args.test_size:g} "
+            f"of its {len(y)} rows leaves {_rows(len(y) - n_test, 'training')} and "
+            f"{_rows(n_test, 'held-out')}{stratified} (use a {size} --test-size, or more rows)"
         ) from None
     if regression and len(y_test) < 2:
         raise InputError(
@@ -155,6 +165,10 @@ def train(args):
         plot_curves(args.plot, [(None, network_of(model))], description, held_out)
         print(f"wrote the training curves to {args.plot}")
     return 0
+
+
+def _rows(count, kind):
+    return f"{count} {kind} row{'s' * (count != 1)}"
 
 
 def job_work(n_rows, units):
@@ -201,12 +215,30 @@ def timed_fit(model, X, y, validation=None):
             ) from None
     elapsed = time.perf_counter() - start
     for warning in caught:
-        warn(_one_line(warning.message))
+        warn(_cli_advice(_one_line(warning.message)))
     return elapsed
 
 
 def _one_line(message):
     return " ".join(str(message).split())
+
+
+# The estimators' advice names their parameters; the command line's names its options (and it
+# standardizes the features, and a regression target, already).
+_ADVICE = {
+    _one_line(STOCHASTIC_ADVICE): "Lower --learning-rate-init, or rescale a huge target.",
+    _one_line(LBFGS_ADVICE): "Try --solver adam, or rescale a huge target.",
+    "Lower learning_rate_init or scale the data (for instance with StandardScaler).": (
+        "Lower --learning-rate-init, or rescale a huge target."
+    ),
+}
+
+
+def _cli_advice(message):
+    """The message with the command line's advice in place of the estimators'."""
+    for words, advice in _ADVICE.items():
+        message = message.replace(words, advice)
+    return message
 
 
 # The estimators' advice on an early-stopping split that cannot be made names their parameters.
@@ -219,19 +251,18 @@ _SPLIT_ADVICE = [
 
 def _training_error(error):
     """An estimator's error in one line, with the command line's advice in place of the API's."""
-    message, advice = _one_line(error), ""
-    if "Training diverged" in message:
-        advice = (
-            " (the command line already standardizes the features: with adam or sgd, lower "
-            "--learning-rate-init; rescale a huge target)"
-        )
+    message, advice = _cli_advice(_one_line(error)), ""
     if any(words in message for words in _SPLIT_ADVICE):
+        stratified = _one_line(TanhMLPClassifier._split_advice) in message
         for words in _SPLIT_ADVICE:
             message = message.replace(words, "")
         message = message.rstrip()
         advice = (
-            " (--early-stopping holds out 10% of the training rows, stratified by class for a "
-            "classifier: give every class more rows, or leave out --early-stopping)"
+            " (--early-stopping holds out 10% of the training rows, stratified by class: give "
+            "every class more rows, or leave out --early-stopping)"
+            if stratified
+            else " (--early-stopping holds out 10% of the training rows: give it more rows, or "
+            "leave out --early-stopping)"
         )
     return message + advice
 
