@@ -181,4 +181,7 @@ def run_lbfgs(
         )
     history["n_iter"] = min(int(result.nit), max_iter)
     history["loss"] = float(result.fun)
+    # the loss where L-BFGS stopped: its first, where it stopped before an iteration (a gradient
+    # already below tol), which no iteration recorded
+    history["best_loss"] = min(history["best_loss"], history["loss"])
     return history

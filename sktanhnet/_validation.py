@@ -49,7 +49,12 @@ def is_real(value):
 
 def _in_range(low, high, closed_low, closed_high):
     def check(value):
-        if not is_real(value) or np.isnan(value):
+        if not is_real(value):
+            return False
+        try:
+            if np.isnan(float(value)):  # float(): an int beyond a float's range (10**400) fails
+                return False
+        except OverflowError:
             return False
         above = value >= low if closed_low else value > low
         below = value <= high if closed_high else value < high

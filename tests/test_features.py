@@ -14,7 +14,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sktanhnet import TanhMLPClassifier
+from sktanhnet import TanhMLPClassifier, TanhMLPRegressor
 
 SOLVERS = ["adam", "sgd", "lbfgs"]
 
@@ -256,6 +256,20 @@ def test_lbfgs_records_a_given_validation_set_after_each_iteration(data):
     # recording changes nothing in the training
     plain = _small(solver="lbfgs", max_iter=8).fit(X[40:], y[40:])
     np.testing.assert_array_equal(clf.predict_proba(X), plain.predict_proba(X))
+
+
+@pytest.mark.parametrize("Estimator", [TanhMLPClassifier, TanhMLPRegressor])
+def test_lbfgs_that_stops_before_its_first_iteration_records_its_loss_as_the_best(data, Estimator):
+    # a gradient below tol at the start: no iteration, no curve; the best loss is the one there
+    X, y = data
+    model = Estimator(hidden_layer_sizes=(4,), solver="lbfgs", tol=1e3, random_state=0)
+    model.fit(X, y)
+    assert model.n_iter_ == 0 and model.loss_curve_ == []
+    assert np.isfinite(model.loss_) and model.best_loss_ == model.loss_
+    # and after iterations: the lowest loss of the curve
+    model = Estimator(hidden_layer_sizes=(4,), solver="lbfgs", max_iter=5, random_state=0)
+    model.fit(X, y)
+    assert model.best_loss_ == min(model.loss_curve_) == model.loss_curve_[-1]
 
 
 def test_lbfgs_ignores_early_stopping_as_scikit_learn_does(data):
