@@ -36,6 +36,7 @@ from ._threads import map_chunks
 from ._training import TrainingSettings, chunk_rows, new_history, run_stochastic
 from ._validation import (
     InvalidParameterError,
+    aligned,
     check_no_missing_targets,
     check_sample_weight,
     chunk_finite_check,
@@ -134,7 +135,7 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
         self._check_targets(y)
         if sp.issparse(X) and X.format == "csc":
             X = X.tocsr()  # row batches are cheap in CSR
-        return X, y
+        return aligned(X), y
 
     def _check_targets(self, y):
         """Raise ValueError where y (validated, 1-D or 2-D) cannot be this estimator's target."""
@@ -483,7 +484,7 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
                 assert_all_finite(X, estimator_name=type(self).__name__, input_name="X")
             if X.format == "csc":
                 X = X.tocsr()
-        return X, layout, ops
+        return aligned(X), layout, ops
 
     def _check_output(self, output, ops, finite=False):
         """Raise where the network's output is NaN (with ``finite``, also inf) for some row."""

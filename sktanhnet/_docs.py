@@ -107,7 +107,9 @@ SECTIONS = {
         Training loss after each epoch (or L-BFGS iteration).
 
     validation_scores_ : list of float or None
-        Validation score after each epoch (or L-BFGS iteration), when there is validation data.
+        Validation score after each epoch (or L-BFGS iteration), when there is validation data;
+        aligned with ``loss_curve_``, NaN for the epochs of an earlier fit (``warm_start``) that
+        had none.
 """,
     "layer attributes": """\
     best_validation_score_ : float or None

@@ -13,7 +13,13 @@ from sklearn.exceptions import ConvergenceWarning
 from ._array_ops import NUMPY
 from ._network import Workspace, loss_and_gradient
 from ._threads import map_chunks
-from ._training import CALLBACK_STOP, LBFGS_ADVICE, _check_finite, chunk_rows
+from ._training import (
+    CALLBACK_STOP,
+    LBFGS_ADVICE,
+    _check_finite,
+    align_validation,
+    chunk_rows,
+)
 
 # Chunks of a full-batch pass are summed in this many groups (fewer for fewer chunks): each group
 # is one thread's work, and the sum does not depend on how many threads there are.
@@ -124,6 +130,7 @@ def run_lbfgs(
         host_weight,
     )
 
+    align_validation(history, validate)
     history["n_iter"] = 0
     stop_requested = []
 

@@ -174,6 +174,16 @@ def new_history():
     }
 
 
+def align_validation(history, validate):
+    """Where a fit records validation (``validate`` given) after epochs that recorded none (an
+    earlier fit's, with ``warm_start`` or ``partial_fit``), NaN stands for each of those, so that
+    the validation curves stay aligned with ``loss_curve``, epoch for epoch."""
+    if validate is not None:
+        missing = len(history["loss_curve"]) - len(history["validation_scores"])
+        history["validation_scores"].extend([np.nan] * missing)
+        history["validation_loss_curve"].extend([np.nan] * missing)
+
+
 # A batch of at least TWO_THREAD_WORK multiply-adds in its forward products (rows x the sum of
 # fan_in x fan_out), none of them TWO_THREAD_PRODUCT or more, is split between two threads by a
 # compiled kernel set (``_compiled``), where two cores are free. Measured on a 2-core machine:
@@ -272,6 +282,7 @@ def run_stochastic(
             weight_buffer = np.empty(batch_size, sample_weight.dtype)
     best_params = ops.copy(params) if early_stopping else None
     kept_score = history["best_validation_score"]  # finite: kept from an earlier fit
+    align_validation(history, validate)
     history["n_iter"] = 0
 
     plan = _epoch_plan(

@@ -43,6 +43,16 @@ def is_int(value):
     return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
 
 
+def aligned(X):
+    """``X``, or a copy where it is a NumPy array whose items are not aligned in memory (a
+    buffer read at an odd offset: ``np.frombuffer``, or a partition that dask received within a
+    message). NumPy's matrix products skip BLAS for such arrays: slower, and rounded otherwise
+    than the same values anywhere else."""
+    if isinstance(X, np.ndarray) and not X.flags.aligned:
+        return X.copy()
+    return X
+
+
 def is_real(value):
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 

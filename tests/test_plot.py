@@ -6,8 +6,8 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.datasets import make_classification
-from sklearn.exceptions import NotFittedError
+from sklearn.datasets import load_digits, make_classification
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -183,3 +183,28 @@ def test_a_regressors_curves_name_its_loss_and_r2(loss, loss_name):
     _fit(model, X, y, X_val=X_VAL, y_val=y_val)
     display = TrainingCurveDisplay.from_estimator(model)
     assert display.score_ax_.get_ylabel() == f"Validation score (negated {loss_name.lower()})"
+
+
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_validation_curves_stay_on_their_epochs_after_a_warm_start(solver):
+    # epochs 1-5 without validation, 6-10 with: the validation curves are drawn on 6-10
+    X, y = load_digits(return_X_y=True)
+    X = X / 16.0
+    clf = TanhMLPClassifier((8,), solver=solver, max_iter=5, warm_start=True, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y)
+        clf.fit(X, y, X_val=X[:50], y_val=y[:50])
+        first = len(clf.loss_curve_) - 5
+        assert np.isnan(clf.validation_scores_[:first]).all()
+        assert np.isfinite(clf.validation_scores_[first:]).all()
+        assert len(clf.validation_loss_curve_) == len(clf.loss_curve_)
+        display = TrainingCurveDisplay.from_estimator(clf)
+        x, scores = display.validation_score_line_.get_data()
+        finite = np.isfinite(scores)
+        np.testing.assert_array_equal(x[finite], np.arange(first + 1, len(clf.loss_curve_) + 1))
+        # a fit without validation after it: the curves keep their epochs, the new ones none
+        clf.fit(X, y)
+        assert len(clf.validation_scores_) == first + 5 < len(clf.loss_curve_)
+        clf.fit(X, y, X_val=X[:50], y_val=y[:50])
+        assert len(clf.validation_scores_) == len(clf.loss_curve_)

@@ -31,17 +31,18 @@ from ._stochastic import run_partitions
 _LEARNED = ("n_features_in_", "feature_names_in_", "classes_", "out_activation_", "n_outputs_")
 
 
-def current_client(estimator):
+def current_client(estimator, method="fit"):
     """The current ``distributed.Client`` (``distributed.default_client``)."""
     from distributed import default_client
 
     try:
         return default_client()
     except ValueError:
+        where = "to fit in memory" if method == "fit" else "to score in memory"
         raise ValueError(
-            f"{type(estimator).__name__}.fit on dask input needs a dask.distributed Client: "
-            "start one first (distributed.Client(...) or a LocalCluster's client), or pass "
-            "NumPy arrays to fit in memory."
+            f"{type(estimator).__name__}.{method} on dask input needs a dask.distributed "
+            "Client: start one first (distributed.Client(...) or a LocalCluster's client), or "
+            f"pass NumPy arrays {where}."
         ) from None
 
 
@@ -263,7 +264,15 @@ default=None
             validate_data(self, X._meta, reset=False, skip_check_array=True)
 
     def _dask_dtype(self, X):
-        dtype = np.dtype(getattr(X, "dtype", np.float64))
+        """The dtype that the core's predictions on X's partitions have: float32 for float32
+        input and weights, else float64 (a DataFrame's: its columns' common type)."""
+        dtype = getattr(X, "dtype", None)
+        if dtype is None:
+            try:
+                dtype = np.result_type(*X.dtypes)
+            except TypeError:  # a column of pandas' own types (categories, nullable numbers)
+                dtype = np.float64
+        dtype = np.dtype(dtype)
         dtype = dtype if dtype in (np.float32, np.float64) else np.dtype(np.float64)
         return np.result_type(dtype, self.coefs_[0].dtype if self.coefs_ else dtype)
 
@@ -287,7 +296,7 @@ default=None
         if not is_dask(X):
             return super().score(X, y, sample_weight)
         self._check_dask_input(X)
-        client = current_client(self)
+        client = current_client(self, "score")
         return score_on_workers(
             client, self, X, y, sample_weight, regression=self._core_class._y_numeric
         )

@@ -25,6 +25,7 @@ import numpy as np
 from .._array_ops import ops_for
 from .._network import ParameterLayout, Workspace, loss_and_gradient
 from .._training import chunk_rows
+from .._validation import aligned
 
 
 def partition_loss_and_gradient(
@@ -36,6 +37,8 @@ def partition_loss_and_gradient(
     chunk through ``loss_and_gradient`` with ``add_penalty=False``, the chunks' gradients added
     in order. ``flat`` is the parameter vector in X's dtype.
     """
+    # a partition received within a message may lie unaligned: NumPy's products would skip BLAS
+    X, target, row_weights = aligned(X), aligned(target), aligned(row_weights)
     layout = ParameterLayout(layer_units)
     ops = ops_for(X)
     ops.prepare(flat.dtype)

@@ -14,7 +14,7 @@ from sklearn.metrics import accuracy_score
 
 from .._array_ops import ops_for
 from .._network import ParameterLayout
-from .._validation import check_total_weight
+from .._validation import aligned, check_total_weight
 from .._validation_data import _finite
 from ._data import da, delayed, input_partitions, partition_weight
 from ._lbfgs import share, tree_sum
@@ -166,6 +166,7 @@ def validation_sums(template, flat, layer_units, X, target, row_weights, held_ou
         row_weights = None if row_weights is None else row_weights[held_out]
     if X.shape[0] == 0:
         return None
+    X = aligned(X)  # as received within a message: see ``partition_loss_and_gradient``
     layout = ParameterLayout(layer_units)
     output = template._output(X, layout.views(flat.copy()), layout, ops_for(X))
     return template._dask_validation_sums(output, target, row_weights, reference)

@@ -22,11 +22,13 @@ from .._training import (
     STOCHASTIC_ADVICE,
     _check_finite,
     _warn_if_loss_exploded,
+    align_validation,
     new_history,
     record_epoch,
     restore_best,
     run_stochastic,
 )
+from .._validation import aligned
 from ._lbfgs import share
 
 SEED_BOUND = np.iinfo(np.int32).max
@@ -41,6 +43,7 @@ def train_partition(carry, X, target, row_weights, held_out, template, layer_uni
     the client, as in the core's loop.
     """
     params, state, t, loss_sum, n_seen = carry
+    X, target, row_weights = aligned(X), aligned(target), aligned(row_weights)  # as received
     rows = None if held_out is None else np.flatnonzero(~held_out)
     n_train = X.shape[0] if rows is None else len(rows)
     if n_train == 0:
@@ -110,6 +113,7 @@ def run_partitions(
     order = np.arange(n_parts)
     best_params = params.copy() if early_stopping else None
     kept_score = history["best_validation_score"]  # finite: kept from an earlier fit
+    align_validation(history, validate)
     state = optimizer.state()
     history["n_iter"] = 0
     for _ in range(settings.max_iter):
