@@ -199,6 +199,16 @@ def test_bad_input_is_refused_with_the_core_messages(client):
     with_nan[100, 2] = np.nan
     with pytest.raises(ValueError, match="Input X contains NaN"):
         DaskTanhMLPClassifier(**LBFGS).fit(chunked(with_nan), chunked(Y))
+    # the core's rows are the partition's: the message says which partition, and where it starts
+    with_missing = Y.astype(float)
+    with_missing[130] = np.nan
+    with pytest.raises(ValueError) as error:
+        DaskTanhMLPClassifier(**LBFGS).fit(chunked(X), chunked(with_missing))
+    core = TanhMLPClassifier(**LBFGS)
+    with pytest.raises(ValueError) as core_error:
+        core.fit(X[120:180], with_missing[120:180])
+    start = "In partition 2, from row 120 of the data (rows counted from its first below): "
+    assert str(error.value) == start + str(core_error.value)
     with pytest.raises(ValueError, match="inconsistent numbers of samples: \\[240, 239\\]"):
         DaskTanhMLPClassifier(**LBFGS).fit(chunked(X), chunked(Y[:-1]))
     with pytest.raises(ValueError, match="Unknown label type"):
@@ -496,3 +506,15 @@ def test_dask_input_without_a_client_names_the_method_called(monkeypatch, method
         model.fit(X, Y)  # in memory: no client needed
     with pytest.raises(ValueError, match=f"DaskTanhMLPClassifier.{method} on dask input needs"):
         getattr(model, method)(X_dask, y_dask)
+
+
+def test_callbacks_on_dask_input_are_said_not_to_run(client):
+    callback = pytest.importorskip("sklearn.callback", reason="needs scikit-learn >= 1.9")
+    monitor = callback.ScoringMonitor(scoring="accuracy")
+    model = DaskTanhMLPClassifier(**LBFGS).set_callbacks(monitor)
+    with pytest.warns(UserWarning, match="set_callbacks do not run on dask input"):
+        model.fit(chunked(X), chunked(Y))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # in memory they run: no warning
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, Y)

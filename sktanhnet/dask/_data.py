@@ -139,18 +139,30 @@ def partition_weight(sample_weight, n_rows):
     return check_sample_weight(sample_weight, n_rows)
 
 
-def check_partition(template, X, y, sample_weight, reset):
+def check_partition(template, X, y, sample_weight, reset, index=None, first_row=None):
     """One partition checked as the core estimator checks its whole input.
 
     Returns (X validated, y validated, weights, summary); an empty partition gives
     (None, None, None, {"n_rows": 0}). ``template`` is an unfitted copy of the estimator
-    (with ``n_features_in_`` and the like when ``reset`` is False); it is copied here.
+    (with ``n_features_in_`` and the like when ``reset`` is False); it is copied here. The
+    core's error names rows and sizes within the partition: it is prefixed with the partition's
+    ``index`` and, where its chunk sizes are known, its ``first_row`` in the whole data.
     """
     template = copy.copy(template)
     if getattr(X, "shape", (1,))[0] == 0 and getattr(y, "shape", (1,))[0] == 0:
         return None, None, None, {"n_rows": 0}
-    X, y = template._validate_X_y(X, y, reset=reset, ops=ops_for(X))
-    sample_weight = partition_weight(sample_weight, X.shape[0])
+    try:
+        X, y = template._validate_X_y(X, y, reset=reset, ops=ops_for(X))
+        sample_weight = partition_weight(sample_weight, X.shape[0])
+    except ValueError as error:
+        if index is not None:
+            where = "" if first_row is None else f", from row {first_row} of the data"
+            error.args = (
+                f"In partition {index}{where} (rows counted from its first below): "
+                f"{error.args[0] if error.args else ''}",
+                *error.args[1:],
+            )
+        raise
     summary = {
         "n_rows": X.shape[0],
         "n_features": X.shape[1],
@@ -221,9 +233,15 @@ class WorkerData:
 
     def __init__(self, client, template, X, y, sample_weight, reset):
         x_parts, y_parts, weight_parts = input_partitions(X, y, sample_weight)
+        rows = row_chunks(X)
+        starts = np.cumsum([0, *rows[:-1]]) if _known(rows) else [None] * len(x_parts)
         checked = [
-            delayed(check_partition, nout=4, pure=True)(template, x, y_part, w, reset)
-            for x, y_part, w in zip(x_parts, y_parts, weight_parts)
+            delayed(check_partition, nout=4, pure=True)(
+                template, x, y_part, w, reset, index, None if start is None else int(start)
+            )
+            for index, (x, y_part, w, start) in enumerate(
+                zip(x_parts, y_parts, weight_parts, starts)
+            )
         ]
         # Only the summaries come back; the arrays stay where they were computed.
         futures = client.compute([part for parts in checked for part in parts])

@@ -9,6 +9,7 @@ input every method is the core estimator's own.
 """
 
 import functools
+import warnings
 
 import numpy as np
 from sklearn.utils import check_random_state
@@ -105,6 +106,13 @@ default=None
 
     def _fit_dask(self, X, y, sample_weight, validation):
         self._validate_params()
+        if getattr(self, "_skl_callbacks", None):
+            warnings.warn(
+                "The callbacks set with set_callbacks do not run on dask input, only in fits "
+                "on in-memory data (NumPy arrays, DataFrames): this fit runs without them.",
+                UserWarning,
+                stacklevel=3,
+            )
         stochastic = self.solver in STOCHASTIC_SOLVERS
         X_val, y_val, sample_weight_val = validation
         if X_val is None and (y_val is not None or sample_weight_val is not None):
