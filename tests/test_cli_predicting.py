@@ -541,10 +541,10 @@ def test_a_saved_model_whose_weights_do_not_fit_gives_one_line(tmp_path, capsys)
 def test_a_multilabel_models_output_has_a_column_per_label(tmp_path, capsys):
     # a model fitted in Python on a multilabel target: each label's 0/1, then its probability
     import numpy as np
-    import skops.io as sio
 
     from sktanhnet import TanhMLPClassifier
 
+    sio = pytest.importorskip("skops.io", reason="--model needs the skops extra")
     rng = np.random.RandomState(0)
     X = rng.normal(size=(60, 2))
     Y = np.c_[X[:, 0] > 0, X[:, 1] > 0].astype(int)
@@ -569,6 +569,7 @@ def test_printed_labels_with_commas_or_line_breaks_are_quoted_one_record_per_row
     import csv
     import io
 
+    pytest.importorskip("skops", reason="--save and --model need the skops extra")
     labels = ["A,1", "B\n2"]
     rows = [[f"{i % 7}", f"{(i * 3) % 5}", labels[i % 7 > 3]] for i in range(40)]
     text = io.StringIO()

@@ -324,6 +324,7 @@ def test_early_stopping_on_too_few_rows_gives_the_command_lines_advice(tmp_path,
 @pytest.mark.skipif(os.name != "posix", reason="a pipe closed early, as `| head -1` closes it")
 def test_a_report_whose_reader_goes_away_still_saves_the_model(tmp_path):
     # `python -m sktanhnet ... --save m.skops | head -1`: the job goes on to its --save
+    pytest.importorskip("skops", reason="--save needs the skops extra")
     rows = "\n".join(f"{i % 7},{(i * 3) % 5},{'yes' if i % 7 > 3 else 'no'}" for i in range(60))
     data = _csv(tmp_path, "a,b,answer\n" + rows + "\n")
     model = tmp_path / "m.skops"
