@@ -326,6 +326,10 @@ def test_thousands_points_beside_decimal_commas_are_refused_naming_the_value(tmp
         "thousands, in a file of decimal commas (as in column 'area'): write the numbers without "
         "thousands separators (1234)\n"
     )
+    # so is a column whose every value has such a point
+    rows = "".join(f"{1 + i % 3}.{i % 10}00;{i % 9},{i % 7};{'ab'[i % 2]}\n" for i in range(40))
+    assert main(["--data", _csv(tmp_path, "population;area;y\n" + rows), "--target", "y"]) == 2
+    assert "'1.000' in column 'population' has a point that may separate" in capsys.readouterr().err
     # a point with other than three digits after it is a decimal point: read as one
     sizes[1] = "1.25"
     rows = "".join(f"{sizes[i % 4]};{i % 9},{i % 7};{'ab'[i % 2]}\n" for i in range(40))

@@ -130,8 +130,8 @@ def _read_decimal_commas(path, rows, lines):
     """Where the separator is not a comma: the columns whose values are all numbers written
     with a decimal comma (3,5 or 7,9e-05) or without a fraction, one at least with a comma,
     get points in their place (in ``rows``, in place), with a note. In such a file, a column
-    whose points all look like thousands separators (1.234, 12.500) beside whole numbers is
-    refused, naming a value: it is read neither way without a guess."""
+    of numbers whose points all look like thousands separators (1.234, 12.500, beside whole
+    numbers or not) is refused, naming a value: it is read neither way without a guess."""
     converted, thousands, points = [], [], []
     for j, name in enumerate(rows[0]):
         present = [row[j] for row in rows[1:] if j < len(row) and row[j] not in MISSING]
@@ -145,6 +145,7 @@ def _read_decimal_commas(path, rows, lines):
                     row[j] = row[j].replace(",", ".")
         elif present and all(_THOUSANDS_POINT.fullmatch(value) for value in present):
             thousands.append(name)  # 1.000 and 2.443: a point that may separate thousands
+            points.append(j)
         else:
             dotted = [value for value in present if "." in value]
             if dotted and all(_THOUSANDS_POINT.fullmatch(value) for value in dotted):
