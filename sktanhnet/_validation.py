@@ -208,7 +208,7 @@ def check_sample_weight(sample_weight, n_samples, name="sample_weight"):
     if (sample_weight < 0).any():
         raise ValueError(f"Negative values in {name}: every weight must be >= 0.")
     check_total_weight(sample_weight, name)
-    return sample_weight
+    return aligned(sample_weight)  # summed by matrix products: see ``aligned``
 
 
 def chunk_finite_check(X, estimator_name):

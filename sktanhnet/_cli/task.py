@@ -200,17 +200,11 @@ def labels_like(values, classes, what):
                 f"text ({first_few(classes)}): name the column the model was trained to predict"
             )
         # a whole number written another way (1.0 for 1), as ``as_labels`` writes it in training
-        labels = np.asarray(values, dtype=str)
-        known = set(map(str, classes))
-        return np.array(
-            [
-                label
-                if label in known or _whole_as_written(label) not in known
-                else _whole_as_written(label)
-                for label in labels
-            ],
-            dtype=str,
-        )
+        known, labels = set(map(str, classes)), []
+        for label in map(str, values):
+            written = _whole_as_written(label)
+            labels.append(written if label not in known and written in known else label)
+        return np.array(labels, dtype=str)
     words = {"true": True, "1": True, "false": False, "0": False}
     labels = []
     for text in map(str, values):

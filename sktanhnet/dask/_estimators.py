@@ -39,11 +39,10 @@ def current_client(estimator, method="fit"):
     try:
         return default_client()
     except ValueError:
-        where = "to fit in memory" if method == "fit" else "to score in memory"
         raise ValueError(
             f"{type(estimator).__name__}.{method} on dask input needs a dask.distributed "
             "Client: start one first (distributed.Client(...) or a LocalCluster's client), or "
-            f"pass NumPy arrays {where}."
+            f"pass NumPy arrays to {method} in memory."
         ) from None
 
 

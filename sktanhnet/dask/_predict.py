@@ -166,7 +166,8 @@ def validation_sums(template, flat, layer_units, X, target, row_weights, held_ou
         row_weights = None if row_weights is None else row_weights[held_out]
     if X.shape[0] == 0:
         return None
-    X = aligned(X)  # as received within a message: see ``partition_loss_and_gradient``
+    # as received within a message: see ``partition_loss_and_gradient``
+    X, target, row_weights = aligned(X), aligned(target), aligned(row_weights)
     layout = ParameterLayout(layer_units)
     output = template._output(X, layout.views(flat.copy()), layout, ops_for(X))
     return template._dask_validation_sums(output, target, row_weights, reference)
