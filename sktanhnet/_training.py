@@ -283,6 +283,7 @@ def run_stochastic(
     best_params = ops.copy(params) if early_stopping else None
     kept_score = history["best_validation_score"]  # finite: kept from an earlier fit
     align_validation(history, validate)
+    first_epoch = len(history["loss_curve"])  # this call's first
     history["n_iter"] = 0
 
     plan = _epoch_plan(
@@ -365,7 +366,7 @@ def run_stochastic(
                     ConvergenceWarning,
                 )
 
-    _warn_if_loss_exploded(history["loss_curve"])
+    _warn_if_loss_exploded(history["loss_curve"][first_epoch:])
     if early_stopping:
         restore_best(params, best_params, history, kept_score)
     return history
@@ -426,7 +427,9 @@ def record_epoch(history, loss, params, best_params, validate, early_stopping, t
 
 
 def _warn_if_loss_exploded(loss_curve):
-    """Warn when the training loss has grown by orders of magnitude since the first epoch.
+    """Warn when the training loss has grown by orders of magnitude since the first epoch of
+    ``loss_curve``: the epochs of one call to fit (a warm fit's or a partial_fit's loss may
+    start far from an earlier call's on new data, or new targets, and fall from there).
 
     ``DivergenceError`` covers non-finite losses and weights only: an sgd run with a learning
     rate far too large can raise its loss from 1e17 to 1e249 and stay finite. The model is still

@@ -546,3 +546,32 @@ def test_a_loss_that_explodes_but_stays_finite_warns_naming_the_fix():
         warnings.simplefilter("always")
         TanhMLPClassifier((10,), max_iter=300, random_state=0).fit(X / 8, y)  # a sound run
     assert not [w for w in caught if "diverging" in str(w.message)]
+
+
+def test_a_warm_fit_on_targets_of_another_scale_is_not_called_diverging():
+    """The explosion is measured within one call: a warm fit or partial_fit on new targets
+    starts from a loss far above the first call's, and falls from there."""
+    from sktanhnet import TanhMLPRegressor
+
+    X = np.random.RandomState(0).randn(200, 3)
+    model = TanhMLPRegressor(random_state=0, warm_start=True, max_iter=50)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(X, 0.01 * X[:, 0])
+        model.fit(X, 100 + X[:, 0])
+        for _ in range(3):
+            model.partial_fit(X, 100 + X[:, 0])
+    assert model.loss_curve_[-1] > 1e3 * model.loss_curve_[0]  # against the first call's
+    assert not [w for w in caught if "diverging" in str(w.message)]
+    # and a warm fit that diverges within itself is still called so
+    from sklearn.datasets import load_iris
+    from sklearn.exceptions import ConvergenceWarning
+
+    X, y = load_iris(return_X_y=True)
+    model = TanhMLPClassifier(solver="sgd", max_iter=5, warm_start=True, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(X, y)
+    model.set_params(learning_rate_init=1e3, max_iter=12)
+    with pytest.warns(ConvergenceWarning, match=r"grew from .* training is diverging"):
+        model.fit(X, y)

@@ -114,6 +114,7 @@ def run_partitions(
     best_params = params.copy() if early_stopping else None
     kept_score = history["best_validation_score"]  # finite: kept from an earlier fit
     align_validation(history, validate)
+    first_epoch = len(history["loss_curve"])  # this call's first
     state = optimizer.state()
     history["n_iter"] = 0
     for _ in range(settings.max_iter):
@@ -171,7 +172,7 @@ def run_partitions(
                 ConvergenceWarning,
             )
 
-    _warn_if_loss_exploded(history["loss_curve"])
+    _warn_if_loss_exploded(history["loss_curve"][first_epoch:])
     if early_stopping:
         restore_best(params, best_params, history, kept_score)
     return state
