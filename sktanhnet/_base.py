@@ -30,7 +30,7 @@ from ._compiled import describe
 from ._host import host_input, to_numpy
 from ._lbfgs import run_lbfgs
 from ._network import ParameterLayout, Workspace
-from ._optimizers import SGD, Adam
+from ._optimizers import make_optimizer, unapplied_settings
 from ._pickling import PicklingMixin
 from ._threads import map_chunks
 from ._training import TrainingSettings, chunk_rows, new_history, run_stochastic
@@ -224,6 +224,8 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
             history = self._history()
             reuse = incremental and getattr(self, "_optimizer_state", None)
             optimizer_state = self._optimizer_state if reuse else None
+            if stochastic and optimizer_state is not None:
+                unapplied_settings(self.solver, self.get_params(deep=False), optimizer_state)
         if stochastic:
             optimizer = self._make_optimizer(layout.size, dtype, optimizer_state, ops)
 
@@ -331,37 +333,10 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
         )
 
     def _make_optimizer(self, n_params, dtype, state, ops):
-        if state is not None:  # the state of a partial_fit on another namespace or device
-            state = {
-                key: ops.adopt(value) if key.endswith(("moment", "velocity")) else value
-                for key, value in state.items()
-            }
-        if self.solver == "sgd":
-            if state is not None and "velocity" not in state:
-                state = None
-            return SGD(
-                n_params,
-                dtype,
-                self.learning_rate_init,
-                self.learning_rate,
-                self.momentum,
-                self.nesterovs_momentum,
-                self.power_t,
-                state=state,
-                ops=ops,
-            )
-        if state is not None and "first_moment" not in state:
-            state = None
-        return Adam(
-            n_params,
-            dtype,
-            self.learning_rate_init,
-            self.beta_1,
-            self.beta_2,
-            self.epsilon,
-            state=state,
-            ops=ops,
-        )
+        """The solver's optimizer, or the one whose ``state`` that is, continued with the
+        settings it was made with (``_optimizers.make_optimizer``)."""
+        params = self.get_params(deep=False)
+        return make_optimizer(self.solver, params, n_params, dtype, state, ops)
 
     #: (fitted attribute, history key) of the curves, which continue from one call to the next.
     _CURVES = (

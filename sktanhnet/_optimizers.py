@@ -18,6 +18,8 @@ kernel set (``_compiled``, the ``fast`` extra) runs each update, L2 term include
 (``ops.adam_kernel``, ``ops.sgd_kernel``), with the same operations in the same order.
 """
 
+import warnings
+
 import numpy as np
 
 from ._array_ops import NUMPY
@@ -27,6 +29,50 @@ from ._array_ops import NUMPY
 # faster than no chunks on the largest vector; below 128 KiB, NumPy's per-call cost dominates.
 CHUNK_BYTES = 2**19
 _NONE = ()
+
+#: The estimator's parameters that each solver's optimizer is made with, in its arguments' order.
+OPTIMIZER_PARAMS = {
+    "sgd": ("learning_rate_init", "learning_rate", "momentum", "nesterovs_momentum", "power_t"),
+    "adam": ("learning_rate_init", "beta_1", "beta_2", "epsilon"),
+}
+
+
+def make_optimizer(solver, estimator_params, n_params, dtype, state=None, ops=NUMPY):
+    """The optimizer of ``solver`` ("sgd" or "adam") over ``n_params`` parameters, made with
+    the estimator's parameters (a dict); or, given the ``state()`` of one of that solver, that
+    one continued, with the settings it was made with: as in scikit-learn's MLP, ``partial_fit``
+    goes on with the optimizer of its first call, and another solver starts afresh."""
+    kind, moment = (SGD, "velocity") if solver == "sgd" else (Adam, "first_moment")
+    settings = {name: estimator_params[name] for name in OPTIMIZER_PARAMS[solver]}
+    if state is not None and moment not in state:
+        state = None
+    if state is not None:
+        settings.update(state.get("settings", {}))  # (a model pickled before they were kept)
+        state = {  # the state of a partial_fit on another namespace or device: moved to this one
+            key: ops.adopt(value) if key.endswith(("moment", "velocity")) else value
+            for key, value in state.items()
+        }
+    return kind(n_params, dtype, *settings.values(), state=state, ops=ops)
+
+
+def unapplied_settings(solver, estimator_params, state):
+    """Warn where ``partial_fit`` goes on with an optimizer made with other settings than the
+    estimator's parameters now have (``set_params`` after the first call)."""
+    if ("velocity" if solver == "sgd" else "first_moment") not in state:
+        return
+    kept = state.get("settings", {})
+    changed = [
+        f"{name}={estimator_params[name]!r} (kept: {kept[name]!r})"
+        for name in OPTIMIZER_PARAMS[solver]
+        if name in kept and estimator_params[name] != kept[name]
+    ]
+    if changed:
+        warnings.warn(
+            f"partial_fit goes on with the {solver} optimizer of its first call, as "
+            f"scikit-learn's MLP does, and does not apply {', '.join(changed)}. Call fit to "
+            "train anew with them.",
+            UserWarning,
+        )
 
 
 class _Chunks:
@@ -159,7 +205,17 @@ class SGD:
 
     def state(self):
         """Plain copy of the state, to store on the estimator."""
-        return {"learning_rate": self.learning_rate, "velocity": self.ops.copy(self.velocity)}
+        return {
+            "learning_rate": self.learning_rate,
+            "velocity": self.ops.copy(self.velocity),
+            "settings": {
+                "learning_rate_init": self.learning_rate_init,
+                "learning_rate": self.schedule,
+                "momentum": self.momentum,
+                "nesterovs_momentum": self.nesterov,
+                "power_t": self.power_t,
+            },
+        }
 
 
 class Adam:
@@ -269,4 +325,10 @@ class Adam:
             "learning_rate": self.learning_rate,
             "first_moment": self.ops.copy(self.first_moment),
             "second_moment": self.ops.copy(self.second_moment),
+            "settings": {
+                "learning_rate_init": self.learning_rate_init,
+                "beta_1": self.beta_1,
+                "beta_2": self.beta_2,
+                "epsilon": self.epsilon,
+            },
         }

@@ -132,6 +132,44 @@ def test_partial_fit_steps_like_mlpregressor(diabetes):
     assert ours.t_ == theirs.t_ == 3 * len(X)
 
 
+@pytest.mark.parametrize(
+    "solver, changed",
+    [
+        ("adam", dict(learning_rate_init=0.05, beta_1=0.5, beta_2=0.9, epsilon=1e-4)),
+        ("sgd", dict(learning_rate_init=0.05, momentum=0.5, nesterovs_momentum=False)),
+        ("sgd", dict(learning_rate="invscaling", power_t=0.1)),
+    ],
+)
+def test_partial_fit_keeps_its_first_calls_optimizer_as_mlpregressor_and_says_so(
+    diabetes, solver, changed
+):
+    """set_params between partial_fit calls: scikit-learn's MLP goes on with the optimizer made
+    by the first call; so does ours (the same model), and warns naming what it leaves out."""
+    X, y = diabetes
+    X, y = StandardScaler().fit_transform(X), (y - y.mean()) / y.std()
+    settings = dict(hidden_layer_sizes=(8,), solver=solver, random_state=0, learning_rate_init=0.01)
+    if solver == "sgd" and "power_t" in changed:
+        settings["learning_rate"] = "adaptive"
+    ours = TanhMLPRegressor(**settings).partial_fit(X, y)
+    theirs = MLPRegressor(activation="tanh", **settings).partial_fit(X, y)
+    ours.set_params(**changed)
+    theirs.set_params(**changed)
+    with pytest.warns(
+        UserWarning, match="goes on with the %s optimizer of its first call" % solver
+    ) as caught:
+        for _ in range(3):
+            ours.partial_fit(X, y)
+            theirs.partial_fit(X, y)
+    message = str(caught[0].message)
+    assert all(f"{name}={value!r}" in message for name, value in changed.items()), message
+    np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-10)
+    np.testing.assert_allclose(ours.predict(X), theirs.predict(X), rtol=0, atol=1e-10)
+    # fit starts anew with them, in both
+    _quiet(ours.set_params(max_iter=3).fit, X, y)
+    _quiet(theirs.set_params(max_iter=3).fit, X, y)
+    np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-10)
+
+
 def test_warm_start_continues_like_mlpregressor(diabetes):
     X, y = diabetes
     settings = dict(PARITY, warm_start=True, max_iter=5)
