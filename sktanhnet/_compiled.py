@@ -302,8 +302,11 @@ def _two_threads(arguments, buffers, grad, optimizer, halves=None):
         halves = size // 2 if size >= TWO_THREAD_STEP else 0
     own = [(buffers(), sync, halves, shared) for _ in "ab"]  # role 0's, role 1's
     tasks, results = queue.SimpleQueue(), queue.SimpleQueue()
-    helper, pinned = [], []
-    pair = processor_pair()  # each thread on its own processor while the epochs run
+    helper = []
+    # each thread on its own processor while an epoch runs: the helper for good, the calling
+    # thread epoch by epoch, so that the user's code between epochs (a scorer, a callback, and
+    # any thread it starts, which would inherit the pin) runs where it would have run
+    pair = processor_pair()
 
     def work():
         if pair:
@@ -317,19 +320,22 @@ def _two_threads(arguments, buffers, grad, optimizer, halves=None):
 
     def run(order):
         if not helper:
-            pinned.append(pin(pair[0]) if pair else None)
             helper.append(threading.Thread(target=work, daemon=True))
             helper[0].start()
         sync[:] = 0
         common = arguments(order, other)
-        tasks.put((*common, *own[1]))
+        former = pin(pair[0]) if pair else None
         try:
-            total, t = train_epoch_part(0, *common, *own[0])
-        except BaseException:
-            sync[ABORT] = 1  # the helper stops waiting, and its epoch ends
-            results.get()
-            raise
-        failed = results.get()
+            tasks.put((*common, *own[1]))
+            try:
+                total, t = train_epoch_part(0, *common, *own[0])
+            except BaseException:
+                sync[ABORT] = 1  # the helper stops waiting, and its epoch ends
+                results.get()
+                raise
+            failed = results.get()
+        finally:
+            unpin(former)
         if isinstance(failed, BaseException):
             raise failed
         optimizer.compiled_epoch_ends(t)
@@ -339,7 +345,6 @@ def _two_threads(arguments, buffers, grad, optimizer, halves=None):
         if helper:
             tasks.put(None)
             helper.pop().join()
-            unpin(pinned.pop())
 
     run.close = close
     return run

@@ -20,7 +20,7 @@ groups (``_lbfgs.full_loss_and_gradient``): the output does not depend on W.
 Mini-batch training with the compiled kernels claims two threads the same way
 (``claimed_cores``, ``_training._epoch_plan``): each batch's two halves at once, one on a helper
 thread, BLAS on one thread in each. Since those two threads wait for each other twice per batch,
-on Linux each is kept on its own processor while the epochs run (``processor_pair``, ``pin``).
+on Linux each is kept on its own processor while an epoch runs (``processor_pair``, ``pin``).
 """
 
 import itertools

@@ -774,7 +774,8 @@ def test_an_error_on_either_thread_ends_the_epoch_and_is_raised(monkeypatch, dig
 @pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="needs Linux's affinity calls")
 def test_two_threads_run_on_two_processors_and_give_the_callers_back(monkeypatch, digits):
     """While the epochs run, the calling thread and the helper each keep to one processor of the
-    caller's set (two different ones); afterwards the caller has its set back."""
+    caller's set (two different ones); between epochs (a scorer, and any thread it starts) and
+    afterwards the caller has its set back."""
     from sktanhnet import _numba_epoch, _training
 
     _two_cores()
@@ -789,10 +790,20 @@ def test_two_threads_run_on_two_processors_and_give_the_callers_back(monkeypatch
 
     monkeypatch.setattr(_numba_epoch, "train_epoch_part", recording)
     before = os.sched_getaffinity(0)
+    between = []
+
+    def scorer(estimator, X_val, y_val):
+        between.append(os.sched_getaffinity(0))
+        started = threading.Thread(target=lambda: between.append(os.sched_getaffinity(0)))
+        started.start()
+        started.join()
+        return estimator.score(X_val, y_val)
+
     X, y = digits
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        TanhMLPClassifier((24,), max_iter=2).fit(X, y)
+        TanhMLPClassifier((24,), max_iter=2, early_stopping=True, scoring=scorer).fit(X, y)
     assert os.sched_getaffinity(0) == before
     assert len(seen[0]) == len(seen[1]) == 1 and seen[0] != seen[1]
     assert seen[0] | seen[1] <= before
+    assert len(between) == 4 and all(cpus == before for cpus in between)
