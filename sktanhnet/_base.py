@@ -367,6 +367,8 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
         self.loss_curve_ = history["loss_curve"]
         self.best_loss_ = None if early_stopping else history["best_loss"]
         has_validation = bool(history["validation_scores"])
+        if has_validation:  # NaN for the epochs of this fit, if it had no validation data
+            _training.align_validation(history, True)
         for attribute, key in (
             *self._CURVES[1:],
             ("best_validation_score_", "best_validation_score"),

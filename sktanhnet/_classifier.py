@@ -80,7 +80,7 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
 
     validation_loss_curve_ : list of float or None
         Validation log-loss after each epoch (or L-BFGS iteration), when there is validation
-        data.
+        data; aligned with ``loss_curve_`` as ``validation_scores_`` is.
 
     <layer attributes>
 

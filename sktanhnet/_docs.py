@@ -108,12 +108,12 @@ SECTIONS = {
 
     validation_scores_ : list of float or None
         Validation score after each epoch (or L-BFGS iteration), when there is validation data;
-        aligned with ``loss_curve_``, NaN for the epochs of an earlier fit (``warm_start``) that
-        had none.
+        aligned with ``loss_curve_``, NaN for the epochs of a fit that had none (with
+        ``warm_start`` or ``partial_fit``, before or after one that had).
 """,
     "layer attributes": """\
     best_validation_score_ : float or None
-        Best validation score, when there is validation data.
+        Best validation score, when there is validation data (of every fit that had some).
 
     n_layers_ : int
         Number of layers, input and output included.

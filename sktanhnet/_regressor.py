@@ -85,7 +85,8 @@ class TanhMLPRegressor(RegressorMixin, BaseTanhMLP):
 
     validation_loss_curve_ : list of float or None
         Validation loss (the training loss's definition, without the L2 term) after each epoch
-        (or L-BFGS iteration), when there is validation data.
+        (or L-BFGS iteration), when there is validation data; aligned with ``loss_curve_`` as
+        ``validation_scores_`` is.
 
     <layer attributes>
 

@@ -175,9 +175,10 @@ def new_history():
 
 
 def align_validation(history, validate):
-    """Where a fit records validation (``validate`` given) after epochs that recorded none (an
-    earlier fit's, with ``warm_start`` or ``partial_fit``), NaN stands for each of those, so that
-    the validation curves stay aligned with ``loss_curve``, epoch for epoch."""
+    """Where validation is recorded (``validate`` given) beside epochs that recorded none (an
+    earlier fit's, with ``warm_start`` or ``partial_fit``, before a fit with validation data; or
+    the epochs of a fit without it, after one with), NaN stands for each of those, so that the
+    validation curves stay aligned with ``loss_curve``, epoch for epoch."""
     if validate is not None:
         missing = len(history["loss_curve"]) - len(history["validation_scores"])
         history["validation_scores"].extend([np.nan] * missing)

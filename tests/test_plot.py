@@ -203,8 +203,16 @@ def test_validation_curves_stay_on_their_epochs_after_a_warm_start(solver):
         x, scores = display.validation_score_line_.get_data()
         finite = np.isfinite(scores)
         np.testing.assert_array_equal(x[finite], np.arange(first + 1, len(clf.loss_curve_) + 1))
-        # a fit without validation after it: the curves keep their epochs, the new ones none
+        # a fit without validation after it: the curves keep their epochs, NaN for the new ones
+        best = clf.best_validation_score_
         clf.fit(X, y)
-        assert len(clf.validation_scores_) == first + 5 < len(clf.loss_curve_)
+        for curve in clf.validation_scores_, clf.validation_loss_curve_:
+            assert len(curve) == len(clf.loss_curve_)
+            assert np.isfinite(curve[first : first + 5]).all()
+            assert np.isnan(curve[first + 5 :]).all()
+        assert clf.best_validation_score_ == best
+        display = TrainingCurveDisplay.from_estimator(clf)
+        x, scores = display.validation_score_line_.get_data()
+        np.testing.assert_array_equal(x[np.isfinite(scores)], np.arange(first + 1, first + 6))
         clf.fit(X, y, X_val=X[:50], y_val=y[:50])
         assert len(clf.validation_scores_) == len(clf.loss_curve_)
