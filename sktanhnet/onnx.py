@@ -22,7 +22,10 @@ targets it is ``probability > 0.5`` as an int64 indicator matrix.
 
 The graph computes in the type of its input: a float32 input gives float32 weights and
 probabilities, a float64 (double) input gives double weights and probabilities, so that the
-probabilities match ``predict_proba`` to rounding. Other input types are cast to float32.
+probabilities match ``predict_proba`` to rounding. Other input types are cast to float32. A
+double graph needs ``target_opset`` 8 or later (before 12 its clip is ``Max`` and ``Min``:
+onnxruntime has no double ``Clip`` there). A model fitted on a device (PyTorch, CuPy) exports as
+its NumPy copy would: its weights are copied to the host.
 
 A regressor's graph has one output, ``variable``, of shape (n, n_outputs): the identity of
 Z_L (``loss="squared_error"``) or ``Exp`` of it (``loss="poisson"``), one column per target
@@ -65,6 +68,7 @@ except ImportError as error:  # pragma: no cover - exercised only without the ex
     ) from error
 
 from ._classifier import TanhMLPClassifier
+from ._host import to_numpy
 from ._network import EXP, LOGISTIC
 from ._regressor import TanhMLPRegressor
 from ._validation import fitted_layer_sizes
@@ -259,8 +263,9 @@ def _logits(scope, operator, container, node):
 
     n_layers = len(model.coefs_)
     for layer, (coef, intercept) in enumerate(zip(model.coefs_, model.intercepts_)):
-        coef = np.asarray(coef, dtype=np_dtype)
-        intercept = np.asarray(intercept, dtype=np_dtype)
+        # a model fitted on a device (PyTorch, CuPy): its weights copied to the host
+        coef = np.asarray(to_numpy(coef, "coefs_"), dtype=np_dtype)
+        intercept = np.asarray(to_numpy(intercept, "intercepts_"), dtype=np_dtype)
         coef_name, intercept_name = unique("coef"), unique("intercept")
         container.add_initializer(coef_name, proto_dtype, list(coef.shape), coef.ravel())
         container.add_initializer(intercept_name, proto_dtype, [intercept.shape[0]], intercept)
@@ -371,15 +376,29 @@ def _sigmoid(node, container, unique, proto_dtype, source, target):
 
 
 def _clip(node, container, unique, proto_dtype, source, target, low, high):
-    """``Clip`` of ``source`` to [low, high] into ``target``: bounds as inputs from opset 11,
-    as (float32) attributes before."""
-    if container.target_opset >= 11:
+    """``source`` held to [low, high] into ``target``. ``Clip`` takes its bounds as inputs from
+    opset 11, as float32 attributes before; onnxruntime runs it on doubles from opset 12 only, so
+    a double graph for an older opset takes ``Max`` and ``Min`` instead (which broadcast a scalar
+    bound from opset 8 on)."""
+    opset, double = container.target_opset, proto_dtype == TensorProto.DOUBLE
+    if opset >= (12 if double else 11) or (double and opset >= 8):
         low_name, high_name = unique("low"), unique("high")
         container.add_initializer(low_name, proto_dtype, [], [float(low)])
         container.add_initializer(high_name, proto_dtype, [], [float(high)])
-        node("Clip", [source, low_name, high_name], target)
-    else:
+        if opset >= (12 if double else 11):
+            node("Clip", [source, low_name, high_name], target)
+        else:
+            floored = unique("floored")
+            node("Max", [source, low_name], floored)
+            node("Min", [floored, high_name], target)
+    elif not double:
         node("Clip", [source], target, min=float(low), max=float(high))
+    else:
+        raise ValueError(
+            f"A float64 TanhMLPClassifier exports to ONNX from target_opset=8 on; got "
+            f"target_opset={opset}. Pass a newer target_opset, or a float32 sample to to_onnx "
+            "(X[:1].astype(np.float32)) for a float32 graph."
+        )
 
 
 def parse_tanh_mlp_regressor(scope, model, inputs, custom_parsers=None):

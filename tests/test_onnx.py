@@ -14,7 +14,7 @@ onnxruntime = pytest.importorskip(
 )
 sktanhnet_onnx = pytest.importorskip("sktanhnet.onnx")
 
-from sktanhnet import TanhMLPClassifier  # noqa: E402
+from sktanhnet import TanhMLPClassifier, to_numpy  # noqa: E402
 
 TOLERANCE = {np.float32: 1e-5, np.float64: 1e-10}
 
@@ -30,10 +30,10 @@ TARGETS = {
 }
 
 
-def _fit(model, y):
+def _fit(model, y, X_fit=X):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # few epochs on purpose: ConvergenceWarning
-        return model.fit(X, y)
+        return model.fit(X_fit, y)
 
 
 def _run(model, X_test, zipmap):
@@ -199,3 +199,58 @@ def test_weights_set_by_hand_that_do_not_fit_are_refused_as_by_predict(estimator
     model.coefs_[0] = np.zeros((7, 5))
     with pytest.raises(ValueError, match=r"do not fit together: coefs_\[0\] has shape \(7, 5\)"):
         skl2onnx.to_onnx(model, X[:1].astype(np.float32))
+
+
+@pytest.mark.parametrize("opset", [8, 9, 11, 12])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("target", ["int", "binary", "multilabel"])
+def test_an_older_target_opset_gives_a_graph_that_runs_and_matches(target, dtype, opset):
+    # onnxruntime has no double Clip before opset 12: the double graph takes Max and Min there
+    model = _fit(TanhMLPClassifier((5,), max_iter=30, random_state=0), TARGETS[target])
+    X_test = X.astype(dtype)
+    onx = skl2onnx.to_onnx(
+        model, X_test[:1], target_opset=opset, options={TanhMLPClassifier: {"zipmap": False}}
+    )
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 3  # not its note on initializers listed as inputs (old opsets)
+    session = onnxruntime.InferenceSession(
+        onx.SerializeToString(), options, providers=["CPUExecutionProvider"]
+    )
+    labels, proba = session.run(None, {session.get_inputs()[0].name: X_test})
+    np.testing.assert_allclose(proba, model.predict_proba(X_test), rtol=0, atol=TOLERANCE[dtype])
+    np.testing.assert_array_equal(labels, model.predict(X_test))
+    assert proba.min() > 0
+
+
+def test_a_double_graph_before_opset_8_is_refused_naming_the_way_out():
+    model = _fit(TanhMLPClassifier((5,), max_iter=5, random_state=0), TARGETS["int"])
+    with pytest.raises(ValueError, match=r"from target_opset=8 on; got target_opset=7\. Pass a"):
+        skl2onnx.to_onnx(model, X[:1], target_opset=7)
+    skl2onnx.to_onnx(model, X[:1].astype(np.float32), target_opset=7)  # float32: Clip's attributes
+
+
+def test_a_model_fitted_on_a_device_exports_its_weights_from_the_host():
+    # array-api-strict's second device stands for a GPU: NumPy cannot read its arrays directly
+    import os
+
+    import sklearn
+
+    xp = pytest.importorskip("array_api_strict")
+    pytest.importorskip("array_api_compat")
+    if os.environ.get("SCIPY_ARRAY_API") != "1":  # pragma: no cover
+        pytest.skip("array API dispatch needs SCIPY_ARRAY_API=1")
+    device = xp.Device("device1")
+    with sklearn.config_context(array_api_dispatch=True):
+        model = _fit(
+            TanhMLPClassifier((5,), max_iter=5, random_state=0),
+            Y_INT,
+            X_fit=xp.asarray(X, device=device),
+        )
+    onx = skl2onnx.to_onnx(model, X[:1], options={TanhMLPClassifier: {"zipmap": False}})
+    session = onnxruntime.InferenceSession(
+        onx.SerializeToString(), providers=["CPUExecutionProvider"]
+    )
+    labels, proba = session.run(None, {session.get_inputs()[0].name: X})
+    expected = to_numpy(model)
+    np.testing.assert_allclose(proba, expected.predict_proba(X), rtol=0, atol=1e-10)
+    np.testing.assert_array_equal(labels, expected.predict(X))
