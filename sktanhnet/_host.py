@@ -113,22 +113,39 @@ def model_to_numpy(estimator):
     >>> type(model.coefs_[0]).__name__
     'ndarray'
     """
-    return _converted(estimator)
+    return _converted(estimator, {})
 
 
-def _converted(value):
+def _converted(value, memo):
+    """``value`` with NumPy copies of its arrays, walked through the containers, estimators and
+    other scikit-learn objects (a search's ``scorer_``) that may hold them. ``memo`` maps each
+    object walked to its copy, so that what the original shares (the scorer's estimator and the
+    search's), the copy shares too."""
+    if id(value) in memo:
+        return memo[id(value)]
     if isinstance(value, np.ndarray):
-        return value.copy()
-    if hasattr(value, "__dlpack__") and not is_numpy_array(value):
-        return np.array(to_numpy(value))  # a copy: a CPU tensor's .numpy() is a view
-    if isinstance(value, list):
-        return [_converted(item) for item in value]
-    if isinstance(value, tuple):
-        return tuple(_converted(item) for item in value)
-    if isinstance(value, dict):
-        return {key: _converted(item) for key, item in value.items()}
-    if hasattr(value, "get_params") and hasattr(value, "__dict__"):
+        converted = value.copy()
+    elif hasattr(value, "__dlpack__") and not is_numpy_array(value):
+        converted = np.array(to_numpy(value))  # a copy: a CPU tensor's .numpy() is a view
+    elif isinstance(value, (np.random.RandomState, np.random.Generator)):
+        converted = copy.deepcopy(value)  # as clone does: the copy draws its own numbers
+    elif isinstance(value, list):
+        converted = [_converted(item, memo) for item in value]
+    elif isinstance(value, tuple):
+        converted = tuple(_converted(item, memo) for item in value)
+    elif isinstance(value, dict):
+        converted = {key: _converted(item, memo) for key, item in value.items()}
+    elif hasattr(value, "__dict__") and (hasattr(value, "get_params") or _of_scikit_learn(value)):
         converted = copy.copy(value)
-        converted.__dict__.update({key: _converted(item) for key, item in vars(value).items()})
-        return converted
-    return value
+        memo[id(value)] = converted  # before its attributes, which may lead back to it
+        items = vars(value).items()
+        converted.__dict__.update({key: _converted(item, memo) for key, item in items})
+    else:
+        return value
+    memo[id(value)] = converted
+    return converted
+
+
+def _of_scikit_learn(value):
+    """An instance of a class of scikit-learn's or of this package's (a scorer, a callback)."""
+    return type(value).__module__.split(".")[0] in ("sklearn", "sktanhnet")

@@ -545,6 +545,35 @@ def test_to_numpy_copies_a_cpu_tensor_model(data):
     )
 
 
+def test_to_numpy_converts_a_searchs_scorer_and_keeps_what_it_shares(data):
+    # a search over a model fitted on tensors: its scorer_ holds that model (no get_params)
+    torch = pytest.importorskip("torch")
+    from sklearn.model_selection import GridSearchCV
+
+    X, y, _ = data
+    Xt, yt = torch.asarray(X), torch.asarray(y)
+    with sklearn.config_context(array_api_dispatch=True):
+        model = _estimator("adam").fit(Xt, yt)
+        search = GridSearchCV(model, {"alpha": [1e-4, 1e-2]}, cv=3).fit(Xt, yt)
+        expected = search.score(Xt, yt)
+    host = to_numpy(search)
+    assert host.scorer_ is not search.scorer_
+    assert host.scorer_._estimator is host.estimator  # shared in the copy as in the original
+    assert isinstance(host.estimator.coefs_[0], np.ndarray)
+    assert isinstance(search.estimator.coefs_[0], torch.Tensor)  # the original as it was
+    assert host.score(X, y) == pytest.approx(expected, abs=1e-12)
+    sio = pytest.importorskip("skops.io")
+    sio.dumps(host)  # refused while scorer_ held the tensor model
+
+
+def test_to_numpy_gives_the_copy_a_random_state_of_its_own(data):
+    X, y, _ = data
+    model = _estimator("adam").set_params(random_state=np.random.RandomState(0)).fit(X, y)
+    host = to_numpy(model)
+    assert host.random_state is not model.random_state
+    assert host.random_state.randint(1000) == model.random_state.randint(1000)
+
+
 def test_a_pickled_tensor_model_holds_its_weights_once_and_keeps_its_views(data):
     torch = pytest.importorskip("torch")
     X, y, _ = data
