@@ -16,7 +16,14 @@ from sklearn import config_context
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import train_test_split
 
-from ._host import check_real, host_input, is_numpy_array, model_to_numpy, to_numpy
+from ._host import (
+    check_dense_tensor,
+    check_real,
+    host_input,
+    is_numpy_array,
+    model_to_numpy,
+    to_numpy,
+)
 from ._validation import check_sample_weight, check_total_weight, is_real
 
 
@@ -43,6 +50,7 @@ class ValidationDataMixin:
                     f"{ops.device}: sparse input stays on NumPy. Pass X_val as a dense array "
                     "of X's namespace and device (for instance from X_val.toarray())."
                 )
+            check_dense_tensor(X_val, "X_val")  # named here: the checks below say "X"
             if not ops.is_numpy or not is_numpy_array(X_val):
                 # lists and DataFrames through NumPy, so that a complex dtype shows before
                 # the cast to X's dtype, which would drop the imaginary parts in silence

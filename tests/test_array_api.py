@@ -644,6 +644,10 @@ def test_a_sparse_tensor_is_refused_with_what_to_pass_instead(data, dispatch):
             _estimator("adam").fit(sparse, y)
     with pytest.raises(TypeError, match=message):
         _estimator("adam").fit(X, y).predict(sparse)
+    for Xt in torch.asarray(X), X:  # and as the validation data, named so
+        with sklearn.config_context(array_api_dispatch=dispatch):
+            with pytest.raises(TypeError, match=message.replace("X", "X_val")):
+                _estimator("adam").fit(Xt, y, X_val=sparse, y_val=y)
 
 
 def test_labels_of_a_dtype_the_namespace_lacks_come_back_as_numpy(data):
