@@ -253,8 +253,8 @@ default=None
             X_val = da.from_array(np.asarray(X_val))
         try:
             data = WorkerData(client, template, X_val, y_val, sample_weight_val, reset=False)
-            if self._core_class._y_numeric or self.class_weight == "balanced":
-                class_weights = None
+            if self._core_class._y_numeric:
+                class_weights = None  # (the training classes' weights, "balanced" too, as the core)
             data.encode(template, class_weights, dtype, name="y_val")
         except ValueError as error:  # its messages say "X" and "y"
             raise ValueError(f"Invalid validation data X_val, y_val: {error}") from error
