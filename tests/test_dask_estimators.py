@@ -533,3 +533,34 @@ def test_callbacks_on_dask_input_are_said_not_to_run(client):
         warnings.simplefilter("error", UserWarning)  # in memory they run: no warning
         warnings.simplefilter("ignore", ConvergenceWarning)
         model.fit(X, Y)
+
+
+def test_score_on_dask_input_with_no_rows_says_so_as_the_core_does(client):
+    model = DaskTanhMLPClassifier(**dict(LBFGS, max_iter=3)).fit(chunked(X), chunked(Y))
+    regressor = DaskTanhMLPRegressor(**dict(LBFGS, max_iter=3)).fit(chunked(X), chunked(X[:, 0]))
+    empty = chunked(X)[chunked(Y) > 10]  # a filter that leaves nothing (unknown chunk sizes)
+    message = r"Found array with 0 sample\(s\) \(shape=\(0, 5\)\) while a minimum of 1"
+    with pytest.raises(ValueError, match=message):
+        model.score(empty, chunked(Y)[chunked(Y) > 10])
+    with pytest.raises(ValueError, match=message):
+        model.score(chunked(X)[:0], chunked(Y)[:0])
+    with pytest.raises(ValueError, match=message):
+        regressor.score(chunked(X)[:0], chunked(X[:, 0])[:0])
+
+
+def test_dask_collections_without_rows_are_refused_saying_what_to_pass(client):
+    import dask
+    import dask.bag
+
+    model = DaskTanhMLPClassifier(**dict(LBFGS, max_iter=3))
+    bag = dask.bag.from_sequence(X.tolist(), npartitions=2)
+    message = r"Got a dask {}: sktanhnet.dask takes dask arrays, DataFrames and Series"
+    with pytest.raises(TypeError, match=message.format("Delayed")):
+        model.fit(dask.delayed(X), dask.delayed(Y))
+    with pytest.raises(TypeError, match=message.format("Bag")):
+        model.fit(bag, chunked(Y))
+    model.fit(chunked(X), chunked(Y))
+    with pytest.raises(TypeError, match=message.format("Delayed")):
+        model.predict(dask.delayed(X))
+    with pytest.raises(TypeError, match=message.format("Delayed")):
+        model.fit(chunked(X), chunked(Y), sample_weight=dask.delayed(np.ones(len(Y))))

@@ -31,6 +31,7 @@ try:  # dask is the ``distributed`` extra's, imported only by ``sktanhnet.dask``
     import dask
     import dask.array as da
     from dask import delayed
+    from dask.delayed import Delayed
 except ImportError as error:  # pragma: no cover - checked by sktanhnet.dask itself
     raise ImportError(
         "sktanhnet.dask needs dask and distributed: pip install 'sktanhnet[distributed]'"
@@ -38,8 +39,20 @@ except ImportError as error:  # pragma: no cover - checked by sktanhnet.dask its
 
 
 def is_dask(value):
-    """Whether ``value`` is a dask collection (array, DataFrame, Series, delayed)."""
-    return value is not None and dask.is_dask_collection(value)
+    """Whether ``value`` is a dask collection: an array, DataFrame or Series. Others (Delayed,
+    Bag), which have no rows to line up, are refused with a TypeError that says what to pass."""
+    if value is None or not dask.is_dask_collection(value):
+        return False
+    if isinstance(value, da.Array) or (
+        not isinstance(value, Delayed) and hasattr(getattr(value, "_meta", None), "iloc")
+    ):
+        return True
+    kind = "Delayed" if isinstance(value, Delayed) else type(value).__name__  # not DelayedLeaf
+    raise TypeError(
+        f"Got a dask {kind}: sktanhnet.dask takes dask arrays, DataFrames and "
+        "Series (or in-memory data). Convert it first, for instance with "
+        "dask.array.from_delayed(value, shape, dtype) or bag.to_dataframe()."
+    )
 
 
 def _is_frame(value):

@@ -131,7 +131,7 @@ def score_on_workers(client, estimator, X, y, sample_weight, regression):
     reference = None
     if regression:
         sums = [delayed(_target_sums)(y_part, w) for y_part, w in zip(y_parts, weight_parts)]
-        totals = tree_sum(client, client.compute(sums), add_sums).result()
+        totals = _some_rows(tree_sum(client, client.compute(sums), add_sums).result(), X)
         check_total_weight(np.array([totals["weight"]]), "sample_weight")
         reference = totals["sum"] / totals["weight"]
     model = delayed(core_model(estimator), pure=False)
@@ -139,13 +139,23 @@ def score_on_workers(client, estimator, X, y, sample_weight, regression):
         delayed(_score_sums)(model, x, y_part, w, reference)
         for x, y_part, w in zip(x_parts, y_parts, weight_parts)
     ]
-    totals = tree_sum(client, client.compute(sums), add_sums).result()
+    totals = _some_rows(tree_sum(client, client.compute(sums), add_sums).result(), X)
     check_total_weight(np.array([totals["weight"]]), "sample_weight")
     if not regression:
         return float(totals["correct"] / totals["weight"])
     if totals["rows"] < 2:
         return float("nan")  # r2_score's answer (with a warning) for fewer than two rows
     return float(_r2(totals["residual"], totals["total"]))
+
+
+def _some_rows(totals, X):
+    """The sums over the partitions; None (every partition empty) raises the core's error."""
+    if totals is None:
+        raise ValueError(
+            "Found array with 0 sample(s) (shape=(0, %d)) while a minimum of 1 is required."
+            % (X.shape[1] if len(getattr(X, "shape", ())) == 2 else 0)
+        )
+    return totals
 
 
 def _r2(residual, total):
