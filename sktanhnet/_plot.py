@@ -4,6 +4,7 @@ matplotlib is imported only when a curve is drawn, so the core package never nee
 (``pip install ".[plot]"`` from a clone).
 """
 
+import numpy as np
 from sklearn.base import is_regressor
 from sklearn.utils.validation import check_is_fitted
 
@@ -158,8 +159,12 @@ class TrainingCurveDisplay:
             The display, with ``ax_``, ``figure_`` and the lines set.
         """
         plt = _pyplot()
+        _check_curves(self)
         if ax is None:
             _, ax = plt.subplots()
+        elif not isinstance(ax, plt.Axes):
+            hint = " (index it: ax[0])" if isinstance(ax, (np.ndarray, list, tuple)) else ""
+            raise TypeError(f"ax must be one matplotlib Axes; got {type(ax).__name__}{hint}.")
 
         epochs = range(1, len(self.loss_curve) + 1)
         (self.loss_line_,) = ax.plot(
@@ -265,3 +270,26 @@ class TrainingCurveDisplay:
             loss_name=loss_name,
         )
         return display.plot(ax=ax, name=name, **kwargs)
+
+
+def _check_curves(display):
+    """One clear error where a curve is not a 1-D sequence of numbers, or a validation curve
+    has more epochs than the training loss (they share its epochs)."""
+    lengths = {}
+    for name in ("loss_curve", "validation_loss_curve", "validation_scores"):
+        curve = getattr(display, name)
+        if curve is None and name != "loss_curve":
+            continue
+        try:
+            values = np.asarray(curve, dtype=float)
+        except (TypeError, ValueError):
+            values = None
+        if values is None or values.ndim != 1:
+            raise ValueError(f"{name} must be a 1-D sequence of numbers; got {curve!r:.60}.")
+        lengths[name] = len(values)
+    for name in ("validation_loss_curve", "validation_scores"):
+        if lengths.get(name, 0) > lengths["loss_curve"]:
+            raise ValueError(
+                f"{name} has {lengths[name]} epochs but loss_curve {lengths['loss_curve']}: "
+                "each validation value belongs to an epoch of the training loss."
+            )

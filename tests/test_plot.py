@@ -216,3 +216,22 @@ def test_validation_curves_stay_on_their_epochs_after_a_warm_start(solver):
         np.testing.assert_array_equal(x[np.isfinite(scores)], np.arange(first + 1, first + 6))
         clf.fit(X, y, X_val=X[:50], y_val=y[:50])
         assert len(clf.validation_scores_) == len(clf.loss_curve_)
+
+
+def test_wrong_axes_and_curves_are_refused_with_one_clear_error():
+    X, y = load_digits(return_X_y=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = TanhMLPClassifier((8,), max_iter=3, random_state=0).fit(X / 16.0, y)
+    figure, axes = plt.subplots(1, 2)
+    with pytest.raises(TypeError, match=r"ax must be one matplotlib Axes; got ndarray \(index"):
+        TrainingCurveDisplay.from_estimator(clf, ax=axes)
+    with pytest.raises(TypeError, match=r"ax must be one matplotlib Axes; got Figure\.$"):
+        TrainingCurveDisplay.from_estimator(clf, ax=figure)
+    TrainingCurveDisplay.from_estimator(clf, ax=axes[0])  # one of them
+    for curve in None, [[1, 2], [3, 4]], ["a", "b"]:
+        with pytest.raises(ValueError, match="loss_curve must be a 1-D sequence of numbers"):
+            TrainingCurveDisplay(loss_curve=curve).plot()
+    with pytest.raises(ValueError, match="validation_scores has 4 epochs but loss_curve 3"):
+        TrainingCurveDisplay(loss_curve=[1.0, 2.0, 3.0], validation_scores=[0.5] * 4).plot()
+    plt.close("all")
