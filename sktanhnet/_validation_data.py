@@ -57,10 +57,16 @@ class ValidationDataMixin:
                 X_val = check_real(np.asarray(X_val) if is_numpy_array(X_val) else X_val, "X_val")
                 X_val = ops.adopt(X_val, None if ops.is_numpy else X.dtype)  # mps: no float64
             y_val = host_input(y_val, "y_val")
-            try:
-                X_val, y_val = self._validate_X_y(X_val, y_val, reset=False, ops=ops)
-            except ValueError as error:  # its messages say "X" and "y"
-                raise ValueError(f"Invalid validation data X_val, y_val: {error}") from error
+            with warnings.catch_warnings(record=True) as caught:
+                try:
+                    X_val, y_val = self._validate_X_y(X_val, y_val, reset=False, ops=ops)
+                except ValueError as error:  # its messages say "X" and "y"
+                    raise ValueError(f"Invalid validation data X_val, y_val: {error}") from error
+            for warning in caught:  # scikit-learn's, on feature names, say "X" too
+                message = str(warning.message)
+                if message.startswith("X "):
+                    message = "X_val " + message[2:]
+                warnings.warn(message, warning.category, stacklevel=5)
             sample_weight_val = check_sample_weight(
                 sample_weight_val, X_val.shape[0], "sample_weight_val"
             )

@@ -688,6 +688,19 @@ def test_feature_names_given_or_dropped_only_warn():
         np.testing.assert_array_equal(without_names.predict(frame), without_names.predict(X))
 
 
+def test_feature_names_warnings_about_X_val_name_X_val():
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(X, columns=list("abcd"))
+    for fit_X, X_val, message in [
+        (X, frame, "X_val has feature names, but TanhMLPClassifier was fitted without"),
+        (frame, X, "X_val does not have valid feature names, but TanhMLPClassifier was fitted"),
+    ]:
+        with pytest.warns(UserWarning, match=message) as caught:
+            make().fit(fit_X, Y, X_val=X_val, y_val=Y)
+        assert not [w for w in caught if str(w.message).startswith("X ")]
+        assert caught[0].filename == __file__  # the user's line, not the package's
+
+
 def test_hostile_dataframes():
     pd = pytest.importorskip("pandas")
     frame = pd.DataFrame(X, columns=list("abcd"))
