@@ -5,6 +5,7 @@ few iterations, so that the file runs in well under a minute on two cores.
 """
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -564,3 +565,20 @@ def test_dask_collections_without_rows_are_refused_saying_what_to_pass(client):
         model.predict(dask.delayed(X))
     with pytest.raises(TypeError, match=message.format("Delayed")):
         model.fit(chunked(X), chunked(Y), sample_weight=dask.delayed(np.ones(len(Y))))
+
+
+def test_an_encoding_error_names_its_partition_as_a_checking_error_does(client):
+    # the second pass (targets encoded once the client knows the fit's): a warm multilabel fit
+    # on one more label column than the first
+    labels = np.c_[Y == 0, Y == 1].astype(int)
+    model = DaskTanhMLPClassifier(**dict(LBFGS, max_iter=3, warm_start=True))
+    model.fit(chunked(X), chunked(labels))
+    wider = np.c_[labels, Y == 2].astype(int)
+    with pytest.raises(ValueError) as error:
+        model.fit(chunked(X), chunked(wider))
+    # every partition fails: whichever the client hears of first
+    start = r"In partition (\d), from row (\d+) of the data \(rows counted from its first below\): "
+    found = re.match(
+        start + "y must be a multilabel indicator matrix with 2 columns", str(error.value)
+    )
+    assert found and int(found[2]) == 60 * int(found[1]), str(error.value)

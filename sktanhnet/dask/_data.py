@@ -168,13 +168,7 @@ def check_partition(template, X, y, sample_weight, reset, index=None, first_row=
         X, y = template._validate_X_y(X, y, reset=reset, ops=ops_for(X))
         sample_weight = partition_weight(sample_weight, X.shape[0])
     except ValueError as error:
-        if index is not None:
-            where = "" if first_row is None else f", from row {first_row} of the data"
-            error.args = (
-                f"In partition {index}{where} (rows counted from its first below): "
-                f"{error.args[0] if error.args else ''}",
-                *error.args[1:],
-            )
+        _name_partition(error, index, first_row)
         raise
     summary = {
         "n_rows": X.shape[0],
@@ -187,14 +181,33 @@ def check_partition(template, X, y, sample_weight, reset, index=None, first_row=
     return X, y, sample_weight, summary
 
 
-def encode_partition(template, y, sample_weight, class_weights, dtype, name):
+def _name_partition(error, index, first_row):
+    """Prefix the core's error, which names rows and sizes within a partition, with the
+    partition's ``index`` and, where its chunk sizes are known, its ``first_row`` in the data."""
+    if index is not None:
+        where = "" if first_row is None else f", from row {first_row} of the data"
+        error.args = (
+            f"In partition {index}{where} (rows counted from its first below): "
+            f"{error.args[0] if error.args else ''}",
+            *error.args[1:],
+        )
+
+
+def encode_partition(
+    template, y, sample_weight, class_weights, dtype, name, index=None, first_row=None
+):
     """(target as the network takes it, row weights or None, summary) of one partition.
 
     ``template`` holds the learned targets (``classes_``...). ``class_weights`` (one per class,
     or None) multiply the sample weights. The summary holds the partition's total weight per
-    class (classifiers with one label per row) or its total weight.
+    class (classifiers with one label per row) or its total weight. Errors are prefixed as
+    ``check_partition``'s.
     """
-    target = template._dask_encode(y, dtype, name)
+    try:
+        target = template._dask_encode(y, dtype, name)
+    except ValueError as error:
+        _name_partition(error, index, first_row)
+        raise
     row_weights = sample_weight
     indices = template._dask_class_indices(target)
     if class_weights is not None:
@@ -266,6 +279,7 @@ class WorkerData:
                 "required." % (X.shape[1] if len(getattr(X, "shape", ())) == 2 else 0)
             )
         self.client = client
+        self.places = [(i, None if starts[i] is None else int(starts[i])) for i in keep]
         self.X = [futures[4 * i] for i in keep]
         self.y = [futures[4 * i + 1] for i in keep]
         self.weight = [futures[4 * i + 2] if sample_weight is not None else None for i in keep]
@@ -298,8 +312,8 @@ class WorkerData:
         """Second pass: targets and row weights (see ``encode_partition``); the summaries."""
         submit = self.client.submit
         encoded = [
-            submit(encode_partition, template, y, w, class_weights, dtype, name, pure=False)
-            for y, w in zip(self.y, self.weight)
+            submit(encode_partition, template, y, w, class_weights, dtype, name, *place, pure=False)
+            for y, w, place in zip(self.y, self.weight, self.places)
         ]
         self.target = [submit(operator.getitem, part, 0, pure=False) for part in encoded]
         has_weights = class_weights is not None or any(w is not None for w in self.weight)
