@@ -520,8 +520,11 @@ def test_dask_input_without_a_client_names_the_method_called(monkeypatch, method
     model = DaskTanhMLPClassifier(**LBFGS)
     if method == "score":
         model.fit(X, Y)  # in memory: no client needed
-    with pytest.raises(ValueError, match=f"DaskTanhMLPClassifier.{method} on dask input needs"):
+    with pytest.raises(
+        ValueError, match=f"DaskTanhMLPClassifier.{method} on dask input needs"
+    ) as e:
         getattr(model, method)(X_dask, y_dask)
+    assert "(A joblib worker, as in cross_validate or GridSearchCV with n_jobs > 1" in str(e.value)
 
 
 def test_callbacks_on_dask_input_are_said_not_to_run(client):

@@ -41,8 +41,10 @@ def current_client(estimator, method="fit"):
     except ValueError:
         raise ValueError(
             f"{type(estimator).__name__}.{method} on dask input needs a dask.distributed "
-            "Client: start one first (distributed.Client(...) or a LocalCluster's client), or "
-            f"pass NumPy arrays to {method} in memory."
+            "Client in this process: start one first (distributed.Client(...) or a "
+            f"LocalCluster's client), or pass NumPy arrays to {method} in memory. (A joblib "
+            "worker, as in cross_validate or GridSearchCV with n_jobs > 1, has none: run those "
+            "with n_jobs=1, the cluster doing the work.)"
         ) from None
 
 
