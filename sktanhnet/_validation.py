@@ -3,10 +3,14 @@
 Kept apart from the estimators so that ``_base.py`` and its subclasses read as what they do.
 """
 
+import contextlib
 import numbers
+import os
+import sys
 from collections.abc import Sequence
 
 import numpy as np
+import sklearn
 from sklearn.utils import assert_all_finite
 from sklearn.utils.validation import check_array
 
@@ -37,6 +41,20 @@ Got 'newton' instead.
     """
 
     __module__ = "sktanhnet"
+
+
+def user_stacklevel():
+    """The ``stacklevel`` that makes ``warnings.warn``, called by the caller of this function,
+    name the first line outside this package: the user's, or the library's that called it. The
+    frames of the wrappers between a method and its caller are skipped too: ``contextlib``'s, and
+    scikit-learn's callback support around ``fit`` (scikit-learn >= 1.9)."""
+    package = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    sklearn_callbacks = os.path.join(os.path.dirname(os.path.abspath(sklearn.__file__)), "callback")
+    skipped = (package, os.path.abspath(contextlib.__file__), sklearn_callbacks + os.sep)
+    frame, level = sys._getframe(1), 1
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(skipped):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def is_int(value):

@@ -9,6 +9,7 @@ estimator supplies what differs between classification and regression: ``_split_
 
 import inspect
 import warnings
+from contextlib import contextmanager
 
 import numpy as np
 import scipy.sparse as sp
@@ -24,7 +25,7 @@ from ._host import (
     model_to_numpy,
     to_numpy,
 )
-from ._validation import check_sample_weight, check_total_weight, is_real
+from ._validation import check_sample_weight, check_total_weight, is_real, user_stacklevel
 
 
 class ValidationDataMixin:
@@ -57,16 +58,11 @@ class ValidationDataMixin:
                 X_val = check_real(np.asarray(X_val) if is_numpy_array(X_val) else X_val, "X_val")
                 X_val = ops.adopt(X_val, None if ops.is_numpy else X.dtype)  # mps: no float64
             y_val = host_input(y_val, "y_val")
-            with warnings.catch_warnings(record=True) as caught:
+            with _names_checked_as_X_val(self, X_val):
                 try:
                     X_val, y_val = self._validate_X_y(X_val, y_val, reset=False, ops=ops)
                 except ValueError as error:  # its messages say "X" and "y"
                     raise ValueError(f"Invalid validation data X_val, y_val: {error}") from error
-            for warning in caught:  # scikit-learn's, on feature names, say "X" too
-                message = str(warning.message)
-                if message.startswith("X "):
-                    message = "X_val " + message[2:]
-                warnings.warn(message, warning.category, stacklevel=5)
             sample_weight_val = check_sample_weight(
                 sample_weight_val, X_val.shape[0], "sample_weight_val"
             )
@@ -259,3 +255,47 @@ def _as_real(score):
     if array.ndim == 0 and array.dtype.kind in "iuf":
         return float(array)
     return score
+
+
+def _column_names(X):
+    """X's feature names as scikit-learn reads them: its columns where all are strings; None
+    where it has none or none are strings; ``...`` where they are mixed (scikit-learn refuses)."""
+    columns = getattr(X, "columns", None)
+    if columns is None or getattr(columns, "ndim", 1) != 1:
+        return None
+    strings = [isinstance(name, str) for name in columns]
+    if strings and all(strings):
+        return np.asarray(columns, dtype=object)
+    return ... if any(strings) else None
+
+
+@contextmanager
+def _names_checked_as_X_val(estimator, X_val):
+    """scikit-learn's warnings for X_val's feature names in X_val's words: its check (in
+    ``validate_data``, with reset=False) says "X". Where it would only warn (names on one side
+    alone), this warns first, and the estimator's names agree with X_val's during its check.
+    Only this estimator's attribute changes, within its own fit: no process-wide state."""
+    fitted = getattr(estimator, "feature_names_in_", None)
+    given = _column_names(X_val)
+    name = type(estimator).__name__
+    if given is ... or (fitted is None) == (given is None):
+        yield  # both or neither have names (compared by scikit-learn's check), or mixed ones
+        return
+    if fitted is None:
+        message = f"X_val has feature names, but {name} was fitted without feature names"
+    else:
+        message = (
+            f"X_val does not have valid feature names, but {name} was fitted with feature names"
+        )
+    warnings.warn(message, UserWarning, stacklevel=user_stacklevel())
+    if fitted is None:
+        estimator.feature_names_in_ = given
+    else:
+        del estimator.feature_names_in_
+    try:
+        yield
+    finally:
+        if fitted is None:
+            del estimator.feature_names_in_
+        else:
+            estimator.feature_names_in_ = fitted

@@ -699,6 +699,36 @@ def test_feature_names_warnings_about_X_val_name_X_val():
             make().fit(fit_X, Y, X_val=X_val, y_val=Y)
         assert not [w for w in caught if str(w.message).startswith("X ")]
         assert caught[0].filename == __file__  # the user's line, not the package's
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # raised as it is worded
+            with pytest.raises(UserWarning, match=message):
+                make().fit(fit_X, Y, X_val=X_val, y_val=Y)
+    try:
+        from sktanhnet.dask import DaskTanhMLPClassifier
+    except ImportError:
+        return
+    with pytest.warns(UserWarning, match="X_val has feature names") as caught:
+        DaskTanhMLPClassifier(hidden_layer_sizes=(3,), max_iter=2).fit(X, Y, X_val=frame, y_val=Y)
+    assert [w.filename for w in caught if "X_val" in str(w.message)] == [__file__]
+
+
+def test_fits_with_X_val_in_threads_leave_the_warnings_machinery_as_it_was():
+    # the feature-name check of X_val once recorded warnings process-wide (catch_warnings),
+    # which threads left pointing at a finished record: every later warning was lost
+    import threading
+
+    shown = warnings.showwarning, warnings._showwarnmsg_impl
+
+    def work():
+        for _ in range(60):
+            TanhMLPClassifier((2,), max_iter=1).fit(X, Y, X_val=X, y_val=Y)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert (warnings.showwarning, warnings._showwarnmsg_impl) == shown
 
 
 def test_hostile_dataframes():
