@@ -117,10 +117,11 @@ def model_to_numpy(estimator):
 
 
 def _converted(value, memo):
-    """``value`` with NumPy copies of its arrays, walked through the containers, estimators and
-    other scikit-learn objects (a search's ``scorer_``) that may hold them. ``memo`` maps each
-    object walked to its copy, so that what the original shares (the scorer's estimator and the
-    search's), the copy shares too."""
+    """``value`` with NumPy copies of its arrays, walked through the containers (of their own
+    types: a Bunch, a named tuple), estimators and scikit-learn's scorers (a search's
+    ``scorer_`` holds its estimator) that may hold them; other objects, a callback for instance,
+    are shared with the copy. ``memo`` maps each object walked to its copy, so that what the
+    original shares (the scorer's estimator and the search's), the copy shares too."""
     if id(value) in memo:
         return memo[id(value)]
     if isinstance(value, np.ndarray):
@@ -129,15 +130,18 @@ def _converted(value, memo):
         converted = np.array(to_numpy(value))  # a copy: a CPU tensor's .numpy() is a view
     elif isinstance(value, (np.random.RandomState, np.random.Generator)):
         converted = copy.deepcopy(value)  # as clone does: the copy draws its own numbers
-    elif isinstance(value, list):
-        converted = [_converted(item, memo) for item in value]
     elif isinstance(value, tuple):
-        converted = tuple(_converted(item, memo) for item in value)
-    elif isinstance(value, dict):
-        converted = {key: _converted(item, memo) for key, item in value.items()}
-    elif hasattr(value, "__dict__") and (hasattr(value, "get_params") or _of_scikit_learn(value)):
+        items = [_converted(item, memo) for item in value]
+        converted = type(value)(*items) if hasattr(value, "_fields") else type(value)(items)
+    elif isinstance(value, (list, dict)):
+        converted = copy.copy(value)  # its type (a Bunch), filled below
+        memo[id(value)] = converted  # before its items, which may lead back to it
+        pairs = enumerate(value) if isinstance(value, list) else value.items()
+        for key, item in list(pairs):
+            converted[key] = _converted(item, memo)
+    elif hasattr(value, "__dict__") and (hasattr(value, "get_params") or _is_scorer(value)):
         converted = copy.copy(value)
-        memo[id(value)] = converted  # before its attributes, which may lead back to it
+        memo[id(value)] = converted
         items = vars(value).items()
         converted.__dict__.update({key: _converted(item, memo) for key, item in items})
     else:
@@ -146,6 +150,6 @@ def _converted(value, memo):
     return converted
 
 
-def _of_scikit_learn(value):
-    """An instance of a class of scikit-learn's or of this package's (a scorer, a callback)."""
-    return type(value).__module__.split(".")[0] in ("sklearn", "sktanhnet")
+def _is_scorer(value):
+    """One of scikit-learn's scorer objects (``sklearn.metrics``), which may hold an estimator."""
+    return type(value).__module__.startswith("sklearn.metrics")

@@ -373,3 +373,34 @@ def test_integer_sample_weights_equal_repeated_rows(data):
     np.testing.assert_allclose(
         weighted.predict_proba(X), repeated.predict_proba(X), rtol=1e-10, atol=1e-12
     )
+
+
+def test_to_numpy_keeps_the_types_of_containers_and_shares_callbacks():
+    from sklearn.datasets import load_iris
+    from sklearn.ensemble import VotingClassifier
+
+    from sktanhnet import to_numpy
+
+    X, y = load_iris(return_X_y=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        voting = VotingClassifier(
+            [("a", TanhMLPClassifier((3,), max_iter=5)), ("b", TanhMLPClassifier((4,), max_iter=5))]
+        ).fit(X, y)
+    copied = to_numpy(voting)
+    assert type(copied.named_estimators_) is type(voting.named_estimators_)  # a Bunch
+    assert copied.named_estimators_.a is copied.estimators_[0]  # shared as in the original
+    assert copied.named_estimators_.a is not voting.named_estimators_.a
+    np.testing.assert_array_equal(copied.predict(X), voting.predict(X))
+    model = TanhMLPClassifier((3,), max_iter=2).fit(X, y)
+    loop = [1]
+    loop.append(loop)
+    model.extra_ = loop  # a list that holds itself
+    copied_loop = to_numpy(model).extra_
+    assert copied_loop is not loop and copied_loop[1] is copied_loop
+    callback = pytest.importorskip("sklearn.callback")
+    monitor = callback.ScoringMonitor(scoring="accuracy")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        monitored = TanhMLPClassifier((3,), max_iter=3).set_callbacks(monitor).fit(X, y)
+        to_numpy(monitored).fit(X, y)  # the callback shared, its state as the copy needs it
