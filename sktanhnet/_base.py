@@ -224,8 +224,6 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
             history = self._history()
             reuse = incremental and getattr(self, "_optimizer_state", None)
             optimizer_state = self._optimizer_state if reuse else None
-            if stochastic and optimizer_state is not None:
-                unapplied_settings(self.solver, self.get_params(deep=False), optimizer_state)
         if stochastic:
             optimizer = self._make_optimizer(layout.size, dtype, optimizer_state, ops)
 
@@ -245,6 +243,12 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
         if stochastic:
             if self.early_stopping and incremental:
                 raise ValueError("partial_fit does not support early_stopping=True.")
+            if optimizer_state is not None:
+                unapplied_settings(self.solver, self.get_params(deep=False), optimizer_state)
+            # a loss exploding is measured over this fit, or this run of partial_fit calls
+            start = getattr(self, "_partial_fit_start", None) if incremental else None
+            history["run_start"] = len(history["loss_curve"]) if start is None else start
+            self._partial_fit_start = history["run_start"] if incremental else None
             rows, validate = self._validation(
                 X, y, target, sample_weight, validation, random_state, layout, ops
             )
@@ -296,7 +300,7 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
                     ops=ops,
                     host_weight=sample_weight,
                 )
-            self._optimizer_state = None
+            self._optimizer_state = self._partial_fit_start = None
         self._commit_history(history, stochastic and self.early_stopping)
         callbacks.close()
         return self

@@ -23,6 +23,7 @@ import warnings
 import numpy as np
 
 from ._array_ops import NUMPY
+from ._validation import user_stacklevel
 
 # Bytes of each array per chunk. Measured on a 2-core machine with 512 KiB of L2 per core
 # (Adam, 0.1-0.7 M parameters): 512 KiB is 5-15% faster per step than 256 KiB, and 1-1.5x
@@ -61,10 +62,11 @@ def unapplied_settings(solver, estimator_params, state):
     if ("velocity" if solver == "sgd" else "first_moment") not in state:
         return
     kept = state.get("settings", {})
+    unused = () if kept.get("learning_rate") == "invscaling" else ("power_t",)  # no effect there
     changed = [
         f"{name}={estimator_params[name]!r} (kept: {kept[name]!r})"
         for name in OPTIMIZER_PARAMS[solver]
-        if name in kept and estimator_params[name] != kept[name]
+        if name in kept and name not in unused and estimator_params[name] != kept[name]
     ]
     if changed:
         warnings.warn(
@@ -72,6 +74,7 @@ def unapplied_settings(solver, estimator_params, state):
             f"scikit-learn's MLP does, and does not apply {', '.join(changed)}. Call fit to "
             "train anew with them.",
             UserWarning,
+            stacklevel=user_stacklevel(),
         )
 
 

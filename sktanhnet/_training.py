@@ -284,7 +284,8 @@ def run_stochastic(
     best_params = ops.copy(params) if early_stopping else None
     kept_score = history["best_validation_score"]  # finite: kept from an earlier fit
     align_validation(history, validate)
-    first_epoch = len(history["loss_curve"])  # this call's first
+    # the first epoch of this fit, or of this run of partial_fit calls (``history["run_start"]``)
+    first_epoch = history.pop("run_start", len(history["loss_curve"]))
     history["n_iter"] = 0
 
     plan = _epoch_plan(
@@ -429,8 +430,9 @@ def record_epoch(history, loss, params, best_params, validate, early_stopping, t
 
 def _warn_if_loss_exploded(loss_curve):
     """Warn when the training loss has grown by orders of magnitude since the first epoch of
-    ``loss_curve``: the epochs of one call to fit (a warm fit's or a partial_fit's loss may
-    start far from an earlier call's on new data, or new targets, and fall from there).
+    ``loss_curve``: the epochs of one fit, or of one run of partial_fit calls (since the last
+    fit). Not since the model's first epoch: a warm fit on new data, or new targets, may start
+    far above an earlier fit's loss and fall from there.
 
     ``DivergenceError`` covers non-finite losses and weights only: an sgd run with a learning
     rate far too large can raise its loss from 1e17 to 1e249 and stay finite. The model is still

@@ -161,13 +161,29 @@ def test_partial_fit_keeps_its_first_calls_optimizer_as_mlpregressor_and_says_so
             ours.partial_fit(X, y)
             theirs.partial_fit(X, y)
     message = str(caught[0].message)
-    assert all(f"{name}={value!r}" in message for name, value in changed.items()), message
+    # (power_t named only where the kept schedule is "invscaling", the one that uses it)
+    named = {name: value for name, value in changed.items() if name != "power_t"}
+    assert all(f"{name}={value!r}" in message for name, value in named.items()), message
+    assert "power_t" not in message
+    assert caught[0].filename == __file__  # the user's line
     np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-10)
     np.testing.assert_allclose(ours.predict(X), theirs.predict(X), rtol=0, atol=1e-10)
     # fit starts anew with them, in both
     _quiet(ours.set_params(max_iter=3).fit, X, y)
     _quiet(theirs.set_params(max_iter=3).fit, X, y)
     np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-10)
+
+
+def test_partial_fit_is_silent_on_settings_without_effect_and_before_an_error(diabetes):
+    X, y = diabetes
+    model = TanhMLPRegressor((4,), solver="sgd", random_state=0).partial_fit(X / 100, y / 100)
+    model.set_params(power_t=0.25)  # the constant schedule does not use it
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.partial_fit(X / 100, y / 100)
+        model.set_params(learning_rate_init=0.5, early_stopping=True)
+        with pytest.raises(ValueError, match="partial_fit does not support early_stopping"):
+            model.partial_fit(X / 100, y / 100)  # the error alone, no warning before it
 
 
 def test_warm_start_continues_like_mlpregressor(diabetes):

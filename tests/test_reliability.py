@@ -575,3 +575,8 @@ def test_a_warm_fit_on_targets_of_another_scale_is_not_called_diverging():
     model.set_params(learning_rate_init=1e3, max_iter=12)
     with pytest.warns(ConvergenceWarning, match=r"grew from .* training is diverging"):
         model.fit(X, y)
+    # and so is a run of partial_fit calls (one epoch each), from its first call on
+    online = TanhMLPClassifier(solver="sgd", learning_rate_init=1e3, random_state=0)
+    with pytest.warns(ConvergenceWarning, match=r"grew from .* training is diverging"):
+        for _ in range(12):
+            online.partial_fit(X, y, classes=[0, 1, 2])

@@ -233,6 +233,7 @@ default=None
                     objective=objective,
                 )
             self._optimizer_state = None
+        self._partial_fit_start = None  # (a later partial_fit measures its run from itself)
         self._commit_history(history, stochastic and self.early_stopping)
         data.release()
         return self

@@ -114,7 +114,7 @@ def run_partitions(
     best_params = params.copy() if early_stopping else None
     kept_score = history["best_validation_score"]  # finite: kept from an earlier fit
     align_validation(history, validate)
-    first_epoch = len(history["loss_curve"])  # this call's first
+    first_epoch = len(history["loss_curve"])  # this fit's first
     state = optimizer.state()
     history["n_iter"] = 0
     for _ in range(settings.max_iter):
