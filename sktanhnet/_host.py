@@ -118,10 +118,10 @@ def model_to_numpy(estimator):
 
 def _converted(value, memo):
     """``value`` with NumPy copies of its arrays, walked through the containers (of their own
-    types: a Bunch, a named tuple), estimators and scikit-learn's scorers (a search's
-    ``scorer_`` holds its estimator) that may hold them; other objects, a callback for instance,
-    are shared with the copy. ``memo`` maps each object walked to its copy, so that what the
-    original shares (the scorer's estimator and the search's), the copy shares too."""
+    types where they can be rebuilt: a Bunch, a named tuple), estimators and the other objects of
+    scikit-learn's and this package's that may hold them (a search's scorer, a calibrated
+    classifier's wrappers); callbacks are shared with the copy. ``memo`` maps each object walked
+    to its copy, so that what the original shares, the copy shares too."""
     if id(value) in memo:
         return memo[id(value)]
     if isinstance(value, np.ndarray):
@@ -132,16 +132,20 @@ def _converted(value, memo):
         converted = copy.deepcopy(value)  # as clone does: the copy draws its own numbers
     elif isinstance(value, tuple):
         items = [_converted(item, memo) for item in value]
-        converted = type(value)(*items) if hasattr(value, "_fields") else type(value)(items)
+        if all(new is old for new, old in zip(items, value)):
+            return value  # nothing to convert in it (immutable: shared)
+        try:
+            converted = type(value)(*items) if hasattr(value, "_fields") else type(value)(items)
+        except (TypeError, ValueError):  # a type that cannot be rebuilt from its items
+            converted = tuple(items)
     elif isinstance(value, (list, dict)):
-        converted = copy.copy(value)  # its type (a Bunch), filled below
-        memo[id(value)] = converted  # before its items, which may lead back to it
-        pairs = enumerate(value) if isinstance(value, list) else value.items()
-        for key, item in list(pairs):
-            converted[key] = _converted(item, memo)
-    elif hasattr(value, "__dict__") and (hasattr(value, "get_params") or _is_scorer(value)):
+        try:
+            converted = _filled(copy.copy(value), value, memo)  # its type (a Bunch)
+        except (TypeError, ValueError, AttributeError):  # read-only, or no plain copy
+            converted = _filled([] if isinstance(value, list) else {}, value, memo)
+    elif hasattr(value, "__dict__") and _walked(value):
         converted = copy.copy(value)
-        memo[id(value)] = converted
+        memo[id(value)] = converted  # before its attributes, which may lead back to it
         items = vars(value).items()
         converted.__dict__.update({key: _converted(item, memo) for key, item in items})
     else:
@@ -150,6 +154,25 @@ def _converted(value, memo):
     return converted
 
 
-def _is_scorer(value):
-    """One of scikit-learn's scorer objects (``sklearn.metrics``), which may hold an estimator."""
-    return type(value).__module__.startswith("sklearn.metrics")
+def _filled(converted, value, memo):
+    """``converted``, an empty or shallow copy of the list or dict ``value``, given the
+    converted items (memoized first: a list may hold itself)."""
+    memo[id(value)] = converted
+    if isinstance(value, list):
+        converted[:] = [_converted(item, memo) for item in value]
+    else:
+        for key, item in list(value.items()):
+            converted[key] = _converted(item, memo)
+    return converted
+
+
+def _walked(value):
+    """An estimator, or another object of scikit-learn's or this package's (a scorer, a
+    calibrated classifier's wrapper), but not a callback: one is shared with the copy, whose
+    fit reports to it as the original's does."""
+    module = type(value).__module__
+    if hasattr(value, "get_params"):
+        return True
+    return module.split(".")[0] in ("sklearn", "sktanhnet") and not module.startswith(
+        "sklearn.callback"
+    )

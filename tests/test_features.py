@@ -398,6 +398,33 @@ def test_to_numpy_keeps_the_types_of_containers_and_shares_callbacks():
     model.extra_ = loop  # a list that holds itself
     copied_loop = to_numpy(model).extra_
     assert copied_loop is not loop and copied_loop[1] is copied_loop
+    # tuple and dict types that cannot be rebuilt from their items: shared, or plain
+    import sys
+
+    class Pair(tuple):
+        def __new__(cls, a, b):
+            return super().__new__(cls, (a, b))
+
+    class ReadOnly(dict):
+        def __setitem__(self, key, item):
+            raise TypeError("read-only")
+
+    model.version_, model.pair_ = sys.version_info, Pair(np.ones(2), 1)
+    model.frozen_ = ReadOnly(a=np.ones(2))
+    copied = to_numpy(model)
+    assert copied.version_ is model.version_
+    assert copied.pair_[0] is not model.pair_[0] and copied.pair_[1] == 1
+    assert np.array_equal(copied.frozen_["a"], np.ones(2))
+    # a calibrated classifier's wrappers (no get_params) are walked: its models copied
+    from sklearn.calibration import CalibratedClassifierCV
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        calibrated = CalibratedClassifierCV(TanhMLPClassifier((3,), max_iter=3), cv=2).fit(X, y)
+    copied = to_numpy(calibrated)
+    inner, original = copied.calibrated_classifiers_[0], calibrated.calibrated_classifiers_[0]
+    assert inner is not original and inner.estimator is not original.estimator
+    np.testing.assert_array_equal(copied.predict_proba(X), calibrated.predict_proba(X))
     callback = pytest.importorskip("sklearn.callback")
     monitor = callback.ScoringMonitor(scoring="accuracy")
     with warnings.catch_warnings():
