@@ -258,15 +258,19 @@ def _as_real(score):
 
 
 def _column_names(X):
-    """X's feature names as scikit-learn reads them: its columns where all are strings; None
-    where it has none or none are strings; ``...`` where they are mixed (scikit-learn refuses)."""
+    """X's feature names as scikit-learn reads a pandas DataFrame's: its columns where every
+    one is a ``str`` (exactly: ``np.str_`` is not), else None; ``...`` where scikit-learn
+    refuses them (``str`` beside other types) or X is another kind of table (pyarrow, polars),
+    which this does not read: scikit-learn's own check then speaks alone."""
     columns = getattr(X, "columns", None)
-    if columns is None or getattr(columns, "ndim", 1) != 1:
+    if columns is None:
         return None
-    strings = [isinstance(name, str) for name in columns]
-    if strings and all(strings):
+    if not type(X).__module__.startswith("pandas"):
+        return ...
+    types = {type(name).__qualname__ for name in columns}
+    if types == {"str"}:
         return np.asarray(columns, dtype=object)
-    return ... if any(strings) else None
+    return ... if "str" in types else None
 
 
 @contextmanager

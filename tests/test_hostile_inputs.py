@@ -703,6 +703,23 @@ def test_feature_names_warnings_about_X_val_name_X_val():
             warnings.simplefilter("error")  # raised as it is worded
             with pytest.raises(UserWarning, match=message):
                 make().fit(fit_X, Y, X_val=X_val, y_val=Y)
+    # labels of np.str_ are no names to scikit-learn: one warning, in X_val's words
+    odd = pd.DataFrame(X, columns=pd.Index([np.str_(c) for c in "abcd"], dtype=object))
+    with pytest.warns(UserWarning, match="X_val does not have valid feature names") as caught:
+        make().fit(frame, Y, X_val=odd, y_val=Y)
+    assert len([w for w in caught if "feature names" in str(w.message)]) == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        make().fit(X, Y, X_val=odd, y_val=Y)  # no names on either side: no warning
+        try:
+            import pyarrow
+        except ImportError:
+            pyarrow = None
+        if pyarrow is not None:  # names scikit-learn reads (not .columns): the same, no warning
+            table = pyarrow.table({name: X[:, i] for i, name in enumerate("abcd")})
+            make().fit(table, Y, X_val=table, y_val=Y)
+            make().fit(frame, Y, X_val=table, y_val=Y)
     try:
         from sktanhnet.dask import DaskTanhMLPClassifier
     except ImportError:
