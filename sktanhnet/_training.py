@@ -368,7 +368,7 @@ def run_stochastic(
                     ConvergenceWarning,
                 )
 
-    _warn_if_loss_exploded(history["loss_curve"][first_epoch:])
+    _warn_if_loss_exploded(history["loss_curve"][first_epoch:], settings.incremental)
     if early_stopping:
         restore_best(params, best_params, history, kept_score)
     return history
@@ -428,11 +428,13 @@ def record_epoch(history, loss, params, best_params, validate, early_stopping, t
         history["best_validation_score"] = score
 
 
-def _warn_if_loss_exploded(loss_curve):
+def _warn_if_loss_exploded(loss_curve, still_growing=False):
     """Warn when the training loss has grown by orders of magnitude since the first epoch of
     ``loss_curve``: the epochs of one fit, or of one run of partial_fit calls (since the last
     fit). Not since the model's first epoch: a warm fit on new data, or new targets, may start
-    far above an earlier fit's loss and fall from there.
+    far above an earlier fit's loss and fall from there. A run of partial_fit calls, whose data
+    may change scale from one call to the next, warns only while its loss still grows
+    (``still_growing``: it rose over each of the last two epochs, not once, as at a new scale).
 
     ``DivergenceError`` covers non-finite losses and weights only: an sgd run with a learning
     rate far too large can raise its loss from 1e17 to 1e249 and stay finite. The model is still
@@ -441,6 +443,8 @@ def _warn_if_loss_exploded(loss_curve):
     if len(loss_curve) < 2 or not loss_curve[0] > 0:
         return
     first, last = loss_curve[0], loss_curve[-1]
+    if still_growing and not (len(loss_curve) >= 3 and last > loss_curve[-2] > loss_curve[-3]):
+        return
     if last > LOSS_GROWTH_WARNING * first:
         warnings.warn(
             f"The training loss grew from {first:.3g} (first epoch) to {last:.3g}: training is "

@@ -580,3 +580,12 @@ def test_a_warm_fit_on_targets_of_another_scale_is_not_called_diverging():
     with pytest.warns(ConvergenceWarning, match=r"grew from .* training is diverging"):
         for _ in range(12):
             online.partial_fit(X, y, classes=[0, 1, 2])
+    # but not a run whose targets changed scale, while its loss falls on the new ones
+    Xr = np.random.RandomState(0).randn(200, 3)
+    streaming = TanhMLPRegressor(random_state=0).partial_fit(Xr, 0.01 * Xr[:, 0])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for _ in range(4):
+            streaming.partial_fit(Xr, 100 + Xr[:, 0])
+    assert streaming.loss_curve_[-1] > 1e3 * streaming.loss_curve_[0]
+    assert not [w for w in caught if "diverging" in str(w.message)]
