@@ -31,6 +31,8 @@ from ._validation import user_stacklevel
 CHUNK_BYTES = 2**19
 _NONE = ()
 
+#: The key of each solver's first moment in its ``state()``: what tells whose state it is.
+_MOMENT = {"sgd": "velocity", "adam": "first_moment"}
 #: The estimator's parameters that each solver's optimizer is made with, in its arguments' order.
 OPTIMIZER_PARAMS = {
     "sgd": ("learning_rate_init", "learning_rate", "momentum", "nesterovs_momentum", "power_t"),
@@ -43,9 +45,9 @@ def make_optimizer(solver, estimator_params, n_params, dtype, state=None, ops=NU
     the estimator's parameters (a dict); or, given the ``state()`` of one of that solver, that
     one continued, with the settings it was made with: as in scikit-learn's MLP, ``partial_fit``
     goes on with the optimizer of its first call, and another solver starts afresh."""
-    kind, moment = (SGD, "velocity") if solver == "sgd" else (Adam, "first_moment")
+    kind = SGD if solver == "sgd" else Adam
     settings = {name: estimator_params[name] for name in OPTIMIZER_PARAMS[solver]}
-    if state is not None and moment not in state:
+    if state is not None and _MOMENT[solver] not in state:
         state = None
     if state is not None:
         settings.update(state.get("settings", {}))  # (a model pickled before they were kept)
@@ -59,8 +61,8 @@ def make_optimizer(solver, estimator_params, n_params, dtype, state=None, ops=NU
 def unapplied_settings(solver, estimator_params, state):
     """Warn where ``partial_fit`` goes on with an optimizer made with other settings than the
     estimator's parameters now have (``set_params`` after the first call)."""
-    if ("velocity" if solver == "sgd" else "first_moment") not in state:
-        return
+    if _MOMENT[solver] not in state:
+        return  # another solver's: ``make_optimizer`` starts afresh
     kept = state.get("settings", {})
     unused = () if kept.get("learning_rate") == "invscaling" else ("power_t",)  # no effect there
     changed = [

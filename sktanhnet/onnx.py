@@ -381,24 +381,25 @@ def _clip(node, container, unique, proto_dtype, source, target, low, high):
     a double graph for an older opset takes ``Max`` and ``Min`` instead (which broadcast a scalar
     bound from opset 8 on)."""
     opset, double = container.target_opset, proto_dtype == TensorProto.DOUBLE
-    if opset >= (12 if double else 11) or (double and opset >= 8):
-        low_name, high_name = unique("low"), unique("high")
-        container.add_initializer(low_name, proto_dtype, [], [float(low)])
-        container.add_initializer(high_name, proto_dtype, [], [float(high)])
-        if opset >= (12 if double else 11):
-            node("Clip", [source, low_name, high_name], target)
-        else:
-            floored = unique("floored")
-            node("Max", [source, low_name], floored)
-            node("Min", [floored, high_name], target)
-    elif not double:
+    clip = opset >= (12 if double else 11)
+    if not clip and not double:
         node("Clip", [source], target, min=float(low), max=float(high))
-    else:
+        return
+    if not clip and opset < 8:
         raise ValueError(
             f"A float64 TanhMLPClassifier exports to ONNX from target_opset=8 on; got "
             f"target_opset={opset}. Pass a newer target_opset, or a float32 sample to to_onnx "
             "(X[:1].astype(np.float32)) for a float32 graph."
         )
+    low_name, high_name = unique("low"), unique("high")
+    container.add_initializer(low_name, proto_dtype, [], [float(low)])
+    container.add_initializer(high_name, proto_dtype, [], [float(high)])
+    if clip:
+        node("Clip", [source, low_name, high_name], target)
+    else:
+        floored = unique("floored")
+        node("Max", [source, low_name], floored)
+        node("Min", [floored, high_name], target)
 
 
 def parse_tanh_mlp_regressor(scope, model, inputs, custom_parsers=None):

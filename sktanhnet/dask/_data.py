@@ -181,6 +181,14 @@ def check_partition(template, X, y, sample_weight, reset, index=None, first_row=
     return X, y, sample_weight, summary
 
 
+def no_rows_error(X):
+    """The core's error (scikit-learn's words) for dask input whose partitions hold no row."""
+    return ValueError(
+        "Found array with 0 sample(s) (shape=(0, %d)) while a minimum of 1 is required."
+        % (X.shape[1] if len(getattr(X, "shape", ())) == 2 else 0)
+    )
+
+
 def _name_partition(error, index, first_row):
     """Prefix the core's error, which names rows and sizes within a partition, with the
     partition's ``index`` and, where its chunk sizes are known, its ``first_row`` in the data."""
@@ -274,10 +282,7 @@ class WorkerData:
         summaries = client.gather(futures[3::4])
         keep = [i for i, summary in enumerate(summaries) if summary["n_rows"]]
         if not keep:
-            raise ValueError(
-                "Found array with 0 sample(s) (shape=(0, %d)) while a minimum of 1 is "
-                "required." % (X.shape[1] if len(getattr(X, "shape", ())) == 2 else 0)
-            )
+            raise no_rows_error(X)
         self.client = client
         self.places = [(i, None if starts[i] is None else int(starts[i])) for i in keep]
         self.X = [futures[4 * i] for i in keep]

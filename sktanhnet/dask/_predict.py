@@ -16,7 +16,7 @@ from .._array_ops import ops_for
 from .._network import ParameterLayout
 from .._validation import aligned, check_total_weight
 from .._validation_data import _finite
-from ._data import da, delayed, input_partitions, partition_weight
+from ._data import da, delayed, input_partitions, no_rows_error, partition_weight
 from ._lbfgs import share, tree_sum
 
 
@@ -151,10 +151,7 @@ def score_on_workers(client, estimator, X, y, sample_weight, regression):
 def _some_rows(totals, X):
     """The sums over the partitions; None (every partition empty) raises the core's error."""
     if totals is None:
-        raise ValueError(
-            "Found array with 0 sample(s) (shape=(0, %d)) while a minimum of 1 is required."
-            % (X.shape[1] if len(getattr(X, "shape", ())) == 2 else 0)
-        )
+        raise no_rows_error(X)
     return totals
 
 
