@@ -179,14 +179,22 @@ def run_lbfgs(
     )
     params[...] = ops.asarray(result.x, params.dtype)
     _check_finite(result.fun, params, LBFGS_ADVICE, ops)
+    history["n_iter"] = n_iter = min(int(result.nit), max_iter)
     if result.status != 0 and not stop_requested:
+        # scikit-learn's words (its ``_check_optimize_result``), which warning filters match
         warnings.warn(
-            "lbfgs failed to converge after %d iterations (status=%d): %s\n"
-            "Increase the number of iterations (max_iter, max_fun) or scale the data."
-            % (result.nit, result.status, result.message),
+            f"lbfgs failed to converge after {n_iter} iteration(s) (status={result.status}):\n"
+            f"{result.message}\n"
+            + (
+                "\nIncrease the number of iterations to improve the convergence "
+                f"(max_iter={max_iter})."
+                if n_iter == max_iter
+                else ""
+            )
+            + "\nYou might also want to scale the data as shown in:\n"
+            "    https://scikit-learn.org/stable/modules/preprocessing.html",
             ConvergenceWarning,
         )
-    history["n_iter"] = min(int(result.nit), max_iter)
     history["loss"] = float(result.fun)
     # the loss where L-BFGS stopped: its first, where it stopped before an iteration (a gradient
     # already below tol), which no iteration recorded

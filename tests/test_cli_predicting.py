@@ -581,3 +581,38 @@ def test_printed_labels_with_commas_or_line_breaks_are_quoted_one_record_per_row
     assert main(["--model", model, "--data", data]) == 0
     records = list(csv.reader(io.StringIO(capsys.readouterr().out)))
     assert len(records) == 40 and {record[0] for record in records} <= set(labels)
+
+
+def test_a_number_with_a_thousands_separator_is_named_so_at_prediction(tmp_path, capsys):
+    pytest.importorskip("skops")
+    model = str(tmp_path / "model.skops")
+    rows = "".join(f"{300 * i},{i % 5},{'ny'[i > 20]}\n" for i in range(40))
+    train = _csv(tmp_path, "income,age,buys\n" + rows)
+    assert main(["--data", train, "--target", "buys", *QUICK, "--save", model]) == 0
+    capsys.readouterr()
+    new = _csv(tmp_path, 'income,age\n950,3\n"1,200",4\n', name="new.csv")
+    assert main(["--model", model, "--data", new]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {new}, line 3: '1,200' in column 'income' is a number written with a thousands "
+        "separator or a percent sign: write numbers plainly (1234.5, 0.124), as a spreadsheet "
+        "exports them unformatted\n"
+    )
+    # tab-separated, where 1,200 may also be a decimal comma: refused, not read as 1.2
+    new = _csv(tmp_path, "income\tage\n950\t3\n1,200\t4\n4,800\t1\n", name="new.tsv")
+    assert main(["--model", model, "--data", new]) == 2
+    assert "'1,200' in column 'income' may be 1200" in capsys.readouterr().err
+
+
+def test_r2_of_a_constant_target_is_undefined_not_zero(tmp_path, capsys):
+    pytest.importorskip("skops")
+    model = str(tmp_path / "reg.skops")
+    assert (
+        main(["--data", _regression_csv(tmp_path), "--target", "y", *QUICK, "--save", model]) == 0
+    )
+    capsys.readouterr()
+    rows = "".join(f"{i / 10},{-i / 10},{i % 3},{i % 2},7\n" for i in range(5))
+    new = _csv(tmp_path, "a,b,c,d,y\n" + rows, name="const.csv")
+    assert main(["--model", model, "--data", new, "--target", "y"]) == 0
+    captured = capsys.readouterr()
+    assert "R^2: nan" in captured.out
+    assert "warning: R^2 is undefined where every target is the same (7)" in captured.err

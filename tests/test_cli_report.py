@@ -1,5 +1,7 @@
 """The command line, the plots of --plot (sktanhnet/_cli/report.py)."""
 
+import io
+
 import pytest
 
 from sktanhnet.__main__ import main
@@ -34,12 +36,20 @@ def _regression_csv(tmp_path, name="reg.csv", n_rows=120):
 
 
 def _saved_figures(monkeypatch):
-    """The figures the command line saves, kept for the test instead of written."""
+    """The figures the command line saves to the --plot file, kept for the test instead of
+    written (not its trial of the format before training, into memory)."""
     pytest.importorskip("matplotlib")
     from matplotlib.figure import Figure
 
     figures = []
-    monkeypatch.setattr(Figure, "savefig", lambda figure, *args, **kwargs: figures.append(figure))
+    trial = Figure.savefig
+
+    def savefig(figure, target, *args, **kwargs):
+        if isinstance(target, io.BytesIO):
+            return trial(figure, target, *args, **kwargs)
+        figures.append(figure)
+
+    monkeypatch.setattr(Figure, "savefig", savefig)
     return figures
 
 

@@ -271,14 +271,18 @@ def test_a_missing_target_column_names_the_columns_as_read_and_their_separator(t
     assert "its 3000 columns, separated by commas: 'c0', 'c1'," in err and len(err) < 300
 
 
-def test_decimal_commas_refused_only_where_commas_separate_the_columns(tmp_path, capsys):
-    # in a semicolon file a column with one decimal comma among points is a typo of numbers
-    path = _csv(
-        tmp_path, "a;b;y\n" + "".join(f"{i};{'3,1' if i == 0 else i + 0.5};x\n" for i in range(9))
-    )
-    assert main(["--data", path, "--target", "y"]) == 2
-    err = capsys.readouterr().err
-    assert "'3,1' in column 'b', a column of numbers but for 1 value" in err
+def test_decimal_commas_and_points_in_one_column_are_refused(tmp_path, capsys):
+    # in a semicolon file, a column with one decimal comma among points (or the other way
+    # round, or half and half) is a column of numbers written two ways: not text to encode
+    for row in (0, 1, 2, 3, 4, 5):
+        values = [f"{i + 0.5}" if i > row else f"{i},5" for i in range(9)]
+        path = _csv(tmp_path, "a;b;y\n" + "".join(f"{i};{v};x\n" for i, v in enumerate(values)))
+        assert main(["--data", path, "--target", "y"]) == 2
+        assert capsys.readouterr().err == (
+            f"error: {path}, line 2: '0,5' in column 'b' has a decimal comma, and '{row + 1}.5' "
+            "in the same column a point: write the numbers of a column with one decimal mark, "
+            "and without thousands separators\n"
+        )
 
 
 def test_nan_in_any_case_is_missing_in_numbers_but_a_value_in_text(tmp_path, capsys):
@@ -305,7 +309,7 @@ def test_points_that_may_separate_thousands_in_a_semicolon_file_are_said(
     assert main(["--data", path, "--target", "y", *QUICK]) == 0
     err = capsys.readouterr().err
     assert (
-        "reading decimal points (1.000 is 1) in 'x', where every value has three" in err
+        "reading decimal points (1.000 is 1) in 'x', where every point has three digits" in err
     ) is said
 
 
@@ -372,3 +376,88 @@ def test_a_table_the_csv_reader_refuses_names_the_line(tmp_path, capsys):
     assert main(["--data", path, "--target", "y"]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: {path}, line 3: not a readable table: field larger than")
+
+
+@pytest.mark.parametrize("separator", ["\t", ";"])
+def test_commas_that_may_separate_thousands_are_refused_not_read_as_decimals(
+    tmp_path, capsys, separator
+):
+    # an English spreadsheet pasted as tab-separated text: 272,331 is 272331, not 272.331
+    prices = ["272,331", "950", "12,500", "1,200"]
+    rows = "".join(
+        f"{i % 7}{separator}{prices[i % 4]}{separator}{'ab'[i % 2]}\n" for i in range(40)
+    )
+    path = _csv(tmp_path, f"rooms{separator}price{separator}y\n" + rows)
+    assert main(["--data", path, "--target", "y", *QUICK]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {path}, line 2: '272,331' in column 'price' may be 272331 (a comma that "
+        "separates thousands) or 272.331 (a decimal comma): write the numbers without "
+        "thousands separators, and decimals with a point (272.331)\n"
+    )
+    # as a target too, where it would have been a regression in the wrong units
+    assert main(["--data", path, "--target", "price", *QUICK]) == 2
+    assert "'272,331' in column 'price' may be 272331" in capsys.readouterr().err
+
+
+def test_thousands_commas_beside_decimal_points_or_commas_elsewhere(tmp_path, capsys):
+    # another column with decimal points: the commas separate thousands, refused as such
+    prices = ["272,331", "950", "12,500", "1,200"]
+    rows = "".join(f"{i % 7 + 0.25}\t{prices[i % 4]}\t{'ab'[i % 2]}\n" for i in range(40))
+    path = _csv(tmp_path, "size\tprice\ty\n" + rows)
+    assert main(["--data", path, "--target", "y", *QUICK]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {path}, line 2: '272,331' in column 'price' has a comma that separates "
+        "thousands (the file's decimals have points): write the numbers without it (272331)\n"
+    )
+    # another column with decimal commas of another shape: these are decimal commas too
+    rows = "".join(f"{i % 7},25;{prices[i % 4]};{'ab'[i % 2]}\n" for i in range(40))
+    path = _csv(tmp_path, "size;weight;y\n" + rows)
+    assert main(["--data", path, "--target", "y", *QUICK]) == 0
+    assert "reading decimal commas (3,5 is 3.5) in 'size', 'weight'" in capsys.readouterr().err
+
+
+def test_points_that_may_separate_thousands_beside_whole_numbers_are_said(tmp_path, capsys):
+    # a German export's prices, some under 1000: 303.317 is 303317 to its writer
+    prices = ["303.317", "950", "12.500", "87"]
+    rows = "".join(f"{i % 7};{prices[i % 4]};{'ab'[i % 2]}\n" for i in range(40))
+    path = _csv(tmp_path, "rooms;price;y\n" + rows)
+    assert main(["--data", path, "--target", "y", *QUICK]) == 0
+    assert (
+        "reading decimal points (1.000 is 1) in 'price', where every point has three digits "
+        "after it: if it separates thousands, write the numbers without it"
+    ) in capsys.readouterr().err
+    # not where another column shows that points are decimal points here
+    rows = "".join(f"{i % 7 + 0.5};{prices[i % 4]};{'ab'[i % 2]}\n" for i in range(40))
+    assert main(["--data", _csv(tmp_path, "rooms;price;y\n" + rows), "--target", "y"]) == 0
+    assert "reading decimal points" not in capsys.readouterr().err
+
+
+def test_a_pandas_index_written_again_is_left_out_and_said(tmp_path, capsys):
+    # read_csv then to_csv: the unnamed index comes back as 'Unnamed: 0'
+    rows = "".join(f"{i},{i % 7},{i % 5},{'ab'[i < 20]}\n" for i in range(40))
+    path = _csv(tmp_path, "Unnamed: 0,a,b,y\n" + rows)
+    assert main(["--data", path, "--target", "y", *QUICK]) == 0
+    captured = capsys.readouterr()
+    assert "leaving out the first column 'Unnamed: 0' (a DataFrame's index)" in captured.err
+    assert "2 features" in captured.out
+    # a column of that name that is not an index's labels is a feature
+    rows = "".join(f"{i % 3},{i % 7},{i % 5},{'ab'[i < 20]}\n" for i in range(40))
+    assert main(["--data", _csv(tmp_path, "Unnamed: 0,a,b,y\n" + rows), "--target", "y"]) == 0
+    assert "3 features" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "start, kind",
+    [
+        (b"PAR1\x15\x04", "a Parquet file"),
+        (b"PK\x03\x04\x14\x00", "a zip archive (an Excel workbook?)"),
+    ],
+)
+def test_a_binary_file_is_named_for_what_it_is(tmp_path, capsys, start, kind):
+    path = tmp_path / "table.csv"
+    path.write_bytes(start + bytes(range(128, 256)))
+    assert main(["--data", str(path), "--target", "y"]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {path} is {kind}, not a table of text: the command line reads comma-, "
+        "semicolon- or tab-separated text; save the table as CSV\n"
+    )

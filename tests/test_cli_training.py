@@ -354,3 +354,51 @@ def test_a_report_that_cannot_be_written_is_one_line_and_status_2(tmp_path):
     assert result.stderr.splitlines()[-1] == (
         "error: cannot write the report to standard output: No space left on device"
     )
+
+
+@pytest.mark.parametrize("loss", ["squared_error", "poisson"])
+def test_a_constant_regression_target_is_refused(tmp_path, capsys, loss):
+    # scikit-learn's R^2 of a constant target is 0 (or 1): a score of nothing
+    rows = "".join(f"{i},{i % 3},1.5\n" for i in range(40))
+    path = _csv(tmp_path, "a,b,y\n" + rows)
+    argv = ["--data", path, "--target", "y", "--task", "regression", "--loss", loss, *QUICK]
+    assert main(argv) == 2
+    assert capsys.readouterr().err == (
+        "error: --target 'y' holds one value only (1.5): a regressor needs targets that differ\n"
+    )
+
+
+def test_an_unknown_kernel_set_in_the_environment_is_one_line(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("SKTANHNET_KERNELS", "bogus")
+    model = ["--model", str(tmp_path / "none.skops"), "--data", str(tmp_path / "none.csv")]
+    for argv in (["--max-iter", "2"], model):
+        assert main(argv) == 2
+        assert capsys.readouterr().err == (
+            "error: The environment variable SKTANHNET_KERNELS must be one of auto, numba, "
+            "numpy (or unset); got 'bogus'\n"
+        )
+
+
+def test_warnings_name_the_options_not_the_parameters(tmp_path, capsys):
+    # L-BFGS out of iterations: the command line scales the data already
+    assert main(["--solver", "lbfgs", "--max-iter", "3", "--hidden", "5", "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert "warning: lbfgs failed to converge after 3 iteration(s) (status=1): " in err
+    assert err.rstrip().endswith("Increase --max-iter (3).") and "scikit-learn.org" not in err
+    # a batch larger than the training rows
+    path = _iris_csv(tmp_path, ["sl", "sw", "pl", "pw", "species"])
+    argv = ["--data", path, "--target", "species", "--quiet", "--max-iter", "2"]
+    assert main([*argv, "--batch-size", "100000"]) == 0
+    assert (
+        "warning: --batch-size is larger than the training rows: each batch takes all of them."
+        in capsys.readouterr().err
+    )
+
+
+def test_an_early_stopping_split_too_small_for_the_classes_says_so_in_options(tmp_path, capsys):
+    rows = "".join(f"{i},{i % 3},{'ab'[i % 2]}\n" for i in range(12))
+    argv = ["--data", _csv(tmp_path, "a,b,y\n" + rows), "--target", "y", "--early-stopping"]
+    assert main([*argv, "--max-iter", "5"]) == 2
+    err = capsys.readouterr().err
+    assert "the early-stopping split would hold out 1 row(s), fewer than the 2 classes" in err
+    assert "test_size" not in err and "--early-stopping holds out 10%" in err

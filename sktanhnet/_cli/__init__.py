@@ -17,7 +17,7 @@ table), ``task`` (the target and the task), ``pipeline`` (the steps and the netw
 import os
 import sys
 
-from .._compiled import one_job
+from .._compiled import kernel_choice, one_job
 from .arguments import build_parser, check_options, given_options
 from .messages import EXIT_BAD_INPUT, InputError, discard_notes, flush_notes
 
@@ -76,6 +76,14 @@ class _Report:
         return getattr(self._stream, name)
 
 
+def check_kernel_choice():
+    """SKTANHNET_KERNELS, if set, names a kernel set: one line where it does not."""
+    try:
+        kernel_choice()
+    except ValueError as error:
+        raise InputError(str(error).rstrip(".")) from None
+
+
 def _output_error(error):
     return InputError(f"cannot write the report to standard output: {error.strerror or error}")
 
@@ -84,6 +92,7 @@ def _run(args, argv):
     try:
         args.given = given_options(argv)
         check_options(args, args.given)
+        check_kernel_choice()
         if args.model is not None:
             from .predicting import predict_with_saved_model
 

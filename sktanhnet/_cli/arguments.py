@@ -2,10 +2,12 @@
 
 import argparse
 import os
+import re
 
 import numpy as np
 
 from .messages import EXIT_BAD_INPUT, InputError
+from .table import MISSING
 
 #: Whole-number targets with more distinct values than this are numbers to regress on.
 MAX_CLASSES = 20
@@ -43,6 +45,8 @@ class _OneLineParser(argparse.ArgumentParser):
     """argparse's errors as the command line's others: one line on stderr, exit status 2."""
 
     def error(self, message):
+        # "argument --hidden: --hidden needs ...": the option named once
+        message = re.sub(r"^argument (\S+): (?=\1 )", "", message)
         self.exit(EXIT_BAD_INPUT, f"error: {message} (python -m sktanhnet --help lists them)\n")
 
 
@@ -54,8 +58,10 @@ def build_parser():
         description="Train a TanhMLPClassifier (or TanhMLPRegressor) on scikit-learn's digits "
         "(diabetes) data or on a CSV file and report its held-out accuracy (R^2), or predict "
         "with a saved model.",
-        epilog="A table is read with its separator (comma, semicolon or tab) found from the "
-        "header; empty cells and NA, N/A, nan, NaN, null, None and ? are missing values. Text "
+        epilog="A table is read with its separator (comma, semicolon or tab) found from its "
+        "first lines; empty cells and "
+        + ", ".join(sorted(token for token in MISSING if token))
+        + " are missing values. Text "
         "feature columns are one-hot encoded, missing feature values filled in (numbers: the "
         "column's median; text: its most frequent value), numbers standardized: all inside the "
         "pipeline that --save writes. Rows with a missing target are left out, with a note.",

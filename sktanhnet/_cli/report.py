@@ -1,7 +1,10 @@
 """Reporting: the held-out scores, the epochs, saving the pipeline, and the training curves."""
 
+import io
+import logging
 import os
 import warnings
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -27,7 +30,8 @@ def report_regression(model, y, prediction, prefix):
     """Print R^2, RMSE and MAE of the predictions (and the mean Poisson deviance of a Poisson
     model), each line starting with ``prefix``.
 
-    R^2 needs two rows: with one, it is undefined (printed as nan) and a warning says so.
+    R^2 needs two rows and a target that varies: otherwise it is undefined (printed as nan)
+    and a warning says so (scikit-learn's r2_score gives 0 or 1 for a constant target).
     """
     from sklearn.metrics import (
         mean_absolute_error,
@@ -41,6 +45,9 @@ def report_regression(model, y, prediction, prefix):
         r2 = r2_score(y, prediction)
     for warning in caught:
         warn(warning.message)
+    if len(y) > 1 and (y == y[0]).all():
+        warn(f"R^2 is undefined where every target is the same ({y[0]:g})")
+        r2 = float("nan")
     print(f"{prefix}R^2: {r2:.4f}")
     print(f"{prefix}RMSE: {np.sqrt(mean_squared_error(y, prediction)):.4f}")
     print(f"{prefix}MAE: {mean_absolute_error(y, prediction):.4f}")
@@ -105,6 +112,42 @@ def check_plot_file(path):
             f"--plot {path}: matplotlib cannot write {extension or 'files without an extension'}; "
             f"name a file ending in one of: {', '.join('.' + name for name in sorted(formats))}"
         )
+    # a format may need more than matplotlib (.pgf: a LaTeX installation): tried before training
+    from matplotlib.figure import Figure
+
+    trial = Figure(figsize=(1, 1))
+    trial.text(0.5, 0.5, "loss")
+    try:
+        with _quiet_backends():
+            trial.savefig(io.BytesIO(), format=extension)
+    except Exception as error:
+        raise InputError(
+            f"--plot {path}: matplotlib cannot write .{extension} here: {_first_line(error)}"
+        ) from None
+
+
+@contextmanager
+def _quiet_backends():
+    """Without the PostScript backend's log line on transparency (drawn opaque): not the user's
+    to act on."""
+    logger = logging.getLogger("matplotlib.backends.backend_ps")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def _first_line(error):
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+def _plain_text(text):
+    """``text`` as matplotlib draws it verbatim: no math between dollar signs, and any byte of a
+    file name that is not UTF-8 shown as a replacement character."""
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return text.replace("$", r"\$")
 
 
 def plot_curves(path, runs, title, held_out):
@@ -147,11 +190,12 @@ def plot_curves(path, runs, title, held_out):
     else:
         handles += [Line2D([], [], color=f"C{i}", label=name) for i, (name, _) in enumerate(runs)]
     figure.legend(handles=handles, loc="center left", bbox_to_anchor=(1.0, 0.5))
-    figure.suptitle(title, fontsize="medium")
+    figure.suptitle(_plain_text(title), fontsize="medium")
     try:
-        figure.savefig(path, bbox_inches="tight", dpi=100)
+        with _quiet_backends():
+            figure.savefig(path, bbox_inches="tight", dpi=100)
     except (OSError, ValueError) as error:
-        raise InputError(f"cannot write {path}: {error}") from None
+        raise InputError(f"cannot write {path}: {_first_line(error)}") from None
     finally:
         plt.close(figure)
 

@@ -3,6 +3,7 @@
 Only the csv module and NumPy: the command line does not need pandas.
 """
 
+import collections
 import csv
 import io
 import itertools
@@ -20,6 +21,7 @@ MISSING = frozenset(
 SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
 _DECIMAL_COMMA = re.compile(r"[-+]?[0-9]*,[0-9]+([eE][-+]?[0-9]+)?")
 _THOUSANDS_POINT = re.compile(r"[-+]?[1-9][0-9]{0,2}\.[0-9]{3}")
+_THOUSANDS_COMMA = re.compile(r"[-+]?[1-9][0-9]{0,2},[0-9]{3}")
 # Numbers a spreadsheet formats for reading, which are not numbers to a program: thousands
 # separators (1,234.5 or 1.234,5 or 1 234) and percentages (12,4%).
 _DISGUISED_NUMBER = re.compile(
@@ -33,9 +35,10 @@ class Table:
     def __init__(self, path, header, rows, lines, separator=","):
         self.path, self.header, self.rows, self.lines = path, header, rows, lines
         self.separator = separator
+        self._index = {name: j for j, name in enumerate(header)}
 
     def column(self, name):
-        index = self.header.index(name)
+        index = self._index[name]
         return [row[index] for row in self.rows]
 
     def keep(self, kept):
@@ -59,6 +62,12 @@ def read_table(path):
     except OSError as error:
         raise InputError(f"cannot read {path}: {error.strerror or error}") from None
     except UnicodeDecodeError as error:
+        kind = _binary_kind(path)
+        if kind:
+            raise InputError(
+                f"{path} is {kind}, not a table of text: the command line reads comma-, "
+                "semicolon- or tab-separated text; save the table as CSV"
+            ) from None
         raise InputError(
             f"{path} is not UTF-8 text ({error.reason} at byte {error.start}): save it as UTF-8"
         ) from None
@@ -95,7 +104,13 @@ def read_table(path):
         note(f"{path}: leaving out the unnamed first column (a DataFrame's index)")
         rows = [row[1:] for row in rows]
         header = rows[0]
-    repeated = sorted({name for name in header if header.count(name) > 1})
+    elif len(header) > 1 and header[0] == "Unnamed: 0" and _is_index(rows[1:]):
+        # that column read by pandas.read_csv and written again: its name, not a feature
+        note(f"{path}: leaving out the first column 'Unnamed: 0' (a DataFrame's index)")
+        rows = [row[1:] for row in rows]
+        header = rows[0]
+    counts = collections.Counter(header)
+    repeated = sorted(name for name, count in counts.items() if count > 1)
     if repeated:
         raise InputError(f"{path}: column names must differ; repeated: {names(repeated)}")
     for row, line in zip(rows[1:], lines[1:]):
@@ -104,6 +119,35 @@ def read_table(path):
                 f"{path}, line {line}: {len(row)} fields, the header has {len(header)}"
             )
     return Table(path, header, rows[1:], lines[1:], separator)
+
+
+#: The first bytes of the binary files most often taken for tables.
+_MAGIC = {
+    b"PAR1": "a Parquet file",
+    b"PK\x03\x04": "a zip archive (an Excel workbook?)",
+    b"\xd0\xcf\x11\xe0": "an Excel 97-2003 workbook",
+    b"\x89HDF": "an HDF5 file",
+    b"\x1f\x8b": "a gzip archive",
+    b"ARROW1": "an Arrow (Feather) file",
+}
+
+
+def _binary_kind(path):
+    """What the file at ``path`` is, by its first bytes, if one of ``_MAGIC``; else None."""
+    try:
+        with open(path, "rb") as handle:
+            start = handle.read(8)
+    except OSError:
+        return None
+    return next((kind for magic, kind in _MAGIC.items() if start.startswith(magic)), None)
+
+
+def _is_index(rows):
+    """Whether the first cell of the rows holds distinct whole numbers (an index's labels)."""
+    labels = [row[0] if row else "" for row in rows]
+    return all(label.isdigit() and label.isascii() for label in labels) and len(set(labels)) == len(
+        labels
+    )
 
 
 def _separator(text):
@@ -127,49 +171,90 @@ def _separator(text):
 
 
 def _read_decimal_commas(path, rows, lines):
-    """Where the separator is not a comma: the columns whose values are all numbers written
-    with a decimal comma (3,5 or 7,9e-05) or without a fraction, one at least with a comma,
-    get points in their place (in ``rows``, in place), with a note. In such a file, a column
-    of numbers whose points all look like thousands separators (1.234, 12.500, beside whole
-    numbers or not) is refused, naming a value: it is read neither way without a guess."""
-    converted, thousands, points = [], [], []
-    for j, name in enumerate(rows[0]):
-        present = [row[j] for row in rows[1:] if j < len(row) and row[j] not in MISSING]
-        if any("," in value for value in present) and all(
-            _DECIMAL_COMMA.fullmatch(value) or ("." not in value and _float(value) is not None)
-            for value in present
+    """Where the separator is not a comma (semicolons, tabs), numbers may have decimal commas
+    (3,5), and a comma or a point with three digits after it (1,234 or 1.234) may separate
+    thousands. Column by column, in ``rows`` in place:
+
+    - numbers with decimal commas (3,5 or 7,9e-05) or whole, one at least with a comma: read
+      with points in their place, with a note; but where every comma has three digits after it
+      (950 and 12,500: 12500 or 12.5?), only where another column has decimal commas of another
+      shape, and refused naming a value otherwise;
+    - numbers whose every point has three digits after it (1.234, beside whole numbers or not):
+      refused in a file of decimal commas; said in a note where no column has a decimal point
+      of another shape (a point is what programs write);
+    - decimal commas and points in one column: refused.
+    """
+    header, body = rows[0], rows[1:]
+    commas, ambiguous, points, mixed = [], [], [], []
+    decimal_points = False
+    for j in range(len(header)):
+        present = [row[j] for row in body if j < len(row) and row[j] not in MISSING]
+        with_comma = [value for value in present if "," in value]
+        dotted = [value for value in present if "." in value and _float(value) is not None]
+        if with_comma and all(
+            _DECIMAL_COMMA.fullmatch(value) or _float(value) is not None for value in present
         ):
-            converted.append(name)
-            for row in rows[1:]:
-                if j < len(row):
-                    row[j] = row[j].replace(",", ".")
-        elif present and all(_THOUSANDS_POINT.fullmatch(value) for value in present):
-            thousands.append(name)  # 1.000 and 2.443: a point that may separate thousands
-            points.append(j)
-        else:
-            dotted = [value for value in present if "." in value]
-            if dotted and all(_THOUSANDS_POINT.fullmatch(value) for value in dotted):
-                if all(_float(value) is not None for value in present):
-                    points.append(j)  # 950 and 1.234: thousands, if the file writes 3,5
-    if converted and points:
-        j = points[0]
-        i = next(
-            i
-            for i, row in enumerate(rows[1:])
-            if j < len(row) and _THOUSANDS_POINT.fullmatch(row[j])
-        )
+            if dotted:
+                mixed.append((j, with_comma[0], dotted[0]))
+            elif all(_THOUSANDS_COMMA.fullmatch(value) for value in with_comma):
+                ambiguous.append(j)
+            else:
+                commas.append(j)
+        elif dotted and all(_float(value) is not None for value in present):
+            if all(_THOUSANDS_POINT.fullmatch(value) for value in dotted):
+                points.append(j)
+            else:
+                decimal_points = True
+
+    def first(j, pattern):  # the line and value of column j's first value that ``pattern`` fits
+        i = next(i for i, row in enumerate(body) if j < len(row) and pattern.fullmatch(row[j]))
+        return lines[i + 1], body[i][j]
+
+    if mixed:
+        j, comma, point = mixed[0]
+        line = lines[1 + next(i for i, row in enumerate(body) if j < len(row) and row[j] == comma)]
         raise InputError(
-            f"{path}, line {lines[i + 1]}: {rows[i + 1][j]!r} in column {rows[0][j]!r} has a "
-            f"point that may separate thousands, in a file of decimal commas (as in column "
-            f"{converted[0]!r}): write the numbers without thousands separators (1234)"
+            f"{path}, line {line}: {comma!r} in column {header[j]!r} has a decimal comma, and "
+            f"{point!r} in the same column a point: write the numbers of a column with one "
+            "decimal mark, and without thousands separators"
         )
+    if commas and points:
+        line, value = first(points[0], _THOUSANDS_POINT)
+        raise InputError(
+            f"{path}, line {line}: {value!r} in column {header[points[0]]!r} has a point that "
+            f"may separate thousands, in a file of decimal commas (as in column "
+            f"{header[commas[0]]!r}): write the numbers without thousands separators (1234)"
+        )
+    if ambiguous and not commas:
+        j = ambiguous[0]
+        line, value = first(j, _THOUSANDS_COMMA)
+        where = f"{path}, line {line}: {value!r} in column {header[j]!r}"
+        plain, decimal = value.replace(",", ""), value.replace(",", ".")
+        if decimal_points:
+            raise InputError(
+                f"{where} has a comma that separates thousands (the file's decimals have "
+                f"points): write the numbers without it ({plain})"
+            )
+        raise InputError(
+            f"{where} may be {plain} (a comma that separates thousands) or {decimal} (a "
+            "decimal comma): write the numbers without thousands separators, and decimals "
+            f"with a point ({decimal})"
+        )
+    converted = sorted(commas + ambiguous)
+    for j in converted:
+        for row in body:
+            if j < len(row):
+                row[j] = row[j].replace(",", ".")
     if converted:
-        note(f"{path}: reading decimal commas (3,5 is 3.5) in {first_few(converted)}")
-    if thousands:
         note(
-            f"{path}: reading decimal points (1.000 is 1) in {first_few(thousands)}, where "
-            "every value has three digits after the point: if it separates thousands, write "
-            "the numbers without it"
+            f"{path}: reading decimal commas (3,5 is 3.5) in "
+            f"{first_few(header[j] for j in converted)}"
+        )
+    if points and not decimal_points:
+        note(
+            f"{path}: reading decimal points (1.000 is 1) in "
+            f"{first_few(header[j] for j in points)}, where every point has three digits "
+            "after it: if it separates thousands, write the numbers without it"
         )
 
 
@@ -203,19 +288,21 @@ def check_columns(table, target, features=None):
             f"column {target!r} not found in {table.path}; its {len(table.header)} columns, "
             f"separated by {SEPARATORS[table.separator]}s: {first_few(table.header, 8)}"
         )
+    columns = set(table.header)
     if features is None:
         features = [name for name in table.header if name != target]
         if not features:
             raise InputError(f"{table.path} has no feature columns")
     else:
-        missing = [name for name in features if name not in table.header]
+        missing = [name for name in features if name not in columns]
         if missing:
             raise InputError(
                 f"{table.path} lacks feature columns the model needs: {names(missing)}"
             )
         if target in features:
             raise InputError(f"--target {target!r} is one of the model's feature columns")
-    left_out = [name for name in table.header if name not in features and name != target]
+    chosen = set(features)
+    left_out = [name for name in table.header if name not in chosen and name != target]
     return list(features), left_out
 
 
@@ -286,6 +373,7 @@ def read_features(table, features, text_columns=None):
         if text_columns is not None and name in text_columns:
             numbers = None
         if numbers is None and text_columns is not None and name not in text_columns:
+            check_disguised_numbers(table, name, values)  # 1,234: its own words
             row = next(
                 i for i in range(len(values)) if not missing[i] and _float(values[i]) is None
             )

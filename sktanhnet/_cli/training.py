@@ -1,5 +1,6 @@
 """Training: the data, the held-out split or the folds of --cv, the fit and its report."""
 
+import re
 import time
 import warnings
 
@@ -62,6 +63,11 @@ def train(args):
         check_scalable(X, None)
     if regression:
         check_scalable(y[:, None], [args.target or "target"], "target column")
+        if len(y) and (y == y[0]).all():
+            raise InputError(
+                f"{'--target ' + repr(args.target) if args.target else 'the target'} holds one "
+                f"value only ({y[0]:g}): a regressor needs targets that differ"
+            )
         what = f"{X.shape[1]} features, 1 target"
     else:
         classes, counts = np.unique(y, return_counts=True)
@@ -139,7 +145,8 @@ def train(args):
         )
     if not regression and len(np.unique(y_train)) < 2:
         raise InputError(
-            f"cannot train: the {len(y_train)} training rows of {source} hold one class only "
+            f"cannot train: {_rows(len(y_train), 'training')} of {source} "
+            f"{'hold' if len(y_train) != 1 else 'holds'} one class only "
             f"({str(y_train[0])!r}); it needs more rows of each class"
         )
     flush_notes()
@@ -234,10 +241,35 @@ _ADVICE = {
 }
 
 
+# scikit-learn's words, which name parameters, as the command line's options name them
+_OPTION_WORDS = [
+    (
+        re.compile(
+            r"Increase the number of iterations to improve the convergence \(max_iter=(\d+)\)"
+            r"\. You might also want to scale the data as shown in: \S+"
+        ),
+        r"Increase --max-iter (\1).",
+    ),
+    (re.compile(r" ?You might also want to scale the data as shown in: \S+"), ""),
+    (
+        re.compile(r"Got `batch_size` less than 1 or larger than sample size\. .*"),
+        "--batch-size is larger than the training rows: each batch takes all of them.",
+    ),
+    (
+        re.compile(
+            r"The test_size = (\d+) should be greater or equal to the number of classes = (\d+)"
+        ),
+        r"the early-stopping split would hold out \1 row(s), fewer than the \2 classes",
+    ),
+]
+
+
 def _cli_advice(message):
     """The message with the command line's advice in place of the estimators'."""
     for words, advice in _ADVICE.items():
         message = message.replace(words, advice)
+    for pattern, words in _OPTION_WORDS:
+        message = pattern.sub(words, message)
     return message
 
 
