@@ -4,12 +4,12 @@
 place of the NumPy passes of tanh (eq 1) and its derivative (eq 10, 11), of each output head's
 activation, loss and delta (``fused_output``), of the softmax of prediction, and of the Adam and
 SGD updates with their L2 term. Matrix products stay NumPy's (BLAS), and so do the gathers of
-rows. Which set answers is decided once, by ``numpy_ops``, where the estimator finds X's
-namespace: with the ``fast`` extra (numba) installed, the compiled set, unless the environment
-variable ``SKTANHNET_KERNELS=numpy`` asks for NumPy's; without it, NumPy's. Nothing here imports
-numba until a kernel is first needed, and a kernel set that fails to load or to compile (for a
-dtype) gives way to NumPy's passes, with the reason in ``description`` (printed in ``verbose``
-output), never an error.
+rows. ``numpy_ops`` decides which set answers, where the estimator finds X's namespace: with the
+``fast`` extra (numba), the compiled set, unless ``SKTANHNET_KERNELS=numpy`` asks for NumPy's.
+Nothing here imports numba until a kernel is first needed; where numba fails to import, or to
+compile (or load) tanh for a dtype, that dtype gives way to NumPy's passes, with the reason in
+``description`` (``verbose`` output). A cache file damaged on disk raises numba's error where
+its kernel loads (the performance page: delete the cache).
 """
 
 import os
@@ -78,6 +78,8 @@ class NumbaOps(NumpyOps):
         self._module = None
         self._ready = {}  # dtype -> True, or the reason it runs on NumPy's passes
         self._lock = threading.Lock()
+        if hasattr(os, "register_at_fork"):  # a child forked while a thread compiled
+            os.register_at_fork(after_in_child=lambda: setattr(self, "_lock", threading.Lock()))
         self._wrappers = {}  # (kind, dtype) -> the callable handed out, made once
 
     def _wrapper(self, kind, dtype, make):
@@ -428,12 +430,11 @@ def _warm_up(kernels, dtype):
 _COMPILED = None
 _HAS_NUMBA = None
 
-# The command line runs one job per process, and there numba's start-up (importing it, setting up
-# its compiler's context and loading the kernels from the disk cache: about half a second) is
-# paid by that job alone. A job of fewer multiply-adds than SHORT_JOB_WORK (rows x weights x
-# epochs, over all its fits) runs NumPy's kernels under "auto": the main job, digits with 100
-# units (2e9), trains in 0.36 s with them, and in 0.1 s with the compiled ones after 0.45 s of
-# start-up. A library process usually fits more than once, and keeps the compiled set.
+# The command line runs one job per process, which alone pays numba's start-up (importing it,
+# its compiler's context, loading the kernels from the disk cache: about half a second). A job
+# of fewer multiply-adds than SHORT_JOB_WORK (rows x weights x epochs, over all its fits) runs
+# NumPy's kernels under "auto": the main job, digits with 100 units (2e9), trains in 0.36 s with
+# them, in 0.1 s with the compiled ones after 0.45 s of start-up. A library keeps the compiled.
 SHORT_JOB_WORK = 10**10
 _short_job = False
 

@@ -34,7 +34,8 @@ import numpy as np
 MIN_CHUNKS = 2
 
 _lock = threading.Lock()
-_active = 0  # calls running chunks on threads now
+_active = 0  # calls running chunks on threads now, or holding BLAS at one thread
+_owner = None  # the thread that set BLAS to one thread (``_hold``), which alone restores it
 _limiter = None  # threadpoolctl's record of the BLAS settings to restore
 _controller = None  # threadpoolctl's controller of the BLAS libraries (``_blas``)
 
@@ -62,7 +63,7 @@ def _cpu_count():
 
 def _claim_workers(n_chunks):
     """Number of threads for ``n_chunks`` chunks; above 1, BLAS is now held to one thread."""
-    global _active, _limiter
+    global _active
     if n_chunks < MIN_CHUNKS:
         return 1
     with _lock:
@@ -73,9 +74,30 @@ def _claim_workers(n_chunks):
         blas_threads = max((lib.num_threads for lib in blas.lib_controllers), default=1)
         workers = min(n_chunks, blas_threads, _cpu_count())
         if workers > 1:
-            _limiter = blas.limit(limits=1)
+            if not _hold(blas):
+                return 1
             _active += 1
         return workers
+
+
+def _hold(blas):
+    """Set BLAS to one thread from this thread (under ``_lock``); False where it did not take.
+
+    threadpoolctl (3.8 and later) lets one thread at a time set OpenBLAS's process-wide thread
+    count: the first to set it, until a ``with`` block of its own ends; calls from any other
+    thread do nothing. So the setting is taken as a ``with`` block would, entered here and
+    exited by ``_release_workers`` on the same thread, and checked: where another thread holds
+    the setting (a user's ``threadpool_limits`` block on another thread), BLAS keeps its threads
+    and the call runs on one.
+    """
+    global _owner, _limiter
+    limiter = blas.limit(limits=1)
+    limiter.__enter__()
+    if any(lib.num_threads != 1 for lib in blas.lib_controllers):
+        limiter.__exit__(None, None, None)
+        return False
+    _owner, _limiter = threading.current_thread(), limiter
+    return True
 
 
 # Mini-batch training holds BLAS to one thread where every product of a batch is smaller than
@@ -106,7 +128,7 @@ def single_thread_blas(enabled=True):
 
 
 def _hold_single_thread():
-    global _active, _limiter
+    global _active
     with _lock:
         if _active:
             _active += 1  # already at one thread: share the hold
@@ -114,18 +136,41 @@ def _hold_single_thread():
         blas = _blas()
         if max((lib.num_threads for lib in blas.lib_controllers), default=1) <= 1:
             return False
-        _limiter = blas.limit(limits=1)
+        if not _hold(blas):
+            return False
         _active += 1
         return True
 
 
 def _release_workers():
-    global _active, _limiter
+    """The end of a hold (``_claim_workers``, ``_hold_single_thread``). The thread that set BLAS
+    to one thread restores it when its own hold ends, whether or not calls on other threads that
+    shared the hold still run (they go on with BLAS's threads: a call that shares runs on one
+    thread, and its arithmetic does not depend on BLAS's)."""
+    global _active, _owner, _limiter
     with _lock:
         _active -= 1
-        if not _active:
-            _limiter.restore_original_limits()
-            _limiter = None
+        if _owner is threading.current_thread() and _limiter is not None:
+            _limiter.__exit__(None, None, None)
+            _owner = _limiter = None
+
+
+def _reset_after_fork():
+    """A child process forked while a thread of its parent held the cores has that thread no
+    more: it starts with nothing held, and BLAS's threads as they were before the hold."""
+    global _lock, _active, _owner, _limiter
+    limiter = _limiter
+    _lock = threading.Lock()
+    _active, _owner, _limiter = 0, None, None
+    if limiter is not None:
+        try:
+            limiter.__exit__(None, None, None)
+        except Exception:  # noqa: BLE001 (a child that cannot restore them keeps one thread)
+            pass
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_reset_after_fork)
 
 
 def processor_pair():

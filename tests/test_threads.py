@@ -240,3 +240,144 @@ def test_processor_pair_is_the_callers_processor_and_the_next_one_allowed():
             assert os.sched_getaffinity(0) == former
 
     assert _on_a_thread(held_to_the_last) == (None, {allowed[-1]})
+
+
+def _small_fit(X, y, scoring=None):
+    """A fit whose products are small: BLAS held to one thread while it trains (``_threads``)."""
+    model = TanhMLPClassifier((16,), max_iter=3, random_state=0, scoring=scoring)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return model.fit(X, y, **({"X_val": X[:50], "y_val": y[:50]} if scoring else {}))
+
+
+def _score_and(action):
+    """A scorer (called after each epoch, while BLAS is held) that first runs ``action()``."""
+
+    def scorer(estimator, X, y):
+        action()
+        return estimator.score(X, y)
+
+    return scorer
+
+
+@multicore
+def test_overlapping_fits_on_two_threads_restore_blas():
+    # threadpoolctl (3.8) lets only the thread that set OpenBLAS's limit change it again: the
+    # main thread's fit, ending first, restores it, not the worker's that shared its hold
+    X, y = make_classification(2000, 20, random_state=0)
+    before = _blas_threads()
+    worker_inside, main_done = threading.Event(), threading.Event()
+    worker = threading.Thread(
+        target=_small_fit,
+        args=(X, y, _score_and(lambda: (worker_inside.set(), main_done.wait(10)))),
+    )
+
+    def start_worker_once():
+        if not worker.is_alive() and not worker_inside.is_set():
+            worker.start()
+            assert worker_inside.wait(10)
+
+    _small_fit(X, y, _score_and(start_worker_once))
+    main_done.set()
+    worker.join()
+    assert _blas_threads() == before
+
+
+def _run_fresh(code):
+    """Run ``code`` in a new Python process (threadpoolctl's record of which thread sets BLAS's
+    limit starts empty there); fails with its output unless it exits with 0."""
+    import subprocess
+    import sys
+    import textwrap
+
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+_FRESH_SETUP = """
+    import threading, warnings
+    from sklearn.datasets import make_classification
+    from threadpoolctl import threadpool_info, threadpool_limits
+    from sktanhnet import TanhMLPClassifier
+
+    warnings.simplefilter("ignore")
+    X, y = make_classification(2000, 20, random_state=0)
+
+    def blas():
+        return [info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"]
+
+    def fit(scoring=None):
+        model = TanhMLPClassifier((16,), max_iter=3, random_state=0, scoring=scoring)
+        return model.fit(X, y, **({"X_val": X[:50], "y_val": y[:50]} if scoring else {}))
+"""
+
+
+@multicore
+def test_a_fit_on_a_living_thread_leaves_the_users_limits_working():
+    _run_fresh(
+        _FRESH_SETUP
+        + """
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:  # its thread stays alive after the fit
+        pool.submit(fit).result()
+        with threadpool_limits(1):
+            assert blas() == [1] * len(blas()), blas()
+    """
+    )
+
+
+@multicore
+def test_after_a_fit_on_the_main_thread_a_fit_on_another_holds_blas_too():
+    _run_fresh(
+        _FRESH_SETUP
+        + """
+    fit()
+    seen = []
+
+    def scorer(estimator, X, y):
+        seen.append(blas())
+        return estimator.score(X, y)
+
+    thread = threading.Thread(target=fit, args=(scorer,))
+    thread.start()
+    thread.join()
+    assert seen and all(threads == [1] * len(threads) for threads in seen), seen
+    """
+    )
+
+
+@multicore
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_child_forked_while_a_thread_holds_blas_starts_with_nothing_held():
+    import sktanhnet._threads as threads
+
+    X, y = make_classification(2000, 20, random_state=0)
+    before = _blas_threads()
+    inside, release = threading.Event(), threading.Event()
+
+    def hold():  # a thread inside the package, BLAS held to one thread for it
+        with threads.single_thread_blas():
+            inside.set()
+            release.wait(10)
+
+    holding = threading.Thread(target=hold)
+    holding.start()
+    assert inside.wait(10) and all(n == 1 for _, n in _blas_threads())
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: nothing held, BLAS as before the hold, and a fit holds it again
+        seen = []
+        _small_fit(X, y, _score_and(lambda: seen.append(_blas_threads())))
+        ok = threads._active == 0 and _blas_threads() == before
+        ok = ok and all(n == 1 for threads_ in seen for _, n in threads_)
+        os.write(write, b"1" if ok else b"0")
+        os._exit(0)
+    os.close(write)
+    release.set()
+    holding.join()
+    _, status = os.waitpid(pid, 0)
+    assert os.read(read, 1) == b"1" and status == 0
+    assert _blas_threads() == before
