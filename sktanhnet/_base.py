@@ -219,7 +219,14 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
             except ValueError as error:
                 raise ValueError(
                     f"The weights of the previous fit do not fit the network of the current "
-                    f"parameters: {error} Refit with warm_start=False."
+                    f"parameters (hidden_layer_sizes={self.hidden_layer_sizes!r}, and X's "
+                    f"{X.shape[1]} features): {error} "
+                    + (
+                        "partial_fit goes on with the previous network: call fit to train one "
+                        "of the new shape."
+                        if incremental
+                        else "Refit with warm_start=False."
+                    )
                 ) from None
             history = self._history()
             reuse = incremental and getattr(self, "_optimizer_state", None)

@@ -199,7 +199,12 @@ class TanhMLPRegressor(RegressorMixin, BaseTanhMLP):
         if not first_pass and target.shape[1] != self.n_outputs_:
             raise ValueError(
                 f"y has {target.shape[1]} target(s) but the model was fitted on "
-                f"{self.n_outputs_}: pass the same targets, or refit with warm_start=False."
+                f"{self.n_outputs_}: pass the same targets, or "
+                + (
+                    "call fit to train a new model."
+                    if incremental
+                    else "refit with warm_start=False."
+                )
             )
         return target, target.shape[1]
 

@@ -520,3 +520,20 @@ def test_invalid_parameter_names_parameter_and_allowed_values(iris):
         TanhMLPClassifier(alpha=-1).fit(X, y)
     with pytest.raises(ValueError, match="'hidden_layer_sizes' parameter"):
         TanhMLPClassifier(hidden_layer_sizes=(10, 0)).fit(X, y)
+
+
+def test_partial_fit_on_a_network_of_another_shape_says_to_call_fit():
+    # warm_start does not apply to partial_fit: its advice would not help
+    X, y = load_iris(return_X_y=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = TanhMLPClassifier(hidden_layer_sizes=(6,), max_iter=5, random_state=0).fit(X, y)
+    model.set_params(hidden_layer_sizes=(3,))
+    with pytest.raises(ValueError) as error:
+        model.partial_fit(X, y)
+    assert "(hidden_layer_sizes=(3,), and X's 4 features): coefs_[0] must have shape (4, 3)" in (
+        str(error.value)
+    )
+    assert str(error.value).endswith("call fit to train one of the new shape.")
+    with pytest.raises(ValueError, match="Refit with warm_start=False"):
+        model.set_params(warm_start=True).fit(X, y)

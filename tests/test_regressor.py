@@ -380,7 +380,7 @@ def test_every_shared_parameter_is_validated_as_the_classifiers():
 def test_other_targets_after_a_fit_are_refused(diabetes):
     X, y = diabetes
     model = _quiet(TanhMLPRegressor(solver="sgd", max_iter=2, random_state=0).fit, X, y)
-    with pytest.raises(ValueError, match="fitted on 1"):
+    with pytest.raises(ValueError, match="fitted on 1: pass the same targets, or call fit to"):
         model.partial_fit(X, np.c_[y, y])
     model.set_params(loss="poisson")
     with pytest.raises(ValueError, match="Refit with warm_start=False"):
