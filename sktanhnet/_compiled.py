@@ -15,6 +15,7 @@ its kernel loads (the performance page: delete the cache).
 import os
 import queue
 import threading
+import warnings
 from contextlib import contextmanager
 from importlib.util import find_spec
 
@@ -124,7 +125,10 @@ class NumbaOps(NumpyOps):
             return True
         except Exception as error:  # any failure of numba means NumPy's passes, not an error
             first_line = (str(error).strip().splitlines() or [""])[0][:200]
-            return f"numba failed ({type(error).__name__}: {first_line})"
+            why = f"numba failed ({type(error).__name__}: {first_line})"
+            if kernel_choice() == "numba":  # asked for by name: said, not only in verbose
+                warnings.warn(f"{KERNELS_VARIABLE}=numba, but {why}: NumPy's kernels run.")
+            return why
 
     def prepare(self, dtype):
         """Compile (or load) the kernels for ``dtype`` now, so that ``description`` is final."""
@@ -474,11 +478,9 @@ def describe(ops):
 def numpy_ops():
     """The kernel set for NumPy input: compiled where numba is installed, unless told otherwise.
 
-    ``SKTANHNET_KERNELS``: "auto" (default) uses numba when it can be imported (but not for the
-    command line's short jobs, ``short_job``), "numpy" always uses NumPy's passes, "numba" uses
-    numba (with NumPy's passes and a warning where it is missing). Read at each call, so that it
-    can be changed between fits.
-    """
+    ``SKTANHNET_KERNELS``: "auto" (default) uses numba where it is installed (not for the command
+    line's short jobs, ``short_job``), "numpy" NumPy's passes, "numba" numba (NumPy's passes and
+    a warning where it is missing or fails). Read at each call: it may change between fits."""
     global _COMPILED, _HAS_NUMBA
     choice = kernel_choice()
     if choice == "numpy" or (choice == "auto" and _short_job):
@@ -487,8 +489,6 @@ def numpy_ops():
         _HAS_NUMBA = find_spec("numba") is not None
     if not _HAS_NUMBA:
         if choice == "numba":
-            import warnings
-
             warnings.warn(
                 f"{KERNELS_VARIABLE}=numba, but numba is not installed: NumPy's kernels run "
                 f"instead ({INSTALL_HINT}).",

@@ -388,6 +388,19 @@ def test_kernels_that_fail_to_compile_give_way_to_numpy(monkeypatch, capsys, dig
     np.testing.assert_array_equal(model.predict_proba(X), expected.predict_proba(X))
 
 
+def test_numba_asked_for_by_name_that_fails_warns(monkeypatch, digits):
+    def broken(kernels, dtype):
+        raise RuntimeError("no LLVM here")
+
+    monkeypatch.setattr(_compiled, "_warm_up", broken)
+    monkeypatch.setattr(_compiled, "_COMPILED", None)
+    monkeypatch.setattr(_compiled, "_HAS_NUMBA", True)  # without numba: its import fails instead
+    _kernels(monkeypatch, "numba")
+    X, y = digits
+    with pytest.warns(UserWarning, match=r"SKTANHNET_KERNELS=numba, but numba failed \("):
+        TanhMLPClassifier((5,), max_iter=3, random_state=0).fit(X, y)
+
+
 def test_importing_sktanhnet_imports_no_numba():
     code = "import sys, sktanhnet; print('numba' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
