@@ -222,8 +222,8 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
                     f"parameters (hidden_layer_sizes={self.hidden_layer_sizes!r}, and X's "
                     f"{X.shape[1]} features): {error} "
                     + (
-                        "partial_fit goes on with the previous network: call fit to train one "
-                        "of the new shape."
+                        "partial_fit can only continue the previous network: call fit to "
+                        "train one of the new shape."
                         if incremental
                         else "Refit with warm_start=False."
                     )

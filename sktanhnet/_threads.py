@@ -11,8 +11,8 @@ every core.
 W is the number of threads BLAS was set to use (``OPENBLAS_NUM_THREADS``, threadpoolctl, a joblib
 worker's limit), so a user's limit is respected: with BLAS at one thread, everything stays on the
 calling thread. While the threads run, BLAS calls from other threads of the process use one
-thread, as during scikit-learn's own KMeans fit; the setting is restored when the last call that
-changed it ends, however many run at once.
+thread, as during scikit-learn's own KMeans fit; the thread that changed the setting restores it
+when its call ends (calls on other threads meanwhile share it, and go on without it).
 
 Each row's result is the same whichever thread computes it, and L-BFGS sums its chunks in fixed
 groups (``_lbfgs.full_loss_and_gradient``): the output does not depend on W.
@@ -34,8 +34,12 @@ import numpy as np
 MIN_CHUNKS = 2
 
 _lock = threading.Lock()
-_active = 0  # calls running chunks on threads now, or holding BLAS at one thread
-_owner = None  # the thread that set BLAS to one thread (``_hold``), which alone restores it
+# The hold of BLAS at one thread: the thread that set it (``_hold``), which alone restores it,
+# when the last of its own nested holds ends (``_depth``); holds on other threads meanwhile share
+# it (``_sharers``: calls running beside it, which take no cores of their own).
+_owner = None
+_depth = 0
+_sharers = 0
 _limiter = None  # threadpoolctl's record of the BLAS settings to restore
 _controller = None  # threadpoolctl's controller of the BLAS libraries (``_blas``)
 
@@ -63,25 +67,23 @@ def _cpu_count():
 
 def _claim_workers(n_chunks):
     """Number of threads for ``n_chunks`` chunks; above 1, BLAS is now held to one thread."""
-    global _active
     if n_chunks < MIN_CHUNKS:
         return 1
     with _lock:
-        if _active:
+        if _owner is not None or _sharers:
             # Another call holds the cores (and BLAS at one thread): share them, do not add.
             return 1
         blas = _blas()
         blas_threads = max((lib.num_threads for lib in blas.lib_controllers), default=1)
         workers = min(n_chunks, blas_threads, _cpu_count())
-        if workers > 1:
-            if not _hold(blas):
-                return 1
-            _active += 1
+        if workers > 1 and not _hold(blas):
+            return 1
         return workers
 
 
 def _hold(blas):
-    """Set BLAS to one thread from this thread (under ``_lock``); False where it did not take.
+    """Set BLAS to one thread from this thread (under ``_lock``, nothing held); False where it
+    did not take.
 
     threadpoolctl (3.8 and later) lets one thread at a time set OpenBLAS's process-wide thread
     count: the first to set it, until a ``with`` block of its own ends; calls from any other
@@ -90,13 +92,13 @@ def _hold(blas):
     the setting (a user's ``threadpool_limits`` block on another thread), BLAS keeps its threads
     and the call runs on one.
     """
-    global _owner, _limiter
+    global _owner, _depth, _limiter
     limiter = blas.limit(limits=1)
     limiter.__enter__()
     if any(lib.num_threads != 1 for lib in blas.lib_controllers):
         limiter.__exit__(None, None, None)
         return False
-    _owner, _limiter = threading.current_thread(), limiter
+    _owner, _depth, _limiter = threading.current_thread(), 1, limiter
     return True
 
 
@@ -114,8 +116,9 @@ SMALL_PRODUCT = 2**23
 def single_thread_blas(enabled=True):
     """Hold BLAS to one thread while the block runs, if ``enabled`` and it has more.
 
-    Shares the hold of ``map_chunks``: the setting is restored when the last holder ends. Within
-    a user's limits by construction (it only ever lowers the number of threads).
+    Shares a hold already taken (``map_chunks``, another thread's): the thread that took it
+    restores it when its own outermost hold ends. Within a user's limits by construction (it
+    only ever lowers the number of threads).
     """
     held = False
     if enabled:
@@ -128,45 +131,51 @@ def single_thread_blas(enabled=True):
 
 
 def _hold_single_thread():
-    global _active
+    global _depth, _sharers
     with _lock:
-        if _active:
-            _active += 1  # already at one thread: share the hold
+        if _owner is threading.current_thread():
+            _depth += 1  # a hold within this thread's own: nested
+            return True
+        if _owner is not None:
+            _sharers += 1  # already at one thread: share the hold
             return True
         blas = _blas()
         if max((lib.num_threads for lib in blas.lib_controllers), default=1) <= 1:
             return False
-        if not _hold(blas):
-            return False
-        _active += 1
-        return True
+        return _hold(blas)
 
 
 def _release_workers():
     """The end of a hold (``_claim_workers``, ``_hold_single_thread``). The thread that set BLAS
-    to one thread restores it when its own hold ends, whether or not calls on other threads that
-    shared the hold still run (they go on with BLAS's threads: a call that shares runs on one
-    thread, and its arithmetic does not depend on BLAS's)."""
-    global _active, _owner, _limiter
+    to one thread restores it when its outermost hold ends, whether or not calls on other threads
+    that shared the hold still run (they go on with BLAS's threads: a call that shares runs on
+    one thread, and its arithmetic does not depend on BLAS's); the next hold sets it again."""
+    global _owner, _depth, _sharers, _limiter
     with _lock:
-        _active -= 1
-        if _owner is threading.current_thread() and _limiter is not None:
+        if _owner is not threading.current_thread():
+            _sharers = max(0, _sharers - 1)
+            return
+        _depth -= 1
+        if not _depth:
             _limiter.__exit__(None, None, None)
             _owner = _limiter = None
 
 
 def _reset_after_fork():
     """A child process forked while a thread of its parent held the cores has that thread no
-    more: it starts with nothing held, and BLAS's threads as they were before the hold."""
-    global _lock, _active, _owner, _limiter
-    limiter = _limiter
+    more: it starts with nothing held, and BLAS's threads as they were before the hold. (Forked
+    by the holding thread itself, it goes on with that thread's hold.)"""
+    global _lock, _owner, _depth, _sharers, _limiter
     _lock = threading.Lock()
-    _active, _owner, _limiter = 0, None, None
-    if limiter is not None:
-        try:
-            limiter.__exit__(None, None, None)
-        except Exception:  # noqa: BLE001 (a child that cannot restore them keeps one thread)
-            pass
+    _sharers = 0
+    if _owner is None or _owner is threading.current_thread():
+        return
+    limiter = _limiter
+    _owner, _depth, _limiter = None, 0, None
+    try:
+        limiter.__exit__(None, None, None)
+    except Exception:  # noqa: BLE001 (a child that cannot restore them keeps one thread)
+        pass
 
 
 if hasattr(os, "register_at_fork"):

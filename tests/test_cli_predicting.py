@@ -616,3 +616,32 @@ def test_r2_of_a_constant_target_is_undefined_not_zero(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "R^2: nan" in captured.out
     assert "warning: R^2 is undefined where every target is the same (7)" in captured.err
+
+
+def test_a_warning_at_prediction_is_one_line(tmp_path, capsys, monkeypatch):
+    pytest.importorskip("skops")
+    import sktanhnet._compiled as compiled
+
+    model = str(tmp_path / "model.skops")
+    data = _iris_csv(tmp_path, ["sl", "sw", "pl", "pw", "species"])
+    assert main(["--data", data, "--target", "species", *QUICK, "--save", model]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(compiled, "_HAS_NUMBA", False)
+    monkeypatch.setenv("SKTANHNET_KERNELS", "numba")
+    assert main(["--model", model, "--data", data, "--target", "species"]) == 0
+    err = capsys.readouterr().err
+    assert "warning: SKTANHNET_KERNELS=numba, but numba is not installed: NumPy's kernels" in err
+    assert "UserWarning" not in err and "_compiled.py" not in err
+
+
+def test_an_unnamed_0_column_the_model_uses_is_kept(tmp_path, capsys):
+    pytest.importorskip("skops")
+    model = str(tmp_path / "model.skops")
+    # repeated labels (an index after pandas.concat): a feature when training
+    rows = "".join(f"{i % 20},{i % 7},{'ab'[i % 20 < 10]}\n" for i in range(40))
+    train = _csv(tmp_path, "Unnamed: 0,a,y\n" + rows)
+    assert main(["--data", train, "--target", "y", *QUICK, "--save", model]) == 0
+    assert "2 features" in capsys.readouterr().out
+    rows = "".join(f"{i},{i % 7}\n" for i in range(5))  # distinct labels: still the feature
+    assert main(["--model", model, "--data", _csv(tmp_path, "Unnamed: 0,a\n" + rows, "n.csv")]) == 0
+    assert len(capsys.readouterr().out.split()) == 5

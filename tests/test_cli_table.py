@@ -300,17 +300,31 @@ def test_nan_in_any_case_is_missing_in_numbers_but_a_value_in_text(tmp_path, cap
 @pytest.mark.parametrize(
     "value, said", [("1.{:03d}", True), ("0.{:03d}", False), ("1.{:02d}", False)]
 )
-def test_points_that_may_separate_thousands_in_a_semicolon_file_are_said(
-    tmp_path, capsys, value, said
-):
-    # 1.000 is 1 to a program and 1000 to a reader of a German spreadsheet: said, not refused
-    rows = "".join(f"{value.format(37 * i % 100)};{'ab'[i % 2]}\n" for i in range(20))
-    path = _csv(tmp_path, "x;y\n" + rows)
+def test_points_that_may_separate_thousands_in_a_tab_file_are_said(tmp_path, capsys, value, said):
+    # 1.000 is 1 to a program and 1000 to a reader of a German spreadsheet: in a tab file, which
+    # anyone writes, said, not refused
+    rows = "".join(f"{value.format(37 * i % 100)}\t{'ab'[i % 2]}\n" for i in range(20))
+    path = _csv(tmp_path, "x\ty\n" + rows)
     assert main(["--data", path, "--target", "y", *QUICK]) == 0
     err = capsys.readouterr().err
     assert (
         "reading decimal points (1.000 is 1) in 'x', where every point has three digits" in err
     ) is said
+
+
+def test_points_that_may_separate_thousands_in_a_semicolon_file_are_refused(tmp_path, capsys):
+    # a semicolon file is the export of a decimal-comma locale, where 1.000 is 1000
+    rows = "".join(f"{i % 7};1.{37 * i % 100:03d};{'ab'[i % 2]}\n" for i in range(20))
+    path = _csv(tmp_path, "rooms;x;y\n" + rows)
+    assert main(["--data", path, "--target", "y", *QUICK]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {path}, line 2: '1.000' in column 'x' has a point that may separate thousands, "
+        "in a file of decimal commas (separated by semicolons): write the numbers without "
+        "thousands separators (1234)\n"
+    )
+    # unless another column shows that its points are decimal points
+    rows = "".join(f"{i % 7 + 0.5};1.{37 * i % 100:03d};{'ab'[i % 2]}\n" for i in range(20))
+    assert main(["--data", _csv(tmp_path, "a;x;y\n" + rows), "--target", "y", *QUICK]) == 0
 
 
 def test_a_fault_in_a_record_over_several_lines_names_its_first_line(tmp_path, capsys):
@@ -378,16 +392,11 @@ def test_a_table_the_csv_reader_refuses_names_the_line(tmp_path, capsys):
     assert err.startswith(f"error: {path}, line 3: not a readable table: field larger than")
 
 
-@pytest.mark.parametrize("separator", ["\t", ";"])
-def test_commas_that_may_separate_thousands_are_refused_not_read_as_decimals(
-    tmp_path, capsys, separator
-):
+def test_commas_that_may_separate_thousands_in_a_tab_file_are_refused(tmp_path, capsys):
     # an English spreadsheet pasted as tab-separated text: 272,331 is 272331, not 272.331
     prices = ["272,331", "950", "12,500", "1,200"]
-    rows = "".join(
-        f"{i % 7}{separator}{prices[i % 4]}{separator}{'ab'[i % 2]}\n" for i in range(40)
-    )
-    path = _csv(tmp_path, f"rooms{separator}price{separator}y\n" + rows)
+    rows = "".join(f"{i % 7}\t{prices[i % 4]}\t{'ab'[i % 2]}\n" for i in range(40))
+    path = _csv(tmp_path, "rooms\tprice\ty\n" + rows)
     assert main(["--data", path, "--target", "y", *QUICK]) == 2
     assert capsys.readouterr().err == (
         f"error: {path}, line 2: '272,331' in column 'price' may be 272331 (a comma that "
@@ -397,6 +406,11 @@ def test_commas_that_may_separate_thousands_are_refused_not_read_as_decimals(
     # as a target too, where it would have been a regression in the wrong units
     assert main(["--data", path, "--target", "price", *QUICK]) == 2
     assert "'272,331' in column 'price' may be 272331" in capsys.readouterr().err
+    # in a semicolon file, a decimal-comma locale's export: 1,250 kg is 1.25
+    rows = "".join(f"{i % 7};{prices[i % 4]};{'ab'[i % 2]}\n" for i in range(40))
+    path = _csv(tmp_path, "rooms;weight;y\n" + rows)
+    assert main(["--data", path, "--target", "y", *QUICK]) == 0
+    assert "reading decimal commas (3,5 is 3.5) in 'weight'" in capsys.readouterr().err
 
 
 def test_thousands_commas_beside_decimal_points_or_commas_elsewhere(tmp_path, capsys):
@@ -416,19 +430,28 @@ def test_thousands_commas_beside_decimal_points_or_commas_elsewhere(tmp_path, ca
     assert "reading decimal commas (3,5 is 3.5) in 'size', 'weight'" in capsys.readouterr().err
 
 
+def test_thousands_commas_beside_both_decimal_marks_are_refused(tmp_path, capsys):
+    rows = "".join(
+        f"{i % 7},5;{['1,200', '2,300'][i % 2]};{i % 3 + 0.75};{'ab'[i % 2]}\n" for i in range(40)
+    )
+    path = _csv(tmp_path, "a;b;c;y\n" + rows)
+    assert main(["--data", path, "--target", "y", *QUICK]) == 2
+    assert "'1,200' in column 'b' may be 1200" in capsys.readouterr().err
+
+
 def test_points_that_may_separate_thousands_beside_whole_numbers_are_said(tmp_path, capsys):
-    # a German export's prices, some under 1000: 303.317 is 303317 to its writer
+    # prices, some under 1000, in a tab file: 303.317 may be 303317 to its writer, and is said
     prices = ["303.317", "950", "12.500", "87"]
-    rows = "".join(f"{i % 7};{prices[i % 4]};{'ab'[i % 2]}\n" for i in range(40))
-    path = _csv(tmp_path, "rooms;price;y\n" + rows)
+    rows = "".join(f"{i % 7}\t{prices[i % 4]}\t{'ab'[i % 2]}\n" for i in range(40))
+    path = _csv(tmp_path, "rooms\tprice\ty\n" + rows)
     assert main(["--data", path, "--target", "y", *QUICK]) == 0
     assert (
         "reading decimal points (1.000 is 1) in 'price', where every point has three digits "
         "after it: if it separates thousands, write the numbers without it"
     ) in capsys.readouterr().err
     # not where another column shows that points are decimal points here
-    rows = "".join(f"{i % 7 + 0.5};{prices[i % 4]};{'ab'[i % 2]}\n" for i in range(40))
-    assert main(["--data", _csv(tmp_path, "rooms;price;y\n" + rows), "--target", "y"]) == 0
+    rows = "".join(f"{i % 7 + 0.5}\t{prices[i % 4]}\t{'ab'[i % 2]}\n" for i in range(40))
+    assert main(["--data", _csv(tmp_path, "rooms\tprice\ty\n" + rows), "--target", "y"]) == 0
     assert "reading decimal points" not in capsys.readouterr().err
 
 
@@ -461,3 +484,19 @@ def test_a_binary_file_is_named_for_what_it_is(tmp_path, capsys, start, kind):
         f"error: {path} is {kind}, not a table of text: the command line reads comma-, "
         "semicolon- or tab-separated text; save the table as CSV\n"
     )
+
+
+def test_an_unnamed_0_target_is_kept(tmp_path, capsys):
+    rows = "".join(f"{i},{i % 7},{i % 5}\n" for i in range(40))
+    path = _csv(tmp_path, "Unnamed: 0,a,b\n" + rows)
+    assert main(["--data", path, "--target", "Unnamed: 0", *QUICK]) == 0
+    assert "leaving out" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u202f"])
+def test_thousands_separated_by_a_no_break_space_are_refused(tmp_path, capsys, space):
+    # French exports: 1 234,5 with a no-break space, not a text column
+    rows = "".join(f"{i % 7};1{space}{200 + i},5;{'ab'[i % 2]}\n" for i in range(40))
+    path = _csv(tmp_path, "a;price;y\n" + rows)
+    assert main(["--data", path, "--target", "y", *QUICK]) == 2
+    assert "is a number written with a thousands separator" in capsys.readouterr().err

@@ -402,3 +402,14 @@ def test_an_early_stopping_split_too_small_for_the_classes_says_so_in_options(tm
     err = capsys.readouterr().err
     assert "the early-stopping split would hold out 1 row(s), fewer than the 2 classes" in err
     assert "test_size" not in err and "--early-stopping holds out 10%" in err
+
+
+def test_lbfgs_stopped_before_max_iter_is_advised_in_options():
+    from sktanhnet._cli.training import _cli_advice
+
+    message = (
+        "lbfgs failed to converge after 7 iteration(s) (status=1): STOP: TOTAL NO. OF F,G "
+        "EVALUATIONS EXCEEDS LIMIT You might also want to scale the data as shown in: "
+        "https://scikit-learn.org/stable/modules/preprocessing.html"
+    )
+    assert _cli_advice(message).endswith("EXCEEDS LIMIT Try --solver adam.")

@@ -371,7 +371,7 @@ def test_a_child_forked_while_a_thread_holds_blas_starts_with_nothing_held():
     if pid == 0:  # the child: nothing held, BLAS as before the hold, and a fit holds it again
         seen = []
         _small_fit(X, y, _score_and(lambda: seen.append(_blas_threads())))
-        ok = threads._active == 0 and _blas_threads() == before
+        ok = threads._owner is None and not threads._sharers and _blas_threads() == before
         ok = ok and all(n == 1 for threads_ in seen for _, n in threads_)
         os.write(write, b"1" if ok else b"0")
         os._exit(0)
@@ -381,3 +381,42 @@ def test_a_child_forked_while_a_thread_holds_blas_starts_with_nothing_held():
     _, status = os.waitpid(pid, 0)
     assert os.read(read, 1) == b"1" and status == 0
     assert _blas_threads() == before
+
+
+@multicore
+def test_a_nested_hold_keeps_blas_held_until_the_outermost_ends():
+    import sktanhnet._threads as threads
+
+    before = _blas_threads()
+    with threads.claimed_cores(2) as workers:
+        assert workers == 2
+        with threads.single_thread_blas():  # a scorer's prediction inside a fit, for instance
+            pass
+        assert all(n == 1 for _, n in _blas_threads())
+    assert _blas_threads() == before
+
+
+@multicore
+def test_a_hold_after_its_owner_ended_beside_a_sharer_is_taken_again():
+    import sktanhnet._threads as threads
+
+    before = _blas_threads()
+    shared, owner_done, sharer_go = threading.Event(), threading.Event(), threading.Event()
+    seen = []
+
+    def sharer():
+        with threads.single_thread_blas():
+            shared.set()
+            sharer_go.wait(10)
+
+    with threads.single_thread_blas():
+        thread = threading.Thread(target=sharer)
+        thread.start()
+        assert shared.wait(10)
+    owner_done.set()
+    with threads.single_thread_blas():  # the sharer still runs: this call holds BLAS anew
+        seen.append(_blas_threads())
+    sharer_go.set()
+    thread.join()
+    assert all(n == 1 for _, n in seen[0])
+    assert _blas_threads() == before and threads._owner is None and not threads._sharers

@@ -16,10 +16,11 @@ table), ``task`` (the target and the task), ``pipeline`` (the steps and the netw
 
 import os
 import sys
+import warnings
 
 from .._compiled import kernel_choice, one_job
 from .arguments import build_parser, check_options, given_options
-from .messages import EXIT_BAD_INPUT, InputError, discard_notes, flush_notes
+from .messages import EXIT_BAD_INPUT, InputError, discard_notes, flush_notes, warn
 
 __all__ = ["main"]
 
@@ -34,7 +35,9 @@ def main(argv=None):
     streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = _Report(sys.stdout), _Report(sys.stderr, report=False)
     try:
-        with one_job():  # a short job runs NumPy's kernels (_compiled.short_job)
+        with one_job(), warnings.catch_warnings():  # a short job: NumPy's kernels (short_job)
+            # a warning no step records (prediction's, the kernels'): one line, as the others
+            warnings.showwarning = lambda message, *_, **__: warn(" ".join(str(message).split()))
             return _run(args, argv)
     finally:
         sys.stdout, sys.stderr = streams

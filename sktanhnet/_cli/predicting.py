@@ -55,8 +55,9 @@ def load_model(path):
 
 def read_rows(args, model):
     """X of the columns the model was trained on (by name, or by position), and the table."""
-    table = read_table(args.data)
     names_in = getattr(model, "feature_names_in_", None)
+    needed = [args.target] + ([str(n) for n in names_in] if names_in is not None else [])
+    table = read_table(args.data, keep=needed)
     if names_in is not None:
         features, left_out = check_columns(table, args.target, [str(n) for n in names_in])
         if left_out:

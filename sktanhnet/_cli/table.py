@@ -25,7 +25,7 @@ _THOUSANDS_COMMA = re.compile(r"[-+]?[1-9][0-9]{0,2},[0-9]{3}")
 # Numbers a spreadsheet formats for reading, which are not numbers to a program: thousands
 # separators (1,234.5 or 1.234,5 or 1 234) and percentages (12,4%).
 _DISGUISED_NUMBER = re.compile(
-    r"[-+]?([0-9]{1,3}([,.' ][0-9]{3})+([.,][0-9]+)?|[0-9]+([.,][0-9]+)?\s*%)"
+    r"[-+]?([0-9]{1,3}([,.' \u00a0\u202f][0-9]{3})+([.,][0-9]+)?|[0-9]+([.,][0-9]+)?\s*%)"
 )
 
 
@@ -48,12 +48,14 @@ class Table:
         return Table(self.path, self.header, rows, lines, self.separator)
 
 
-def read_table(path):
+def read_table(path, keep=()):
     """The table in ``path``: a header row and data rows, separated by commas, semicolons or tabs.
 
     The separator is the one of the three that splits the header into the most columns. A
     byte-order mark is dropped; an unnamed first column (the index pandas writes) is left out
-    with a note; repeated names and rows of another length than the header are refused.
+    with a note, and so is one named 'Unnamed: 0' that holds an index's labels, unless ``keep``
+    (the target, a saved model's features) names it; repeated names and rows of another length
+    than the header are refused.
     """
     try:
         # utf-8-sig: a spreadsheet's byte-order mark must not become part of the first name.
@@ -97,14 +99,19 @@ def read_table(path):
         raise InputError(f"{path} needs a header row and at least one data row")
     if separator != ",":
         note(f"{path}: reading columns separated by {SEPARATORS[separator]}s")
-        _read_decimal_commas(path, rows, lines)
+        _read_decimal_commas(path, rows, lines, separator)
     header = rows[0]
     if len(header) > 1 and header[0] == "" and all(header[1:]):
         # pandas' DataFrame.to_csv() writes the index as an unnamed first column: not a feature
         note(f"{path}: leaving out the unnamed first column (a DataFrame's index)")
         rows = [row[1:] for row in rows]
         header = rows[0]
-    elif len(header) > 1 and header[0] == "Unnamed: 0" and _is_index(rows[1:]):
+    elif (
+        len(header) > 1
+        and header[0] == "Unnamed: 0"
+        and header[0] not in keep
+        and _is_index(rows[1:])
+    ):
         # that column read by pandas.read_csv and written again: its name, not a feature
         note(f"{path}: leaving out the first column 'Unnamed: 0' (a DataFrame's index)")
         rows = [row[1:] for row in rows]
@@ -170,18 +177,19 @@ def _separator(text):
     return max(SEPARATORS, key=score)
 
 
-def _read_decimal_commas(path, rows, lines):
+def _read_decimal_commas(path, rows, lines, separator):
     """Where the separator is not a comma (semicolons, tabs), numbers may have decimal commas
     (3,5), and a comma or a point with three digits after it (1,234 or 1.234) may separate
     thousands. Column by column, in ``rows`` in place:
 
     - numbers with decimal commas (3,5 or 7,9e-05) or whole, one at least with a comma: read
-      with points in their place, with a note; but where every comma has three digits after it
-      (950 and 12,500: 12500 or 12.5?), only where another column has decimal commas of another
-      shape, and refused naming a value otherwise;
-    - numbers whose every point has three digits after it (1.234, beside whole numbers or not):
-      refused in a file of decimal commas; said in a note where no column has a decimal point
-      of another shape (a point is what programs write);
+      with points in their place, with a note;
+    - a column whose every comma or every point has three digits after it (950 and 12,500, or
+      1.234): read by the file's other columns where they show its decimal mark (decimal
+      commas, or decimal points, of another shape), refused naming a value where they show the
+      other mark or both; where they show neither, by the separator: a semicolon file is the
+      export of a decimal-comma locale (12,500 is 12.5; 1.234 is refused), a tab file may be
+      anyone's (12,500 is refused; 1.234 is read as a decimal point, with a note);
     - decimal commas and points in one column: refused.
     """
     header, body = rows[0], rows[1:]
@@ -218,19 +226,21 @@ def _read_decimal_commas(path, rows, lines):
             f"{point!r} in the same column a point: write the numbers of a column with one "
             "decimal mark, and without thousands separators"
         )
-    if commas and points:
+    comma_file = bool(commas) or (separator == ";" and not decimal_points)
+    if points and (commas or (comma_file and not decimal_points)):
         line, value = first(points[0], _THOUSANDS_POINT)
         raise InputError(
             f"{path}, line {line}: {value!r} in column {header[points[0]]!r} has a point that "
-            f"may separate thousands, in a file of decimal commas (as in column "
-            f"{header[commas[0]]!r}): write the numbers without thousands separators (1234)"
+            "may separate thousands, in a file of decimal commas ("
+            + (f"as in column {header[commas[0]]!r}" if commas else "separated by semicolons")
+            + "): write the numbers without thousands separators (1234)"
         )
-    if ambiguous and not commas:
+    if ambiguous and (decimal_points or not comma_file):
         j = ambiguous[0]
         line, value = first(j, _THOUSANDS_COMMA)
         where = f"{path}, line {line}: {value!r} in column {header[j]!r}"
         plain, decimal = value.replace(",", ""), value.replace(",", ".")
-        if decimal_points:
+        if decimal_points and not commas:
             raise InputError(
                 f"{where} has a comma that separates thousands (the file's decimals have "
                 f"points): write the numbers without it ({plain})"

@@ -37,7 +37,7 @@ def load(args):
         X, y = load_digits(return_X_y=True)
         model = bundled_pipeline(build_network(args, "classification"))
         return model, X, y, None, "scikit-learn's digits data"
-    table = read_table(args.data)
+    table = read_table(args.data, keep=[args.target])
     features, _ = check_columns(table, args.target)
     table, values = drop_missing_targets(table, args.target)
     if args.task == "auto" and regression_loss is None:
@@ -250,7 +250,8 @@ _OPTION_WORDS = [
         ),
         r"Increase --max-iter (\1).",
     ),
-    (re.compile(r" ?You might also want to scale the data as shown in: \S+"), ""),
+    # L-BFGS stopped before max_iter (max_fun's limit, a failed line search)
+    (re.compile(r"You might also want to scale the data as shown in: \S+"), "Try --solver adam."),
     (
         re.compile(r"Got `batch_size` less than 1 or larger than sample size\. .*"),
         "--batch-size is larger than the training rows: each batch takes all of them.",
