@@ -59,6 +59,11 @@ def _blas():
     return _controller
 
 
+def _blas_threads(blas):
+    """The most threads any of the BLAS libraries is set to use now (read live)."""
+    return max((lib.num_threads for lib in blas.lib_controllers), default=1)
+
+
 def _cpu_count():
     if hasattr(os, "sched_getaffinity"):
         return len(os.sched_getaffinity(0))
@@ -74,8 +79,7 @@ def _claim_workers(n_chunks):
             # Another call holds the cores (and BLAS at one thread): share them, do not add.
             return 1
         blas = _blas()
-        blas_threads = max((lib.num_threads for lib in blas.lib_controllers), default=1)
-        workers = min(n_chunks, blas_threads, _cpu_count())
+        workers = min(n_chunks, _blas_threads(blas), _cpu_count())
         if workers > 1 and not _hold(blas):
             return 1
         return workers
@@ -95,7 +99,7 @@ def _hold(blas):
     global _owner, _depth, _limiter
     limiter = blas.limit(limits=1)
     limiter.__enter__()
-    if any(lib.num_threads != 1 for lib in blas.lib_controllers):
+    if _blas_threads(blas) != 1:
         limiter.__exit__(None, None, None)
         return False
     _owner, _depth, _limiter = threading.current_thread(), 1, limiter
@@ -140,9 +144,7 @@ def _hold_single_thread():
             _sharers += 1  # already at one thread: share the hold
             return True
         blas = _blas()
-        if max((lib.num_threads for lib in blas.lib_controllers), default=1) <= 1:
-            return False
-        return _hold(blas)
+        return _blas_threads(blas) > 1 and _hold(blas)
 
 
 def _release_workers():

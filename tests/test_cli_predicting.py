@@ -53,6 +53,14 @@ def _regression_csv(tmp_path, name="reg.csv", n_rows=120):
     return str(path)
 
 
+def _saved_model(tmp_path, capsys, data, target, name="model.skops"):
+    """Train on ``data`` (QUICK) with --save: the model's path, and the training's report."""
+    pytest.importorskip("skops")
+    model = str(tmp_path / name)
+    assert main(["--data", data, "--target", target, *QUICK, "--save", model]) == 0
+    return model, capsys.readouterr().out
+
+
 def _report(out, name):
     return float(next(line for line in out.splitlines() if line.startswith(name)).split()[-1])
 
@@ -584,12 +592,8 @@ def test_printed_labels_with_commas_or_line_breaks_are_quoted_one_record_per_row
 
 
 def test_a_number_with_a_thousands_separator_is_named_so_at_prediction(tmp_path, capsys):
-    pytest.importorskip("skops")
-    model = str(tmp_path / "model.skops")
     rows = "".join(f"{300 * i},{i % 5},{'ny'[i > 20]}\n" for i in range(40))
-    train = _csv(tmp_path, "income,age,buys\n" + rows)
-    assert main(["--data", train, "--target", "buys", *QUICK, "--save", model]) == 0
-    capsys.readouterr()
+    model, _ = _saved_model(tmp_path, capsys, _csv(tmp_path, "income,age,buys\n" + rows), "buys")
     new = _csv(tmp_path, 'income,age\n950,3\n"1,200",4\n', name="new.csv")
     assert main(["--model", model, "--data", new]) == 2
     assert capsys.readouterr().err == (
@@ -604,12 +608,7 @@ def test_a_number_with_a_thousands_separator_is_named_so_at_prediction(tmp_path,
 
 
 def test_r2_of_a_constant_target_is_undefined_not_zero(tmp_path, capsys):
-    pytest.importorskip("skops")
-    model = str(tmp_path / "reg.skops")
-    assert (
-        main(["--data", _regression_csv(tmp_path), "--target", "y", *QUICK, "--save", model]) == 0
-    )
-    capsys.readouterr()
+    model, _ = _saved_model(tmp_path, capsys, _regression_csv(tmp_path), "y")
     rows = "".join(f"{i / 10},{-i / 10},{i % 3},{i % 2},7\n" for i in range(5))
     new = _csv(tmp_path, "a,b,c,d,y\n" + rows, name="const.csv")
     assert main(["--model", model, "--data", new, "--target", "y"]) == 0
@@ -619,13 +618,10 @@ def test_r2_of_a_constant_target_is_undefined_not_zero(tmp_path, capsys):
 
 
 def test_a_warning_at_prediction_is_one_line(tmp_path, capsys, monkeypatch):
-    pytest.importorskip("skops")
     import sktanhnet._compiled as compiled
 
-    model = str(tmp_path / "model.skops")
     data = _iris_csv(tmp_path, ["sl", "sw", "pl", "pw", "species"])
-    assert main(["--data", data, "--target", "species", *QUICK, "--save", model]) == 0
-    capsys.readouterr()
+    model, _ = _saved_model(tmp_path, capsys, data, "species")
     monkeypatch.setattr(compiled, "_HAS_NUMBA", False)
     monkeypatch.setenv("SKTANHNET_KERNELS", "numba")
     assert main(["--model", model, "--data", data, "--target", "species"]) == 0
@@ -635,13 +631,10 @@ def test_a_warning_at_prediction_is_one_line(tmp_path, capsys, monkeypatch):
 
 
 def test_an_unnamed_0_column_the_model_uses_is_kept(tmp_path, capsys):
-    pytest.importorskip("skops")
-    model = str(tmp_path / "model.skops")
     # repeated labels (an index after pandas.concat): a feature when training
     rows = "".join(f"{i % 20},{i % 7},{'ab'[i % 20 < 10]}\n" for i in range(40))
-    train = _csv(tmp_path, "Unnamed: 0,a,y\n" + rows)
-    assert main(["--data", train, "--target", "y", *QUICK, "--save", model]) == 0
-    assert "2 features" in capsys.readouterr().out
+    model, out = _saved_model(tmp_path, capsys, _csv(tmp_path, "Unnamed: 0,a,y\n" + rows), "y")
+    assert "2 features" in out
     rows = "".join(f"{i},{i % 7}\n" for i in range(5))  # distinct labels: still the feature
     assert main(["--model", model, "--data", _csv(tmp_path, "Unnamed: 0,a\n" + rows, "n.csv")]) == 0
     assert len(capsys.readouterr().out.split()) == 5

@@ -20,7 +20,7 @@ import warnings
 
 from .._compiled import kernel_choice, one_job
 from .arguments import build_parser, check_options, given_options
-from .messages import EXIT_BAD_INPUT, InputError, discard_notes, flush_notes, warn
+from .messages import EXIT_BAD_INPUT, InputError, discard_notes, flush_notes, one_line, warn
 
 __all__ = ["main"]
 
@@ -37,7 +37,7 @@ def main(argv=None):
     try:
         with one_job(), warnings.catch_warnings():  # a short job: NumPy's kernels (short_job)
             # a warning no step records (prediction's, the kernels'): one line, as the others
-            warnings.showwarning = lambda message, *_, **__: warn(" ".join(str(message).split()))
+            warnings.showwarning = lambda message, *_, **__: warn(one_line(message))
             return _run(args, argv)
     finally:
         sys.stdout, sys.stderr = streams

@@ -27,6 +27,11 @@ def discard_notes():
     _pending.clear()
 
 
+def one_line(message):
+    """A message (a warning's, an error's) on one line: its whitespace runs as single spaces."""
+    return " ".join(str(message).split())
+
+
 def warn(text):
     flush_notes()
     print(f"warning: {text}", file=sys.stderr)

@@ -56,10 +56,11 @@ def load_model(path):
 def read_rows(args, model):
     """X of the columns the model was trained on (by name, or by position), and the table."""
     names_in = getattr(model, "feature_names_in_", None)
-    needed = [args.target] + ([str(n) for n in names_in] if names_in is not None else [])
-    table = read_table(args.data, keep=needed)
     if names_in is not None:
-        features, left_out = check_columns(table, args.target, [str(n) for n in names_in])
+        names_in = [str(name) for name in names_in]
+    table = read_table(args.data, keep=[args.target, *(names_in or [])])
+    if names_in is not None:
+        features, left_out = check_columns(table, args.target, names_in)
         if left_out:
             note(f"{args.data}: ignoring columns the model does not use: {names(left_out)}")
     else:

@@ -152,9 +152,8 @@ def _binary_kind(path):
 def _is_index(rows):
     """Whether the first cell of the rows holds distinct whole numbers (an index's labels)."""
     labels = [row[0] if row else "" for row in rows]
-    return all(label.isdigit() and label.isascii() for label in labels) and len(set(labels)) == len(
-        labels
-    )
+    distinct = len(set(labels)) == len(labels)
+    return distinct and all(label.isdigit() and label.isascii() for label in labels)
 
 
 def _separator(text):
@@ -382,8 +381,9 @@ def read_features(table, features, text_columns=None):
         missing, numbers = missing_and_numbers(values)
         if text_columns is not None and name in text_columns:
             numbers = None
-        if numbers is None and text_columns is not None and name not in text_columns:
+        if numbers is None:
             check_disguised_numbers(table, name, values)  # 1,234: its own words
+        if numbers is None and text_columns is not None and name not in text_columns:
             row = next(
                 i for i in range(len(values)) if not missing[i] and _float(values[i]) is None
             )
@@ -391,8 +391,6 @@ def read_features(table, features, text_columns=None):
                 f"{table.path}, line {table.lines[row]}: {values[row]!r} in column {name!r} is "
                 "not a number, and the model reads numbers there"
             )
-        if numbers is None:
-            check_disguised_numbers(table, name, values)
         if numbers is None and text_columns is None:
             check_not_mostly_numbers(table, name, values, missing)
         if numbers is not None:

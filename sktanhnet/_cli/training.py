@@ -9,7 +9,7 @@ import numpy as np
 from .. import TanhMLPClassifier, TanhMLPRegressor
 from .._compiled import short_job
 from .._training import LBFGS_ADVICE, STOCHASTIC_ADVICE
-from .messages import InputError, flush_notes, note, warn
+from .messages import InputError, flush_notes, note, one_line, warn
 from .pipeline import build_network, bundled_pipeline, check_scalable, table_pipeline
 from .report import (
     check_plot_file,
@@ -222,19 +222,15 @@ def timed_fit(model, X, y, validation=None):
             ) from None
     elapsed = time.perf_counter() - start
     for warning in caught:
-        warn(_cli_advice(_one_line(warning.message)))
+        warn(_cli_advice(one_line(warning.message)))
     return elapsed
-
-
-def _one_line(message):
-    return " ".join(str(message).split())
 
 
 # The estimators' advice names their parameters; the command line's names its options (and it
 # standardizes the features, and a regression target, already).
 _ADVICE = {
-    _one_line(STOCHASTIC_ADVICE): "Lower --learning-rate-init, or rescale a huge target.",
-    _one_line(LBFGS_ADVICE): "Try --solver adam, or rescale a huge target.",
+    one_line(STOCHASTIC_ADVICE): "Lower --learning-rate-init, or rescale a huge target.",
+    one_line(LBFGS_ADVICE): "Try --solver adam, or rescale a huge target.",
     "Lower learning_rate_init or scale the data (for instance with StandardScaler).": (
         "Lower --learning-rate-init, or rescale a huge target."
     ),
@@ -276,17 +272,17 @@ def _cli_advice(message):
 
 # The estimators' advice on an early-stopping split that cannot be made names their parameters.
 _SPLIT_ADVICE = [
-    _one_line(TanhMLPClassifier._split_advice),
-    _one_line(TanhMLPRegressor._split_advice),
+    one_line(TanhMLPClassifier._split_advice),
+    one_line(TanhMLPRegressor._split_advice),
     "Increase 'validation_fraction' or the size of your dataset.",
 ]
 
 
 def _training_error(error):
     """An estimator's error in one line, with the command line's advice in place of the API's."""
-    message, advice = _cli_advice(_one_line(error)), ""
+    message, advice = _cli_advice(one_line(error)), ""
     if any(words in message for words in _SPLIT_ADVICE):
-        stratified = _one_line(TanhMLPClassifier._split_advice) in message
+        stratified = one_line(TanhMLPClassifier._split_advice) in message
         for words in _SPLIT_ADVICE:
             message = message.replace(words, "")
         message = message.rstrip()
