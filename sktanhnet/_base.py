@@ -217,17 +217,7 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
             try:
                 params = layout.pack(self.coefs_, self.intercepts_, dtype, ops)
             except ValueError as error:
-                raise ValueError(
-                    f"The weights of the previous fit do not fit the network of the current "
-                    f"parameters (hidden_layer_sizes={self.hidden_layer_sizes!r}, and X's "
-                    f"{X.shape[1]} features): {error} "
-                    + (
-                        "partial_fit can only continue the previous network: call fit to "
-                        "train one of the new shape."
-                        if incremental
-                        else "Refit with warm_start=False."
-                    )
-                ) from None
+                raise self._other_shape_error(error, X.shape[1], incremental) from None
             history = self._history()
             reuse = incremental and getattr(self, "_optimizer_state", None)
             optimizer_state = self._optimizer_state if reuse else None
@@ -341,6 +331,21 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
             early_stopping=self.early_stopping,
             incremental=incremental,
             max_fun=self.max_fun,
+        )
+
+    def _other_shape_error(self, error, n_features, incremental):
+        """The error of a warm fit or partial_fit whose network (its parameters, X's features)
+        is not the one of the weights it continues (``error``: the layout's, naming them)."""
+        return ValueError(
+            f"The weights of the previous fit do not fit the network of the current parameters "
+            f"(hidden_layer_sizes={self.hidden_layer_sizes!r}, and X's {n_features} features): "
+            f"{error} "
+            + (
+                "partial_fit can only continue the previous network: call fit to train one of "
+                "the new shape."
+                if incremental
+                else "Refit with warm_start=False."
+            )
         )
 
     def _make_optimizer(self, n_params, dtype, state, ops):

@@ -585,3 +585,15 @@ def test_an_encoding_error_names_its_partition_as_a_checking_error_does(client):
         start + "y must be a multilabel indicator matrix with 2 columns", str(error.value)
     )
     assert found and int(found[2]) == 60 * int(found[1]), str(error.value)
+
+
+def test_a_warm_fit_on_a_network_of_another_shape_names_it_as_the_core_does(client):
+    model = DaskTanhMLPClassifier(**dict(LBFGS, max_iter=3, warm_start=True))
+    model.fit(chunked(X), chunked(Y))
+    model.set_params(hidden_layer_sizes=(3,))
+    with pytest.raises(ValueError) as error:
+        model.fit(chunked(X), chunked(Y))
+    assert f"(hidden_layer_sizes=(3,), and X's {X.shape[1]} features): coefs_[0]" in str(
+        error.value
+    )
+    assert str(error.value).endswith("Refit with warm_start=False.")

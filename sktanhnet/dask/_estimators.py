@@ -170,10 +170,7 @@ default=None
             try:
                 params = layout.pack(self.coefs_, self.intercepts_, dtype)
             except ValueError as error:
-                raise ValueError(
-                    f"The weights of the previous fit do not fit the network of the current "
-                    f"parameters: {error} Refit with warm_start=False."
-                ) from None
+                raise self._other_shape_error(error, n_features, incremental=False) from None
             history = self._history()
         self.n_layers_ = layout.n_layers + 1
         self.coefs_, self.intercepts_ = layout.views(params)
