@@ -119,6 +119,20 @@ def test_cv_then_save_trains_on_all_rows(tmp_path, capsys):
     )
 
 
+@pytest.mark.parametrize("kernels", ["numpy", "numba"])
+def test_cv_says_which_kernels_its_folds_ran(monkeypatch, capsys, kernels):
+    if kernels == "numba":
+        pytest.importorskip("numba")
+    monkeypatch.setenv("SKTANHNET_KERNELS", kernels)
+    assert main(["--max-iter", "2", "--cv", "2"]) == 0
+    out = capsys.readouterr().out
+    expected = "numba (compiled)" if kernels == "numba" else "numpy (SKTANHNET_KERNELS=numpy)"
+    assert f"Kernels: {expected}\n" in out
+    assert out.index("Kernels:") < out.index("cross-validated accuracy")
+    assert main(["--max-iter", "2", "--cv", "2", "--quiet"]) == 0
+    assert "Kernels:" not in capsys.readouterr().out
+
+
 def test_regression_on_the_bundled_diabetes_data(capsys):
     assert main(["--task", "regression", "--quiet"]) == 0
     out = capsys.readouterr().out

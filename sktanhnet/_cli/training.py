@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 
 from .. import TanhMLPClassifier, TanhMLPRegressor
-from .._compiled import short_job
+from .._compiled import describe, numpy_ops, short_job
 from .._training import LBFGS_ADVICE, STOCHASTIC_ADVICE
 from .messages import InputError, flush_notes, note, one_line, warn
 from .pipeline import build_network, bundled_pipeline, check_scalable, table_pipeline
@@ -103,6 +103,8 @@ def train(args):
         print(f"Cross-validating {description}, {X.shape[0]} rows, {args.cv} folds")
         folds = cross_validate(model, X, y, args.cv, args.random_state, record)
         flush_notes()  # after the folds: a fold that cannot train is one line
+        if not args.quiet:  # the folds train quietly: the line their verbose output would give
+            print(f"Kernels: {describe(numpy_ops())}")
         scores = [score for _, score in folds]
         print(f"cross-validated {score_name}: {np.mean(scores):.4f} +/- {np.std(scores):.4f}")
         if args.plot:
