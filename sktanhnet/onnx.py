@@ -1,8 +1,9 @@
 """ONNX export of TanhMLPClassifier and TanhMLPRegressor through skl2onnx.
 
 Importing this module registers a converter for each with skl2onnx, so that ``skl2onnx.to_onnx``
-converts a fitted :class:`~sktanhnet.TanhMLPClassifier` or :class:`~sktanhnet.TanhMLPRegressor`,
-alone or as the last step of a ``Pipeline``::
+converts a fitted :class:`~sktanhnet.TanhMLPClassifier` or :class:`~sktanhnet.TanhMLPRegressor`
+(or one of ``sktanhnet.dask``'s estimators, trained on a cluster), alone or as the last step of a
+``Pipeline``::
 
     import skl2onnx
     import sktanhnet.onnx  # noqa: F401  (registers the converter)
@@ -47,6 +48,7 @@ Needs the ``onnx`` extra: ``pip install ".[onnx]"`` from a clone (skl2onnx and o
 """
 
 import numbers
+import sys
 
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
@@ -464,18 +466,29 @@ def convert_tanh_mlp_regressor(scope, operator, container):
     )
 
 
-update_registered_converter(
-    TanhMLPClassifier,
-    ALIAS,
-    tanh_mlp_classifier_shape_calculator,
-    convert_tanh_mlp_classifier,
-    parser=parse_tanh_mlp_classifier,
-    options={"zipmap": [True, False]},
-)
-update_registered_converter(
-    TanhMLPRegressor,
-    REGRESSOR_ALIAS,
-    tanh_mlp_regressor_shape_calculator,
-    convert_tanh_mlp_regressor,
-    parser=parse_tanh_mlp_regressor,
-)
+def register(classifier, regressor):
+    """Register the converters for ``classifier`` and ``regressor`` (classes of the estimators
+    here or their subclasses: skl2onnx looks a converter up by the model's exact type)."""
+    update_registered_converter(
+        classifier,
+        ALIAS,
+        tanh_mlp_classifier_shape_calculator,
+        convert_tanh_mlp_classifier,
+        parser=parse_tanh_mlp_classifier,
+        options={"zipmap": [True, False]},
+    )
+    update_registered_converter(
+        regressor,
+        REGRESSOR_ALIAS,
+        tanh_mlp_regressor_shape_calculator,
+        convert_tanh_mlp_regressor,
+        parser=parse_tanh_mlp_regressor,
+    )
+
+
+register(TanhMLPClassifier, TanhMLPRegressor)
+if "sktanhnet.dask" in sys.modules:  # else ``sktanhnet.dask`` registers its own on import
+    register(
+        sys.modules["sktanhnet.dask"].DaskTanhMLPClassifier,
+        sys.modules["sktanhnet.dask"].DaskTanhMLPRegressor,
+    )

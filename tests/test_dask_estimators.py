@@ -597,3 +597,63 @@ def test_a_warm_fit_on_a_network_of_another_shape_names_it_as_the_core_does(clie
         error.value
     )
     assert str(error.value).endswith("Refit with warm_start=False.")
+
+
+def test_lazy_predictions_declare_the_shapes_their_blocks_have(client):
+    """A lazy array's declared shape and type are what computing it gives: one column for a
+    model of one class (as in memory), dense 0/1 rows for a model fitted on a sparse y."""
+    scipy_sparse = pytest.importorskip("scipy.sparse")
+    one_class = DaskTanhMLPClassifier(**LBFGS).fit(chunked(X), chunked(np.zeros(240, dtype=int)))
+    for method in ("predict_proba", "predict_log_proba"):
+        lazy = getattr(one_class, method)(chunked(X))
+        assert lazy.shape == (240, 1) == getattr(one_class, method)(X).shape
+        assert lazy.compute().shape == (240, 1) and lazy[:, 0].sum().compute() <= 240
+    y = scipy_sparse.csr_matrix(np.stack([Y == 0, X[:, 0] > 0], axis=1).astype(int))
+    model = DaskTanhMLPClassifier(**LBFGS).fit(X, y)
+    lazy = model.predict(chunked(X))
+    assert type(lazy._meta) is np.ndarray and type(lazy.compute()) is np.ndarray
+    np.testing.assert_array_equal(lazy.sum(axis=0).compute(), model.predict(X).sum(axis=0).A1)
+
+
+def test_a_dask_series_as_x_is_refused_as_the_core_refuses_a_series(client):
+    pd = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+    frame = pd.DataFrame({"a": X[:, 0]})
+    model = DaskTanhMLPClassifier(**LBFGS).fit(frame, Y)
+    series = dd.from_pandas(frame, npartitions=2)["a"]
+    for method in ("predict", "predict_proba", "predict_log_proba"):
+        with pytest.raises(ValueError, match="Expected a 2-dimensional container but got"):
+            getattr(model, method)(series)
+    with pytest.raises(ValueError, match="Expected a 2-dimensional container but got"):
+        model.score(series, Y)
+
+
+@pytest.mark.parametrize("first", ["sktanhnet.onnx", "sktanhnet.dask"])
+def test_a_model_trained_on_the_cluster_exports_to_onnx(first):
+    """skl2onnx finds converters by a model's exact type: the dask estimators are registered
+    whichever of the two modules is imported first (in a fresh process)."""
+    for name in ("skl2onnx", "onnxruntime"):
+        pytest.importorskip(name)
+    other = "sktanhnet.dask" if first == "sktanhnet.onnx" else "sktanhnet.onnx"
+    code = f"""
+import warnings; warnings.simplefilter("ignore")
+import numpy as np, onnxruntime, skl2onnx
+import {first}, {other}
+from sktanhnet.dask import DaskTanhMLPClassifier, DaskTanhMLPRegressor
+X = np.random.RandomState(0).normal(size=(60, 3)).astype(np.float32)
+for model, expected in (
+    (DaskTanhMLPClassifier((4,), solver="lbfgs", max_iter=5).fit(X, X[:, 0] > 0), "proba"),
+    (DaskTanhMLPRegressor((4,), solver="lbfgs", max_iter=5).fit(X, X[:, 0]), "predict"),
+):
+    options = {{id(model): {{"zipmap": False}}}} if expected == "proba" else None
+    graph = skl2onnx.to_onnx(model, X[:1], options=options)
+    session = onnxruntime.InferenceSession(graph.SerializeToString())
+    got = session.run(None, {{session.get_inputs()[0].name: X}})[-1]
+    want = model.predict_proba(X) if expected == "proba" else model.predict(X)[:, None]
+    assert np.abs(got - want).max() < 1e-5, (type(model).__name__, np.abs(got - want).max())
+print("exported")
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0 and "exported" in result.stdout, result.stderr[-2000:]

@@ -8,6 +8,8 @@ partition. Needs the ``distributed`` extra (``pip install "sktanhnet[distributed
 ``import sktanhnet`` alone never imports dask. See the user guide's "On a cluster".
 """
 
+import sys
+
 try:
     import dask  # noqa: F401
     import distributed  # noqa: F401
@@ -105,5 +107,8 @@ class DaskTanhMLPRegressor(DaskRegressorMixin, TanhMLPRegressor):
 
 for _cls in (DaskTanhMLPClassifier, DaskTanhMLPRegressor):
     _cls.__module__ = "sktanhnet.dask"
+
+if "sktanhnet.onnx" in sys.modules:  # else ``sktanhnet.onnx`` registers these on import
+    sys.modules["sktanhnet.onnx"].register(DaskTanhMLPClassifier, DaskTanhMLPRegressor)
 
 __all__ = ["DaskTanhMLPClassifier", "DaskTanhMLPRegressor"]

@@ -268,7 +268,8 @@ default=None
         if isinstance(X, da.Array) and X.ndim == 2:
             validate_data(self, X, reset=False, skip_check_array=True)
         elif not isinstance(X, da.Array):
-            validate_data(self, X._meta, reset=False, skip_check_array=True)
+            # a dask Series: scikit-learn's check of its (empty) pandas Series names the fault
+            validate_data(self, X._meta, reset=False, skip_check_array=X._meta.ndim == 2)
 
     def _dask_dtype(self, X):
         """The dtype that the core's predictions on X's partitions have: float32 for float32

@@ -102,7 +102,8 @@ class DaskClassifierMixin(DaskFitMixin):
         -------
         y : dask array or ndarray of shape (n_samples,) or (n_samples, n_labels)
             Values of ``classes_`` (0/1 rows for multilabel targets), computed on the workers
-            partition by partition for dask input.
+            partition by partition for dask input (dense rows there, where a model fitted on a
+            sparse ``y`` gives a sparse matrix on other input).
         """
         if not is_dask(X):
             return super().predict(X)
@@ -127,7 +128,7 @@ class DaskClassifierMixin(DaskFitMixin):
         if not is_dask(X):
             return super().predict_proba(X)
         self._check_dask_input(X)
-        width = self.n_outputs_ if self.n_outputs_ > 1 or self._multilabel() else 2
+        width = self.n_outputs_ if self._multilabel() else len(self.classes_)
         return lazy_predict(self, X, "predict_proba", width, self._dask_dtype(X))
 
     def predict_log_proba(self, X):

@@ -10,6 +10,7 @@ on the workers; only those sums come back to the client.
 import warnings
 
 import numpy as np
+from scipy.sparse import issparse
 from sklearn.metrics import accuracy_score
 
 from .._array_ops import ops_for
@@ -33,7 +34,10 @@ def _apply(block, model, method, shape_tail, dtype):
         return np.empty((0, *shape_tail), dtype=dtype)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*feature names.*")
-        return getattr(model, method)(block)
+        result = getattr(model, method)(block)
+    # a model fitted on a sparse multilabel y predicts sparse rows: dense here, as the array's
+    # declared blocks (dask's reductions do not take scipy's sparse matrices)
+    return result.toarray() if issparse(result) else result
 
 
 def lazy_predict(estimator, X, method, n_columns, dtype):
