@@ -357,7 +357,7 @@ def _two_threads(arguments, buffers, grad, optimizer, halves=None):
 
 
 # The wrappers of the output heads' and optimizers' kernels: ``make(kernels, scalar)`` gives the
-# callable that ``_network`` or ``_optimizers`` calls, with the scalars in the arrays' dtype.
+# callable that ``_network`` or ``_optimizers`` calls, scalars in the arrays' dtype (s: float64).
 
 
 def _head(name):
@@ -365,7 +365,7 @@ def _head(name):
         kernel = getattr(kernels, name)
 
         def output_loss_and_delta(logits, target, row_weights, normalizer):
-            return kernel(logits, target, row_weights, scalar(normalizer))
+            return kernel(logits, target, row_weights, float(normalizer))  # s: float64
 
         return output_loss_and_delta
 

@@ -30,7 +30,7 @@ from ._numba_math import _OPTIONS
 # numba's cache of a function checks its own file's content only, yet keeps its callees'
 # compiled code: this is the SHA-256 of ``_numba_kernels.py``, so that a change there changes
 # this file too (tests/test_compiled.py compares it, and gives the line to write).
-CALLEE_DIGEST = "233ccc2a8ac04af007e4cea62ffd82eaab1668c15b455b723056ec284c8bb4f8"
+CALLEE_DIGEST = "ddeee06810ff195fccd7f4f02b39fa5ca10eaeebd7bd18f12b28c20b79039118"
 
 __all__ = ["train_epoch_part", "ALONE", "SYNC_SIZE", "ABORT"]
 

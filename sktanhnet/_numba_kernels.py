@@ -36,7 +36,7 @@ from ._numba_math import (
 # numba's cache of a function checks its own file's content only, yet keeps its callees'
 # compiled code: this is the SHA-256 of ``_numba_math.py``, so that a change there changes
 # this file too (tests/test_compiled.py compares it, and gives the line to write).
-CALLEE_DIGEST = "cba03f50568c5381281ed3f20338b65c3eddf300e2c0ff2ccebe18dbaf4815b6"
+CALLEE_DIGEST = "560a748e869cf35babb33829b46b36f1914269dccaeba9cc19a9ef786bf12e66"
 
 __all__ = [
     "tanh",
@@ -339,7 +339,6 @@ def batch_gradient(
     gathered, activations, deltas, batch_classes, batch_indicator, batch_weights = buffers
     n_layers = layers.shape[0]
     n_features = X.shape[1]
-    dtype = params.dtype.type
     n_outputs = layers[n_layers - 1, 3]
     rows = stop - start
     own = 0 if split_first else rows  # the rows gathered here
@@ -396,15 +395,15 @@ def batch_gradient(
     if classes is not None:
         for i in range(rows):
             batch_classes[i] = classes[order[start + i]]
-        row_losses = softmax_loss_delta(logits, batch_classes[:rows], weights, dtype(normalizer))
+        row_losses = softmax_loss_delta(logits, batch_classes[:rows], weights, normalizer)
         data_loss = _weighted_sum(row_losses, weights, rows)
     if indicator is not None:
         _gather_targets(indicator, order, start, rows, batch_indicator)
-        row_losses = logistic_loss_delta(logits, batch_indicator[:rows], weights, dtype(normalizer))
+        row_losses = logistic_loss_delta(logits, batch_indicator[:rows], weights, normalizer)
         data_loss = _weighted_sum(row_losses, weights, rows)
     if values is not None:
         _gather_targets(values, order, start, rows, batch_indicator)
-        row_losses = identity_loss_delta(logits, batch_indicator[:rows], weights, dtype(normalizer))
+        row_losses = identity_loss_delta(logits, batch_indicator[:rows], weights, normalizer)
         data_loss = _weighted_sum(row_losses, weights, rows)
     # backward (eq 8-11): [dW_l; db_l] = A_{l-1}^T delta_l, delta_{l-1} = delta_l W_l^T * tanh'
     # delta_l^T (fan_out, rows): the output's in the logits' room, the others in ``deltas``

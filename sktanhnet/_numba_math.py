@@ -323,7 +323,7 @@ def identity_loss_delta(logits, target, row_weights, normalizer):
 
 @njit(inline="always", **_OPTIONS)
 def _scale_deltas(deltas, row_weights, normalizer):
-    """eq 7's 1 / s, or w_i / s with row weights, in place."""
+    """eq 7's 1 / s, or w_i / s with row weights, in place (s in float64: see ``_compiled``)."""
     k, n = deltas.shape
     if row_weights is None:
         for j in range(k):

@@ -995,3 +995,24 @@ def test_hand_changed_weights_that_do_not_fit_are_named(estimator, change, messa
     for method in methods:
         with pytest.raises(ValueError, match=f"do not fit together: {message}.*Refit it"):
             getattr(model, method)(_X_4)
+
+
+@pytest.mark.parametrize("estimator", [TanhMLPClassifier, TanhMLPRegressor])
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_float32_weights_whose_sum_passes_float32s_range_train_as_smaller_ones(estimator, solver):
+    """A batch's sum of weights s is float64, as its division w_i / s: 150 weights of 1e37 (a
+    sum past float32's largest number) train a float32 model as weights of 1e30 do. With s in
+    float32 (the compiled kernels before) every delta was 0: no training, and no word of it."""
+    X32 = np.random.RandomState(1).randn(150, 4).astype(np.float32)
+    y = np.arange(150) % 3 if estimator is TanhMLPClassifier else X32[:, 0] - X32[:, 1]
+    models = [
+        estimator(
+            hidden_layer_sizes=(5,), solver=solver, max_iter=20, random_state=0,
+            learning_rate_init=0.01,
+        ).fit(X32, y, sample_weight=np.full(150, weight))
+        for weight in (1e30, 1e37)
+    ]  # fmt: skip
+    for small, large in zip(models[0].coefs_, models[1].coefs_):
+        np.testing.assert_allclose(large, small, rtol=1e-4, atol=1e-5)
+    assert models[1].n_iter_ == models[0].n_iter_ > 1
+    assert models[1].loss_curve_[-1] < models[1].loss_curve_[0]
