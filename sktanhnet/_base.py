@@ -41,7 +41,7 @@ from ._validation import (
     check_sample_weight,
     chunk_finite_check,
     fitted_layer_sizes,
-    is_int,
+    layer_sizes,
     validate_params,
 )
 from ._validation_data import ValidationDataMixin
@@ -109,8 +109,7 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
         return tags
 
     def _hidden_sizes(self):
-        sizes = self.hidden_layer_sizes
-        return [int(sizes)] if is_int(sizes) else [int(size) for size in sizes]
+        return layer_sizes(self.hidden_layer_sizes)  # checked by _validate_params
 
     def _validate_X_y(self, X, y, reset, ops):
         """Validated X (CSR if sparse) and y (1-D, or 2-D with several columns), checked."""

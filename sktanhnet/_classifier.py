@@ -21,6 +21,7 @@ from ._host import host_input, to_numpy
 from ._network import LOGISTIC, SOFTMAX, mean_log_loss
 from ._validation import (
     InvalidParameterError,
+    check_indicator_classes,
     check_indicator_matrix,
     check_sample_weight,
     check_total_weight,
@@ -46,7 +47,7 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
 
     Parameters
     ----------
-    hidden_layer_sizes : int or sequence of int, default=(100,)
+    hidden_layer_sizes : int or array-like of int, default=(100,)
         The ith element is the number of neurons in the ith hidden layer. An empty tuple gives
         a softmax regression.
 
@@ -144,6 +145,7 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
         tags.classifier_tags.multi_label = True
         return tags
 
+    loss = "log_loss"  # MLPClassifier's attribute (not a parameter: the loss is fixed)
     _default_score_name = "accuracy"
     _missing_target_prefix = "Unknown label type: "  # MLPClassifier's words, then ours
     _split_advice = (
@@ -205,7 +207,7 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
         # (only a 2-D y can be an indicator matrix: a 1-D one is not read again to find out)
         if y.ndim == 2 and type_of_target(y) == "multilabel-indicator":
             self.out_activation_ = LOGISTIC
-            self.classes_ = np.arange(y.shape[1])
+            self.classes_ = check_indicator_classes(classes, y.shape[1])
             self.n_outputs_ = y.shape[1]
             return
         self.classes_ = unique_labels(y) if classes is None else unique_labels(classes)
@@ -462,16 +464,15 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
             (strings, unsigned integers PyTorch cannot gather, dtypes the namespace lacks).
         """
         proba, ops = self._predict_proba(X, "predict")
-        xp = ops.xp
         if self._multilabel():
-            labels = ops.astype(proba > 0.5, xp.int64)
+            labels = ops.astype(proba > 0.5, ops.xp.int64)
             return sp.csr_matrix(labels) if getattr(self, "_sparse_y", False) else labels
-        best = xp.argmax(proba, axis=1)
-        if not ops.is_numpy and (self.classes_.dtype.kind in "bif" or self.classes_.dtype == "u1"):
-            try:  # not strings, objects, uint16 to uint64 (PyTorch cannot gather them)
+        xp, best = ops.xp, ops.xp.argmax(proba, axis=1)
+        if not ops.is_numpy and self.classes_.dtype.kind in "biuf":  # not strings, objects
+            try:
                 return xp.take(ops.asarray(self.classes_), best)
             except (TypeError, ValueError, RuntimeError):  # a dtype it lacks (float16 in strict)
-                pass
+                pass  # or cannot gather (uint16 to uint64 in PyTorch: NotImplementedError)
         return self.classes_[to_numpy(best)]  # as NumPy returns them
 
     def score(self, X, y, sample_weight=None):

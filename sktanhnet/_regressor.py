@@ -52,7 +52,7 @@ class TanhMLPRegressor(RegressorMixin, BaseTanhMLP):
 
     Parameters
     ----------
-    hidden_layer_sizes : int or sequence of int, default=(100,)
+    hidden_layer_sizes : int or array-like of int, default=(100,)
         The ith element is the number of neurons in the ith hidden layer. An empty tuple gives
         a linear (or, with "poisson", a log-linear) model.
 

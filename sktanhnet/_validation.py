@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import sklearn
 from sklearn.utils import assert_all_finite
+from sklearn.utils.multiclass import unique_labels
 from sklearn.utils.validation import check_array
 
 from ._host import host_input
@@ -122,21 +123,37 @@ def _boolean():
     return (lambda v: isinstance(v, (bool, np.bool_))), "a bool (True or False)"
 
 
+def layer_sizes(value):
+    """``hidden_layer_sizes`` as a list of Python ints, or None where it is not an int or a
+    1-D, ordered array-like of ints (a list, tuple, NumPy array, pandas Series, tensor; not a
+    str, set, dict, iterator or 0-d/2-d array)."""
+    if is_int(value):
+        return [int(value)]
+    if isinstance(value, (str, bytes)):
+        return None
+    if not isinstance(value, Sequence):
+        if getattr(value, "ndim", None) != 1 or not hasattr(value, "tolist"):
+            return None
+        value = value.tolist()  # NumPy's, pandas', PyTorch's, CuPy's: Python numbers
+    sizes = []
+    for size in value:
+        if getattr(size, "ndim", None) == 0 and hasattr(size, "tolist"):
+            size = size.tolist()  # a 0-d array
+        if not is_int(size):
+            return None
+        sizes.append(int(size))
+    return sizes
+
+
 def _hidden_layer_sizes_ok(value):
-    sizes = [value] if is_int(value) else value
-    # An ordered, re-readable sequence: not a str, set, dict, iterator or 0-d/2-d array.
-    if isinstance(sizes, np.ndarray):
-        if sizes.ndim != 1:
-            return False
-    elif isinstance(sizes, str) or not isinstance(sizes, Sequence):
-        return False
-    return all(is_int(size) and size >= 1 for size in sizes)
+    sizes = layer_sizes(value)
+    return sizes is not None and all(size >= 1 for size in sizes)
 
 
 PARAMETER_CHECKS = {
     "hidden_layer_sizes": (
         _hidden_layer_sizes_ok,
-        "an int >= 1 or a sequence of ints >= 1, one per hidden layer",
+        "an int >= 1 or an array-like of ints >= 1 (list, tuple, 1-D array), one per hidden layer",
     ),
     "activation": (
         lambda v: isinstance(v, str) and v == "tanh",
@@ -300,6 +317,19 @@ def check_indicator_matrix(y, n_labels, name="y"):
             f"it does not); got the values {values.tolist()}."
         )
     return y
+
+
+def check_indicator_classes(classes, n_labels):
+    """The labels of a multilabel indicator matrix of ``n_labels`` columns (their indices), which
+    ``classes``, where given (``partial_fit``), must be: a refusal, not an argument left out."""
+    labels = np.arange(n_labels)
+    if classes is not None and not np.array_equal(unique_labels(classes), labels):
+        raise ValueError(  # scikit-learn's words, then ours
+            f"`y` has classes not in `self.classes_`: classes={classes!r}, but y is a "
+            f"multilabel indicator matrix of {n_labels} columns, whose labels are "
+            f"{labels.tolist()} (pass those, or no classes)."
+        )
+    return labels
 
 
 def check_total_weight(row_weights, name):

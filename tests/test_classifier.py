@@ -522,6 +522,35 @@ def test_invalid_parameter_names_parameter_and_allowed_values(iris):
         TanhMLPClassifier(hidden_layer_sizes=(10, 0)).fit(X, y)
 
 
+@pytest.mark.parametrize(
+    "sizes", ["series", "0-d arrays", "array", "tensor"], ids=lambda kind: kind.replace(" ", "_")
+)
+def test_hidden_layer_sizes_takes_any_ordered_array_like_as_mlpclassifier_does(iris, sizes):
+    # a grid of sizes read from a table is a pandas Series; MLPClassifier takes "array-like"
+    X, y = iris
+    if sizes == "series":
+        sizes = pytest.importorskip("pandas").Series([4, 3])
+    elif sizes == "tensor":
+        sizes = pytest.importorskip("torch").tensor([4, 3])
+    else:
+        sizes = [np.array(4), np.array(3)] if sizes == "0-d arrays" else np.array([4, 3])
+    settings = dict(max_iter=3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model = TanhMLPClassifier(hidden_layer_sizes=sizes, **settings).fit(X, y)
+        expected = TanhMLPClassifier(hidden_layer_sizes=(4, 3), **settings).fit(X, y)
+    for got, want in zip(model.coefs_, expected.coefs_):
+        np.testing.assert_array_equal(got, want)
+    for unordered_or_not_ints in ({4, 3}, "43", [4.0], np.array([[4]]), [True], iter([4])):
+        with pytest.raises(ValueError, match="'hidden_layer_sizes' parameter .* array-like"):
+            TanhMLPClassifier(hidden_layer_sizes=unordered_or_not_ints).fit(X, y)
+
+
+def test_classifier_has_mlpclassifiers_loss_attribute():
+    assert TanhMLPClassifier().loss == MLPClassifier(activation="tanh").loss == "log_loss"
+    assert "loss" not in TanhMLPClassifier().get_params()
+
+
 def test_partial_fit_on_a_network_of_another_shape_says_to_call_fit():
     # warm_start does not apply to partial_fit: its advice would not help
     X, y = load_iris(return_X_y=True)

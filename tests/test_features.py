@@ -67,6 +67,15 @@ def test_multilabel_partial_fit_and_probabilities_strictly_inside():
         clf.partial_fit(X, Y[:, :2])
 
 
+@pytest.mark.parametrize("classes", [[0, 1], [0, 1, 2, 3], ["a", "b", "c"]])
+def test_multilabel_partial_fit_refuses_classes_other_than_the_columns(classes):
+    # the labels of an indicator matrix are its column indices: other classes are not left out
+    X, Y = make_multilabel_classification(n_samples=60, n_features=5, n_classes=3, random_state=1)
+    with pytest.raises(ValueError, match=r"^`y` has classes not in `self.classes_`: classes="):
+        _small().partial_fit(X, Y, classes=classes)
+    assert _small().partial_fit(X, Y, classes=[2, 0, 1]).classes_.tolist() == [0, 1, 2]
+
+
 # ---------------------------------------------------------------- 2. sparse
 
 
