@@ -18,6 +18,7 @@ from contextlib import contextmanager
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn import get_config
 from sklearn.base import BaseEstimator
 from sklearn.metrics import get_scorer
 from sklearn.utils import assert_all_finite, check_random_state
@@ -446,11 +447,14 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
         given = (ops.name, ops.device)
         if fitted != given:
             part = 0 if fitted[0] != given[0] else 1
+            off = given[0] == "numpy" and not get_config()["array_api_dispatch"]
             raise ValueError(
                 f"Inputs passed to {type(self).__name__}.{method}() must use the same "
                 "namespace and the same device as those passed to fit(). Array "
                 f"{('namespaces', 'devices')[part]} used during fit ({fitted[part]}) and "
-                f"{method} ({given[part]}) differ. Pass X in the fit's namespace and on its "
+                f"{method} ({given[part]}"
+                + (": array API dispatch is off, so X is read as NumPy" if off else "")
+                + ") differ. Pass X in the fit's namespace and on its "
                 "device, under sklearn.config_context(array_api_dispatch=True), or convert "
                 "the model with sktanhnet.to_numpy(model) to predict on NumPy arrays."
             )

@@ -310,10 +310,12 @@ def test_predicting_in_another_namespace_or_device_says_so(data, method):
         model = _estimator("adam").fit(move(X), move(y))
     called = "predict_proba" if method == "score" else method
     args = (y,) if method == "score" else ()
+    off = "(numpy: array API dispatch is off, so X is read as NumPy) differ"
     inputs = [
         (X, False, "namespaces used during fit (array_api_strict) and"),  # NumPy, no dispatch
         (X, True, "namespaces used during fit (array_api_strict) and"),  # NumPy, dispatch
         (xp.asarray(X, device=xp.Device("CPU_DEVICE")), True, "devices used during fit"),
+        (move(X), False, off),  # the fit's own namespace, without dispatch: the cause named
     ]
     for X_other, dispatch, detail in inputs:
         with sklearn.config_context(array_api_dispatch=dispatch):
