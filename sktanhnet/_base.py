@@ -25,7 +25,7 @@ from sklearn.utils import assert_all_finite, check_random_state
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from . import _network, _training
-from ._array_ops import namespace_and_device, ops_for
+from ._array_ops import device_weights, namespace_and_device, ops_for
 from ._callbacks import CallbackSupportMixin, EpochCallbacks, with_callbacks
 from ._compiled import describe
 from ._host import host_input, to_numpy
@@ -231,11 +231,10 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
         self.coefs_, self.intercepts_ = layout.views(params, ops)
         # The targets and weights follow X to its namespace and device (with the weights' host
         # copy, from which the training loops sum batch normalisers).
-        device_target, device_weight = target, sample_weight
+        device_target, (device_weight, weight_scale) = target, (sample_weight, 1.0)
         if not ops.is_numpy:
             device_target = ops.asarray(target, None if target.ndim == 1 else dtype)
-            if sample_weight is not None:
-                device_weight = ops.asarray(sample_weight, dtype)
+            device_weight, weight_scale = device_weights(ops, sample_weight, dtype)
 
         if stochastic:
             if self.early_stopping and incremental:
@@ -275,6 +274,7 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
                     on_epoch=callbacks,
                     ops=ops,
                     host_weight=sample_weight,
+                    weight_scale=weight_scale,
                 )
             self._optimizer_state = optimizer.state()
         else:
@@ -296,6 +296,7 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
                     on_epoch=callbacks,
                     ops=ops,
                     host_weight=sample_weight,
+                    weight_scale=weight_scale,
                 )
             self._optimizer_state = self._partial_fit_start = None
         self._commit_history(history, stochastic and self.early_stopping)

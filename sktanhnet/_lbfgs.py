@@ -27,16 +27,26 @@ LBFGS_GROUPS = 4
 
 
 def full_loss_and_gradient(
-    layout, params, X, target, sample_weight, alpha, out_activation, ops=NUMPY, host_weight=None
+    layout,
+    params,
+    X,
+    target,
+    sample_weight,
+    alpha,
+    out_activation,
+    ops=NUMPY,
+    host_weight=None,
+    weight_scale=1.0,
 ):
     """Returns f(flat) -> (loss, gradient) over all rows, computed in bounded-size chunks.
 
     ``flat`` and the gradient are float64 NumPy vectors (scipy's); ``params`` is the parameter
     vector in ``ops``' namespace, into which each ``flat`` is copied (one vector each way per
-    evaluation, on a device). ``host_weight`` is as in ``run_stochastic``. Chunk i belongs to
-    group i mod G; each group's chunks are summed in order into the group's own gradient, on one
-    thread (``_threads``; NumPy only), and the G group sums are added in order. So the result is
-    the same on any number of threads, and with one chunk it is that chunk's.
+    evaluation, on a device). ``host_weight`` and ``weight_scale`` are as in ``run_stochastic``.
+    Chunk i belongs to group i mod G; each group's chunks are summed in order into the group's
+    own gradient, on one thread (``_threads``; NumPy only), and the G group sums are added in
+    order. So the result is the same on any number of threads, and with one chunk it is that
+    chunk's.
     """
     host_weight = sample_weight if host_weight is None else host_weight
     n_samples = X.shape[0]
@@ -67,6 +77,7 @@ def full_loss_and_gradient(
                 workspace,
                 total if first == group * rows else chunk_grads[group],
                 add_penalty=first == 0,
+                weight_scale=weight_scale,
             )
             if first != group * rows:
                 total += chunk_grads[group]
@@ -107,6 +118,7 @@ def run_lbfgs(
     ops=NUMPY,
     host_weight=None,
     objective=None,
+    weight_scale=1.0,
 ):
     """Full-batch L-BFGS-B (scipy.optimize.minimize, jac=True), honouring max_iter, max_fun, tol.
 
@@ -128,6 +140,7 @@ def run_lbfgs(
         settings.out_activation,
         ops,
         host_weight,
+        weight_scale,
     )
 
     align_validation(history, validate)

@@ -431,23 +431,23 @@ def loss_and_gradient(
     workspace,
     grad,
     add_penalty=True,
+    weight_scale=1.0,
 ):
     """Loss (eq 3 plus the L2 term) and its gradient, written into ``grad`` (same layout).
 
     ``normalizer`` is s: the number of rows, or the sum of their weights. A caller that splits a
     batch into chunks passes the whole batch's s for each chunk, sums the results and adds the
-    L2 term once (``add_penalty`` True for one chunk only). Arrays are in the namespace of
-    ``workspace.ops``.
+    L2 term once (``add_penalty`` True for one chunk only), its arrays ``workspace.ops``' own;
+    ``row_weights`` may be scaled (``weight_scale``: ``_array_ops.device_weights``).
     """
     ops = workspace.ops
     (coefs, intercepts, blocks), (coef_grads, intercept_grads, grad_blocks) = workspace.bind(
         layout, params, grad
     )
     activations, deltas = workspace.rows(X.shape[0])
-
     forward_logits(coefs, intercepts, X, activations, blocks, ops=ops)
     loss = _output_loss_and_delta(
-        activations[-1], target, row_weights, normalizer, out_activation, workspace
+        activations[-1], target, row_weights, normalizer * weight_scale, out_activation, workspace
     )
     backward(coefs, X, activations, deltas, coef_grads, intercept_grads, grad_blocks, ops=ops)
 

@@ -251,6 +251,7 @@ def run_stochastic(
     on_epoch=None,
     ops=NUMPY,
     host_weight=None,
+    weight_scale=1.0,
 ):
     """Mini-batch epochs with the no-improvement rule, as scikit-learn's ``_fit_stochastic``.
 
@@ -261,7 +262,8 @@ def run_stochastic(
     training rows of X (None: all of them); X itself is never copied. ``on_epoch(history)`` is
     called after each epoch; when it returns True (a callback asks to stop), training stops there.
     ``host_weight`` is ``sample_weight`` on the host (NumPy; None: ``sample_weight`` is), from
-    which each batch's normaliser is summed without waiting for a device.
+    which each batch's normaliser is summed without waiting for a device; ``sample_weight`` is
+    it times ``weight_scale`` (``_network.loss_and_gradient``).
     """
     alpha, out_activation, tol = settings.alpha, settings.out_activation, settings.tol
     batch_size, shuffle, max_iter = settings.batch_size, settings.shuffle, settings.max_iter
@@ -323,6 +325,7 @@ def run_stochastic(
                         workspace,
                         grad,
                         add_penalty=False,
+                        weight_scale=weight_scale,
                     )
                     if alpha:
                         # The L2 term: its loss here, its gradient (alpha / s) W_l added by the

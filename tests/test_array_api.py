@@ -122,6 +122,27 @@ def test_same_model_as_numpy_in_namespace_and_on_device(data, solver, namespace)
     np.testing.assert_array_equal(model.classes_, expected.classes_)
 
 
+@pytest.mark.parametrize("namespace", NAMESPACES, ids=lambda n: "-".join(n))
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("weight", [1e37, 1e-44])
+def test_float32_weights_past_float32s_range_train_as_on_numpy(data, solver, namespace, weight):
+    """The weights go to the device in X's dtype scaled by a power of two (their sum into [0.5,
+    1)): 240 weights of 1e37 (a sum past float32's largest number) gave every delta 0 there, or a
+    DivergenceError, and 1e-44 (a float32 subnormal) lost digits. The model is NumPy's."""
+    xp, device = _namespace(*namespace)
+    move = _move(xp, device)
+    X, y, _ = data
+    X32, weights = X.astype(np.float32), np.full(len(y), weight)
+    settings = dict(alpha=0.0)  # alpha / s would be 4e39 with weights of 1e-44: no L2 term
+    expected = _estimator(solver, **settings).fit(X32, y, sample_weight=weights)
+    with sklearn.config_context(array_api_dispatch=True):
+        model = _estimator(solver, **settings).fit(move(X32), move(y), sample_weight=weights)
+        proba = model.predict_proba(move(X32))
+    assert model.n_iter_ == expected.n_iter_
+    np.testing.assert_allclose(model.loss_curve_, expected.loss_curve_, rtol=1e-4)
+    np.testing.assert_allclose(_host(proba), expected.predict_proba(X32), atol=1e-4)
+
+
 @pytest.mark.parametrize("solver", SOLVERS)
 def test_float32_stays_float32(data, solver):
     torch = pytest.importorskip("torch")
