@@ -113,7 +113,10 @@ class DivergenceError(ValueError):
     __module__ = "sktanhnet"
 
 
-def _check_finite(loss, params, advice, ops=NUMPY):
+def _check_finite(loss, params, advice, ops=NUMPY, optimizer=None):
+    """A DivergenceError where the loss or the weights are not finite, or where Adam's second
+    moment is not: a gradient's square past the dtype's range (1.8e19 in float32) makes it inf,
+    and the weights it steps stop moving for good (m / sqrt(v) = 0) in silence."""
     finite_params = ops.all_finite(params)
     if not (np.isfinite(loss) and finite_params):
         raise DivergenceError(
@@ -121,6 +124,14 @@ def _check_finite(loss, params, advice, ops=NUMPY):
             ("" if finite_params else NON_FINITE_WEIGHTS)
             + "Training diverged: the loss or the weights became non-finite (inf or NaN). "
             + advice
+        )
+    moment = getattr(optimizer, "second_moment", None)
+    if moment is not None and not ops.all_finite(moment):
+        raise DivergenceError(
+            "Training diverged: a gradient grew past the range of the weights' dtype "
+            f"({str(params.dtype).rsplit('.', 1)[-1]}) once squared in Adam's second moment, "
+            "which froze the weights it steps. Scale the data and the targets (for instance "
+            "with StandardScaler), or fit on float64 input."
         )
 
 
@@ -339,7 +350,7 @@ def run_stochastic(
             history["n_iter"] += 1
             history["t"] += n_samples
             loss = float(accumulated_loss) / n_samples  # one wait for the device per epoch
-            _check_finite(loss, params, STOCHASTIC_ADVICE, ops)
+            _check_finite(loss, params, STOCHASTIC_ADVICE, ops, optimizer)
             record_epoch(history, loss, params, best_params, validate, early_stopping, tol, verbose)
             optimizer.epoch_ends(history["t"])
             if on_epoch is not None and on_epoch(history):

@@ -1016,3 +1016,24 @@ def test_float32_weights_whose_sum_passes_float32s_range_train_as_smaller_ones(e
         np.testing.assert_allclose(large, small, rtol=1e-4, atol=1e-5)
     assert models[1].n_iter_ == models[0].n_iter_ > 1
     assert models[1].loss_curve_[-1] < models[1].loss_curve_[0]
+
+
+def test_adam_second_moment_past_float32s_range_raises_instead_of_freezing():
+    """A gradient past 1.8e19 in float32 (Poisson counts of 1e21 here) squares to inf in Adam's
+    second moment: every step it takes is then 0, the weights frozen with a finite loss. That is
+    a DivergenceError naming it; float64 trains."""
+    from sktanhnet import DivergenceError
+
+    rng = np.random.RandomState(0)
+    X_ = rng.randn(40, 3)
+    counts = rng.poisson(np.exp(X_[:, 0])).astype(float) * 1e21
+    settings = dict(hidden_layer_sizes=(5,), loss="poisson", max_iter=30, random_state=0)
+    with pytest.raises(DivergenceError, match=r"\(float32\) once squared in Adam's second moment"):
+        TanhMLPRegressor(**settings).fit(X_.astype(np.float32), counts)
+    model = TanhMLPRegressor(**settings).fit(X_, counts)
+    assert model.loss_curve_[-1] < 0.999 * model.loss_curve_[0]
+    sgd = TanhMLPRegressor(**settings, solver="sgd")  # no second moment: its own fate
+    try:
+        sgd.fit(X_.astype(np.float32), counts)
+    except DivergenceError as error:
+        assert "second moment" not in str(error)

@@ -143,8 +143,8 @@ def run_partitions(
         history["n_iter"] += 1
         history["t"] = t
         loss = float(loss_sum) / n_seen
-        _check_finite(loss, params, STOCHASTIC_ADVICE)
         optimizer = template._make_optimizer(layout.size, params.dtype, state, NUMPY)
+        _check_finite(loss, params, STOCHASTIC_ADVICE, optimizer=optimizer)
         record_epoch(history, loss, params, best_params, validate, early_stopping, tol, verbose)
 
         optimizer.epoch_ends(history["t"])
