@@ -25,6 +25,7 @@ from ._host import (
     model_to_numpy,
     to_numpy,
 )
+from ._training import DivergenceError
 from ._validation import check_sample_weight, check_total_weight, is_real, user_stacklevel
 
 
@@ -146,6 +147,8 @@ class ValidationDataMixin:
 
         def validate(params):
             output = to_numpy(self._output(X_val, layout.views(params, ops), layout, ops))
+            if not np.isfinite(output).all():  # exp(Z) past the dtype's range: Poisson's
+                raise _non_finite_outputs(source)
             loss = self._validation_loss(output, target_val, sample_weight_val)
             if self.scoring == "loss":
                 return _finite(-loss, "the negative validation loss", source), loss
@@ -214,6 +217,20 @@ class ValidationDataMixin:
     def _default_score(self, output, target, sample_weight):
         """The validation score when ``scoring`` is None (higher is better)."""
         raise NotImplementedError
+
+
+def _non_finite_outputs(source):
+    """The network's outputs on the validation rows overflowed (finite weights, exp(Z) past the
+    dtype's range): the weights diverged, the first to see it, or the rows are far off scale."""
+    split = source == "the early-stopping split"  # rows of X itself: the weights diverged
+    return DivergenceError(
+        f"Training diverged: the network's outputs on the validation data ({source}) became "
+        "non-finite (inf or NaN)"
+        + ("" if split else ", or X_val lies far outside the training data's scale")
+        + ". Scale the data (for instance with StandardScaler"
+        + (")" if split else ", X_val as X)")
+        + " or lower learning_rate_init."
+    )
 
 
 def _finite(score, name, source):

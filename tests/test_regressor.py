@@ -292,6 +292,24 @@ def test_divergence_raises_and_says_what_to_do(diabetes):
     assert not hasattr(model, "coefs_")
 
 
+@pytest.mark.parametrize("scoring", [None, "loss", "r2"])
+@pytest.mark.parametrize("validation", ["split", "X_val"])
+def test_a_poisson_fit_diverging_first_on_the_validation_rows_says_it_diverged(scoring, validation):
+    # finite weights whose exp(Z) overflows on the held-out rows: the validation step sees it
+    # first, and said the held-out rows were too few or off scale (a ValueError)
+    rng = np.random.RandomState(0)
+    X = rng.randn(200, 3)
+    y = rng.poisson(np.exp(X[:, 0])).astype(float)
+    settings = dict(solver="sgd", loss="poisson", learning_rate_init=1.0, random_state=0)
+    model = TanhMLPRegressor((10,), max_iter=30, scoring=scoring, **settings)
+    if validation == "split":
+        fit, where = lambda: model.set_params(early_stopping=True).fit(X, y), "early-stopping split"
+    else:
+        fit, where = lambda: model.fit(X[:150], y[:150], X_val=X[150:], y_val=y[150:]), "X_val"
+    with pytest.raises(DivergenceError, match=f"outputs on the validation data \\(.*{where}"):
+        fit()
+
+
 # ---------------------------------------------------------------- targets a user can trust
 
 TARGET_FAULTS = {
