@@ -405,6 +405,14 @@ def namespace_and_device(array):
     return xp.__name__.removeprefix("array_api_compat."), array_api_compat.device(array)
 
 
+def namespace_name(X):
+    """X's own namespace's name, whatever the dispatch setting (None for a list, a table)."""
+    try:
+        return namespace_and_device(X)[0]
+    except (ImportError, TypeError):
+        return None
+
+
 def ops_of(array):
     """The operations of ``array``'s own namespace and device, whatever the dispatch setting."""
     if is_numpy_array(array):

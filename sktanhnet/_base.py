@@ -25,7 +25,7 @@ from sklearn.utils import assert_all_finite, check_random_state
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from . import _network, _training
-from ._array_ops import device_weights, namespace_and_device, ops_for
+from ._array_ops import device_weights, namespace_and_device, namespace_name, ops_for
 from ._callbacks import CallbackSupportMixin, EpochCallbacks, with_callbacks
 from ._compiled import describe
 from ._host import host_input, to_numpy
@@ -43,6 +43,7 @@ from ._validation import (
     chunk_finite_check,
     fitted_layer_sizes,
     layer_sizes,
+    shown,
     validate_params,
 )
 from ._validation_data import ValidationDataMixin
@@ -338,8 +339,9 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
         """The error of a warm fit or partial_fit whose network (its parameters, X's features)
         is not the one of the weights it continues (``error``: the layout's, naming them)."""
         return ValueError(
-            f"The weights of the previous fit do not fit the network of the current parameters "
-            f"(hidden_layer_sizes={self.hidden_layer_sizes!r}, and X's {n_features} features): "
+            "The weights of the previous fit do not fit the network of the current parameters "
+            f"(hidden_layer_sizes={shown(self.hidden_layer_sizes)}, and X's {n_features} "
+            "features): "
             f"{error} "
             + (
                 "partial_fit can only continue the previous network: call fit to train one of "
@@ -448,7 +450,7 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
         given = (ops.name, ops.device)
         if fitted != given:
             part = 0 if fitted[0] != given[0] else 1
-            off = given[0] == "numpy" and not get_config()["array_api_dispatch"]
+            off = not get_config()["array_api_dispatch"] and namespace_name(X) == fitted[0]
             raise ValueError(
                 f"Inputs passed to {type(self).__name__}.{method}() must use the same "
                 "namespace and the same device as those passed to fit(). Array "

@@ -145,6 +145,15 @@ def layer_sizes(value):
     return sizes
 
 
+def shown(value):
+    """``repr(value)`` for a message, on one line: a pandas Series of sizes as their list."""
+    text = repr(value)
+    if "\n" in text:
+        sizes = layer_sizes(value) if not isinstance(value, str) else None
+        text = repr(sizes) if sizes is not None else " ".join(text.split())
+    return text
+
+
 def _hidden_layer_sizes_ok(value):
     sizes = layer_sizes(value)
     return sizes is not None and all(size >= 1 for size in sizes)
@@ -375,7 +384,7 @@ def validate_params(estimator):
             prefix = _non_positive_layer_sizes(value) if name == "hidden_layer_sizes" else ""
             raise InvalidParameterError(
                 f"{prefix}The {name!r} parameter of {type(estimator).__name__} must be "
-                f"{allowed}. Got {value!r} instead."
+                f"{allowed}. Got {shown(value)} instead."
             )
 
 

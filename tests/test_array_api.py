@@ -343,6 +343,7 @@ def test_predicting_in_another_namespace_or_device_says_so(data, method):
             with pytest.raises(ValueError, match="must use the same namespace") as error:
                 getattr(model, method)(X_other, *args)
         message = str(error.value)
+        assert ("dispatch is off" in message) == (detail == off)  # only where it is the cause
         assert f"TanhMLPClassifier.{'predict' if method == 'score' else called}()" in message
         assert detail in message and "sktanhnet.to_numpy(model)" in message
 

@@ -529,18 +529,22 @@ def test_hidden_layer_sizes_takes_any_ordered_array_like_as_mlpclassifier_does(i
     # a grid of sizes read from a table is a pandas Series; MLPClassifier takes "array-like"
     X, y = iris
     if sizes == "series":
-        sizes = pytest.importorskip("pandas").Series([4, 3])
+        make = pytest.importorskip("pandas").Series
     elif sizes == "tensor":
-        sizes = pytest.importorskip("torch").tensor([4, 3])
+        make = pytest.importorskip("torch").tensor
     else:
-        sizes = [np.array(4), np.array(3)] if sizes == "0-d arrays" else np.array([4, 3])
+        make = (lambda v: [np.array(s) for s in v]) if sizes == "0-d arrays" else np.array
     settings = dict(max_iter=3, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        model = TanhMLPClassifier(hidden_layer_sizes=sizes, **settings).fit(X, y)
+        model = TanhMLPClassifier(hidden_layer_sizes=make([4, 3]), **settings).fit(X, y)
         expected = TanhMLPClassifier(hidden_layer_sizes=(4, 3), **settings).fit(X, y)
     for got, want in zip(model.coefs_, expected.coefs_):
         np.testing.assert_array_equal(got, want)
+    if sizes == "series":  # the messages show it on one line, as a list
+        message = r"^hidden_layer_sizes must be > 0, got \[4, 0\]\..* Got \[4, 0\] instead\.$"
+        with pytest.raises(ValueError, match=message):
+            TanhMLPClassifier(hidden_layer_sizes=make([4, 0])).fit(X, y)
     for unordered_or_not_ints in ({4, 3}, "43", [4.0], np.array([[4]]), [True], iter([4])):
         with pytest.raises(ValueError, match="'hidden_layer_sizes' parameter .* array-like"):
             TanhMLPClassifier(hidden_layer_sizes=unordered_or_not_ints).fit(X, y)

@@ -427,3 +427,22 @@ def test_lbfgs_stopped_before_max_iter_is_advised_in_options():
         "https://scikit-learn.org/stable/modules/preprocessing.html"
     )
     assert _cli_advice(message).endswith("EXCEEDS LIMIT Try --solver adam.")
+
+
+@pytest.mark.parametrize("cv", [[], ["--cv", "2"]], ids=["held-out", "cv"])
+@pytest.mark.parametrize("quiet", [[], ["--quiet"]], ids=["verbose", "quiet"])
+def test_numba_asked_for_by_name_that_fails_is_said_once(monkeypatch, capsys, cv, quiet):
+    """Said with --cv too (its folds train with warnings off), and once: each fit and each
+    prediction gives the warning."""
+    from sktanhnet import _compiled
+
+    def broken(kernels, dtype):
+        raise RuntimeError("no LLVM here")
+
+    monkeypatch.setattr(_compiled, "_warm_up", broken)
+    monkeypatch.setattr(_compiled, "_COMPILED", None)
+    monkeypatch.setattr(_compiled, "_HAS_NUMBA", True)  # without numba: its import fails instead
+    monkeypatch.setenv("SKTANHNET_KERNELS", "numba")
+    assert main(["--max-iter", "2", "--hidden", "5", *cv, *quiet]) == 0
+    err = capsys.readouterr().err
+    assert err.count("warning: SKTANHNET_KERNELS=numba, but numba failed (") == 1, err

@@ -628,6 +628,19 @@ def test_a_dask_series_as_x_is_refused_as_the_core_refuses_a_series(client):
         model.score(series, Y)
 
 
+@pytest.mark.parametrize("method", ["predict", "predict_proba", "score"])
+@pytest.mark.parametrize("shape", [(240,), (240, 5, 1)], ids=["1-D", "3-D"])
+def test_a_dask_array_not_2d_is_refused_on_the_client(client, method, shape):
+    # score checked it on each partition, on the workers: check_array's words, with the data
+    model = DaskTanhMLPClassifier(**LBFGS).fit(X, Y)
+    args = (chunked(Y),) if method == "score" else ()
+    values = X[:, 0] if len(shape) == 1 else X.reshape(shape)
+    with pytest.raises(
+        ValueError, match=f"^Expected 2D array, got {len(shape)}D array instead\\. "
+    ):
+        getattr(model, method)(chunked(values), *args)
+
+
 @pytest.mark.parametrize("first", ["sktanhnet.onnx", "sktanhnet.dask"])
 def test_a_model_trained_on_the_cluster_exports_to_onnx(first):
     """skl2onnx finds converters by a model's exact type: the dask estimators are registered

@@ -36,8 +36,16 @@ def main(argv=None):
     sys.stdout, sys.stderr = _Report(sys.stdout), _Report(sys.stderr, report=False)
     try:
         with one_job(), warnings.catch_warnings():  # a short job: NumPy's kernels (short_job)
-            # a warning no step records (prediction's, the kernels'): one line, as the others
-            warnings.showwarning = lambda message, *_, **__: warn(one_line(message))
+            # a warning no step records (prediction's, the kernels'): one line, as the others,
+            # and once (the kernels' is given by each fit and prediction)
+            shown = set()
+
+            def show(message, *_, **__):
+                if one_line(message) not in shown:
+                    shown.add(one_line(message))
+                    warn(one_line(message))
+
+            warnings.showwarning = show
             return _run(args, argv)
     finally:
         sys.stdout, sys.stderr = streams

@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 
 from .. import TanhMLPClassifier, TanhMLPRegressor
-from .._compiled import describe, numpy_ops, short_job
+from .._compiled import KERNELS_VARIABLE, describe, numpy_ops, short_job
 from .._training import LBFGS_ADVICE, STOCHASTIC_ADVICE
 from .messages import InputError, flush_notes, note, one_line, warn
 from .pipeline import build_network, bundled_pipeline, check_scalable, table_pipeline
@@ -318,7 +318,8 @@ def cross_validate(model, X, y, k, random_state, record):
         )
         validation = (X[test_rows], y[test_rows]) if record else None
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+            warnings.simplefilter("ignore")  # but that the kernels asked for by name do not run
+            warnings.filterwarnings("default", message=f"{KERNELS_VARIABLE}=numba")
             try:
                 fit(fold_model, X[train_rows], y[train_rows], validation)
             except ValueError as error:  # the estimators' errors name the fault

@@ -25,7 +25,7 @@ from .._training import new_history
 from .._validation import check_total_weight, fitted_layer_sizes
 from ._data import WorkerData, da, is_dask
 from ._lbfgs import DistributedObjective
-from ._predict import make_validate, score_on_workers
+from ._predict import check_two_dimensional, make_validate, score_on_workers
 from ._stochastic import run_partitions
 
 #: Fitted attributes that the workers' copies of the estimator need.
@@ -265,9 +265,10 @@ default=None
     def _check_dask_input(self, X):
         check_is_fitted(self)
         fitted_layer_sizes(self)  # weights set by hand that do not fit: at once, not on a worker
-        if isinstance(X, da.Array) and X.ndim == 2:
+        if isinstance(X, da.Array):
+            check_two_dimensional(X)  # here, not in a task on each partition (score's)
             validate_data(self, X, reset=False, skip_check_array=True)
-        elif not isinstance(X, da.Array):
+        else:
             # a dask Series: scikit-learn's check of its (empty) pandas Series names the fault
             validate_data(self, X._meta, reset=False, skip_check_array=X._meta.ndim == 2)
 

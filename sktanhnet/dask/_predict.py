@@ -40,6 +40,16 @@ def _apply(block, model, method, shape_tail, dtype):
     return result.toarray() if issparse(result) else result
 
 
+def check_two_dimensional(X):
+    """A dask array X must be 2-D: scikit-learn's words where it is not."""
+    if X.ndim != 2:
+        raise ValueError(
+            f"Expected 2D array, got {X.ndim}D array instead. Reshape your data either "
+            "using array.reshape(-1, 1) if your data has a single feature or "
+            "array.reshape(1, -1) if it contains a single sample."
+        )
+
+
 def lazy_predict(estimator, X, method, n_columns, dtype):
     """``method`` of the fitted model on each partition of X: a lazy dask array.
 
@@ -48,12 +58,7 @@ def lazy_predict(estimator, X, method, n_columns, dtype):
     model = delayed(core_model(estimator), pure=False)
     shape_tail = () if n_columns is None else (n_columns,)
     if isinstance(X, da.Array):
-        if X.ndim != 2:
-            raise ValueError(
-                f"Expected 2D array, got {X.ndim}D array instead. Reshape your data either "
-                "using array.reshape(-1, 1) if your data has a single feature or "
-                "array.reshape(1, -1) if it contains a single sample."
-            )
+        check_two_dimensional(X)
         if len(X.chunks[1]) > 1:
             X = X.rechunk({1: -1})
         chunks = (X.chunks[0], *((c,) for c in shape_tail))
