@@ -381,20 +381,6 @@ class ArrayApiOps(NoFusedKernels):
 NUMPY = NumpyOps()
 
 
-def device_weights(ops, sample_weight, dtype):
-    """(``sample_weight`` on ``ops``' device in ``dtype``, the scale it was multiplied by).
-
-    The scale is a power of two that brings the weights' sum into [0.5, 1): float32 holds them
-    and their sums, where 1e37 each would overflow and 1e-46 become 0, and w_i / s is the same
-    number once s is multiplied by it too (``_network.loss_and_gradient``'s ``weight_scale``).
-    """
-    if sample_weight is None:
-        return None, 1.0
-    exponent = int(np.clip(np.frexp(sample_weight.sum())[1], -1021, 1021))
-    scale = float(np.ldexp(1.0, -exponent))
-    return ops.asarray(sample_weight * scale, dtype), scale
-
-
 def namespace_and_device(array):
     """(namespace name, device) of any array: ("numpy", None) for NumPy-like ones."""
     if is_numpy_array(array):

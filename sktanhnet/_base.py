@@ -25,7 +25,7 @@ from sklearn.utils import assert_all_finite, check_random_state
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
 from . import _network, _training
-from ._array_ops import device_weights, namespace_and_device, namespace_name, ops_for
+from ._array_ops import namespace_and_device, namespace_name, ops_for
 from ._callbacks import CallbackSupportMixin, EpochCallbacks, with_callbacks
 from ._compiled import describe
 from ._host import host_input, to_numpy
@@ -230,12 +230,11 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
         self.n_outputs_ = n_outputs
         self.n_layers_ = layout.n_layers + 1
         self.coefs_, self.intercepts_ = layout.views(params, ops)
-        # The targets and weights follow X to its namespace and device (with the weights' host
-        # copy, from which the training loops sum batch normalisers).
-        device_target, (device_weight, weight_scale) = target, (sample_weight, 1.0)
+        # The targets follow X to its namespace and device; the weights stay on the host, where
+        # the training loops divide them by their sums (``_training.relative_weights``).
+        device_target = target
         if not ops.is_numpy:
             device_target = ops.asarray(target, None if target.ndim == 1 else dtype)
-            device_weight, weight_scale = device_weights(ops, sample_weight, dtype)
 
         if stochastic:
             if self.early_stopping and incremental:
@@ -265,7 +264,7 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
                     params,
                     X,
                     device_target,
-                    device_weight,
+                    sample_weight,
                     self._training_settings(batch_size, incremental),
                     rows=rows,
                     optimizer=optimizer,
@@ -274,8 +273,6 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
                     validate=validate,
                     on_epoch=callbacks,
                     ops=ops,
-                    host_weight=sample_weight,
-                    weight_scale=weight_scale,
                 )
             self._optimizer_state = optimizer.state()
         else:
@@ -290,14 +287,12 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
                     params,
                     X,
                     device_target,
-                    device_weight,
+                    sample_weight,
                     self._training_settings(None, incremental),
                     history=history,
                     validate=validate,
                     on_epoch=callbacks,
                     ops=ops,
-                    host_weight=sample_weight,
-                    weight_scale=weight_scale,
                 )
             self._optimizer_state = self._partial_fit_start = None
         self._commit_history(history, stochastic and self.early_stopping)

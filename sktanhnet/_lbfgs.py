@@ -36,13 +36,12 @@ def full_loss_and_gradient(
     out_activation,
     ops=NUMPY,
     host_weight=None,
-    weight_scale=1.0,
 ):
     """Returns f(flat) -> (loss, gradient) over all rows, computed in bounded-size chunks.
 
     ``flat`` and the gradient are float64 NumPy vectors (scipy's); ``params`` is the parameter
     vector in ``ops``' namespace, into which each ``flat`` is copied (one vector each way per
-    evaluation, on a device). ``host_weight`` and ``weight_scale`` are as in ``run_stochastic``.
+    evaluation, on a device). ``host_weight`` is as in ``run_stochastic``: on a device, w_i / s.
     Chunk i belongs to group i mod G; each group's chunks are summed in order into the group's
     own gradient, on one thread (``_threads``; NumPy only), and the G group sums are added in
     order. So the result is the same on any number of threads, and with one chunk it is that
@@ -60,6 +59,9 @@ def full_loss_and_gradient(
     ]
     group_losses = [0.0] * n_groups
     normalizer = float(n_samples) if sample_weight is None else float(host_weight.sum())
+    relative = not ops.is_numpy and sample_weight is not None
+    if relative:  # ``_training.relative_weights``, for one batch
+        sample_weight = ops.asarray(host_weight / normalizer, params.dtype)
 
     def group_loss_and_grad(workspace, group):
         loss, total = 0.0, group_grads[group]
@@ -77,7 +79,7 @@ def full_loss_and_gradient(
                 workspace,
                 total if first == group * rows else chunk_grads[group],
                 add_penalty=first == 0,
-                weight_scale=weight_scale,
+                data_normalizer=1.0 if relative else None,
             )
             if first != group * rows:
                 total += chunk_grads[group]
@@ -118,7 +120,6 @@ def run_lbfgs(
     ops=NUMPY,
     host_weight=None,
     objective=None,
-    weight_scale=1.0,
 ):
     """Full-batch L-BFGS-B (scipy.optimize.minimize, jac=True), honouring max_iter, max_fun, tol.
 
@@ -140,7 +141,6 @@ def run_lbfgs(
         settings.out_activation,
         ops,
         host_weight,
-        weight_scale,
     )
 
     align_validation(history, validate)

@@ -431,14 +431,14 @@ def loss_and_gradient(
     workspace,
     grad,
     add_penalty=True,
-    weight_scale=1.0,
+    data_normalizer=None,
 ):
     """Loss (eq 3 plus the L2 term) and its gradient, written into ``grad`` (same layout).
 
     ``normalizer`` is s: the number of rows, or the sum of their weights. A caller that splits a
     batch into chunks passes the whole batch's s for each chunk, sums the results and adds the
     L2 term once (``add_penalty`` True for one chunk only), its arrays ``workspace.ops``' own;
-    ``row_weights`` may be scaled (``weight_scale``: ``_array_ops.device_weights``).
+    ``data_normalizer``: 1 where ``row_weights`` are w_i / s (``_training.relative_weights``).
     """
     ops = workspace.ops
     (coefs, intercepts, blocks), (coef_grads, intercept_grads, grad_blocks) = workspace.bind(
@@ -446,11 +446,11 @@ def loss_and_gradient(
     )
     activations, deltas = workspace.rows(X.shape[0])
     forward_logits(coefs, intercepts, X, activations, blocks, ops=ops)
+    s = data_normalizer or normalizer
     loss = _output_loss_and_delta(
-        activations[-1], target, row_weights, normalizer * weight_scale, out_activation, workspace
+        activations[-1], target, row_weights, s, out_activation, workspace
     )
     backward(coefs, X, activations, deltas, coef_grads, intercept_grads, grad_blocks, ops=ops)
-
     if add_penalty and alpha:
         # L2 term: loss += (alpha / 2s) sum ||W_l||^2; dL/dW_l += (alpha / s) W_l (eq 8, extended)
         loss += 0.5 * alpha * layout.squared_coef_norm(params, ops) / normalizer

@@ -262,7 +262,6 @@ def run_stochastic(
     on_epoch=None,
     ops=NUMPY,
     host_weight=None,
-    weight_scale=1.0,
 ):
     """Mini-batch epochs with the no-improvement rule, as scikit-learn's ``_fit_stochastic``.
 
@@ -273,13 +272,14 @@ def run_stochastic(
     training rows of X (None: all of them); X itself is never copied. ``on_epoch(history)`` is
     called after each epoch; when it returns True (a callback asks to stop), training stops there.
     ``host_weight`` is ``sample_weight`` on the host (NumPy; None: ``sample_weight`` is), from
-    which each batch's normaliser is summed without waiting for a device; ``sample_weight`` is
-    it times ``weight_scale`` (``_network.loss_and_gradient``).
+    which each batch's normaliser is summed without waiting for a device (on one, the weights
+    are moved once per epoch as w_i / s, ``relative_weights``: none of them is moved as is).
     """
     alpha, out_activation, tol = settings.alpha, settings.out_activation, settings.tol
     batch_size, shuffle, max_iter = settings.batch_size, settings.shuffle, settings.max_iter
     early_stopping, verbose = settings.early_stopping, settings.verbose
     host_weight = sample_weight if host_weight is None else host_weight
+    relative = not ops.is_numpy and sample_weight is not None
     sample_index = np.arange(X.shape[0]) if rows is None else np.array(rows)
     n_samples = len(sample_index)
     contiguous = rows is None and not shuffle
@@ -309,6 +309,10 @@ def run_stochastic(
             if shuffle:
                 random_state.shuffle(sample_index)
             device_index = sample_index if ops.is_numpy or contiguous else ops.asarray(sample_index)
+            if relative:
+                relative_rows, normalizers = relative_weights(
+                    host_weight, sample_index, batch_size, ops, dtype
+                )
             accumulated_loss = 0.0
             if compiled_epoch is not None:  # the batches below in one call (``_compiled``)
                 accumulated_loss = compiled_epoch(sample_index)
@@ -318,6 +322,9 @@ def run_stochastic(
                     index = slice(start, stop) if contiguous else device_index[start:stop]
                     if sample_weight is None:
                         row_weights, normalizer = None, float(stop - start)
+                    elif relative:
+                        row_weights = relative_rows[start:stop]
+                        normalizer = normalizers[start // batch_size]
                     else:
                         host_index = slice(start, stop) if contiguous else sample_index[start:stop]
                         row_weights = ops.take_rows(sample_weight, index, weight_buffer)
@@ -336,7 +343,7 @@ def run_stochastic(
                         workspace,
                         grad,
                         add_penalty=False,
-                        weight_scale=weight_scale,
+                        data_normalizer=1.0 if relative else None,
                     )
                     if alpha:
                         # The L2 term: its loss here, its gradient (alpha / s) W_l added by the
@@ -386,6 +393,22 @@ def run_stochastic(
     if early_stopping:
         restore_best(params, best_params, history, kept_score)
     return history
+
+
+def relative_weights(host_weight, order, batch_size, ops, dtype):
+    """(w_i / s of each row of the epoch's ``order``, s its batch's sum of weights, in ``ops``'
+    namespace and ``dtype``; the batches' s, in float64).
+
+    On a device the weights are in X's dtype: divided on the host in float64 first, and moved
+    once per epoch, so that float32 holds them whatever their size (weights of 1e37 sum past
+    its range, a batch of 1e-30 among weights of 1e30 would round to 0 beside the others).
+    """
+    ordered = host_weight[order]
+    starts = range(0, len(order), batch_size)
+    normalizers = [float(ordered[start : start + batch_size].sum()) for start in starts]
+    sizes = np.diff([*starts, len(order)])
+    divisors = np.repeat(np.where(np.array(normalizers) > 0, normalizers, 1.0), sizes)
+    return ops.asarray(ordered / divisors, dtype), normalizers
 
 
 def restore_best(params, best_params, history, kept_score):

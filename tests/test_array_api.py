@@ -124,23 +124,31 @@ def test_same_model_as_numpy_in_namespace_and_on_device(data, solver, namespace)
 
 @pytest.mark.parametrize("namespace", NAMESPACES, ids=lambda n: "-".join(n))
 @pytest.mark.parametrize("solver", SOLVERS)
-@pytest.mark.parametrize("weight", [1e37, 1e-44])
-def test_float32_weights_past_float32s_range_train_as_on_numpy(data, solver, namespace, weight):
-    """The weights go to the device in X's dtype scaled by a power of two (their sum into [0.5,
-    1)): 240 weights of 1e37 (a sum past float32's largest number) gave every delta 0 there, or a
-    DivergenceError, and 1e-44 (a float32 subnormal) lost digits. The model is NumPy's."""
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("weights", ["1e37 each", "1e-44 each", "1e-30 beside 1e30"])
+def test_weights_of_any_size_train_as_on_numpy(data, solver, namespace, dtype, weights):
+    """The weights reach the device as w_i / s, divided on the host in float64
+    (``_training.relative_weights``): in float32, weights of 1e37 sum past its range (every
+    delta was 0, or a DivergenceError), 1e-44 is subnormal, and a batch of 1e-30 beside one of
+    1e30 must not round to nothing beside them (as one scale for all of them made it do)."""
     xp, device = _namespace(*namespace)
     move = _move(xp, device)
     X, y, _ = data
-    X32, weights = X.astype(np.float32), np.full(len(y), weight)
-    settings = dict(alpha=0.0)  # alpha / s would be 4e39 with weights of 1e-44: no L2 term
-    expected = _estimator(solver, **settings).fit(X32, y, sample_weight=weights)
+    X = X.astype(dtype)
+    small, large = {"1e37 each": (1e37, 1e37), "1e-44 each": (1e-44, 1e-44)}.get(
+        weights, (1e-30, 1e30) if dtype == "float32" else (1e-200, 1e200)
+    )
+    sample_weight = np.r_[np.full(120, small), np.full(120, large)]
+    # alpha / s would pass float32's range with weights of 1e-44: no L2 term
+    settings = dict(alpha=0.0, batch_size=120, shuffle=False)
+    expected = _estimator(solver, **settings).fit(X, y, sample_weight=sample_weight)
     with sklearn.config_context(array_api_dispatch=True):
-        model = _estimator(solver, **settings).fit(move(X32), move(y), sample_weight=weights)
-        proba = model.predict_proba(move(X32))
+        model = _estimator(solver, **settings).fit(move(X), move(y), sample_weight=sample_weight)
+        proba = model.predict_proba(move(X))
     assert model.n_iter_ == expected.n_iter_
-    np.testing.assert_allclose(model.loss_curve_, expected.loss_curve_, rtol=1e-4)
-    np.testing.assert_allclose(_host(proba), expected.predict_proba(X32), atol=1e-4)
+    tolerance = 1e-4 if dtype == "float32" else 1e-8
+    np.testing.assert_allclose(model.loss_curve_, expected.loss_curve_, rtol=tolerance)
+    np.testing.assert_allclose(_host(proba), expected.predict_proba(X), atol=tolerance)
 
 
 @pytest.mark.parametrize("solver", SOLVERS)
