@@ -127,11 +127,12 @@ def _check_finite(loss, params, advice, ops=NUMPY, optimizer=None):
         )
     moment = getattr(optimizer, "second_moment", None)
     if moment is not None and not ops.all_finite(moment):
+        dtype = str(params.dtype).rsplit(".", 1)[-1]  # NumPy's, PyTorch's: "float32"
         raise DivergenceError(
             "Training diverged: a gradient grew past the range of the weights' dtype "
-            f"({str(params.dtype).rsplit('.', 1)[-1]}) once squared in Adam's second moment, "
-            "which froze the weights it steps. Scale the data and the targets (for instance "
-            "with StandardScaler), or fit on float64 input."
+            f"({dtype}) once squared in Adam's second moment, which froze the weights it steps. "
+            "Scale the data (for instance with StandardScaler) and a huge target (divide it by "
+            "a constant)" + ("." if dtype == "float64" else ", or fit on float64 input.")
         )
 
 

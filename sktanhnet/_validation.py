@@ -148,10 +148,9 @@ def layer_sizes(value):
 def shown(value):
     """``repr(value)`` for a message, on one line: a pandas Series of sizes as their list."""
     text = repr(value)
-    if "\n" in text:
-        sizes = layer_sizes(value) if not isinstance(value, str) else None
-        text = repr(sizes) if sizes is not None else " ".join(text.split())
-    return text
+    if "\n" in text and callable(getattr(value, "tolist", None)):
+        text = repr(value.tolist())  # a Series' (or an array's) values, without its index
+    return " ".join(text.split())
 
 
 def _hidden_layer_sizes_ok(value):

@@ -148,7 +148,7 @@ class ValidationDataMixin:
         def validate(params):
             output = to_numpy(self._output(X_val, layout.views(params, ops), layout, ops))
             if not np.isfinite(output).all():  # exp(Z) past the dtype's range: Poisson's
-                raise _non_finite_outputs(source)
+                raise non_finite_outputs(source)
             loss = self._validation_loss(output, target_val, sample_weight_val)
             if self.scoring == "loss":
                 return _finite(-loss, "the negative validation loss", source), loss
@@ -219,7 +219,7 @@ class ValidationDataMixin:
         raise NotImplementedError
 
 
-def _non_finite_outputs(source):
+def non_finite_outputs(source):
     """The network's outputs on the validation rows overflowed (finite weights, exp(Z) past the
     dtype's range): the weights diverged, the first to see it, or the rows are far off scale."""
     split = source == "the early-stopping split"  # rows of X itself: the weights diverged

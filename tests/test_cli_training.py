@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from sktanhnet.__main__ import main
@@ -446,3 +447,19 @@ def test_numba_asked_for_by_name_that_fails_is_said_once(monkeypatch, capsys, cv
     assert main(["--max-iter", "2", "--hidden", "5", *cv, *quiet]) == 0
     err = capsys.readouterr().err
     assert err.count("warning: SKTANHNET_KERNELS=numba, but numba failed (") == 1, err
+
+
+def test_outputs_overflowing_on_the_recorded_held_out_rows_name_options(tmp_path, capsys):
+    # --plot records the held-out rows as X_val: the message names options, not X_val
+    pytest.importorskip("matplotlib")
+    rng = np.random.RandomState(0)
+    X = rng.randn(200, 3)
+    y = rng.poisson(np.exp(X[:, 0]))
+    rows = "\n".join(",".join(f"{v:.6f}" for v in x) + f",{t}" for x, t in zip(X, y))
+    data = _csv(tmp_path, "a,b,c,y\n" + rows + "\n")
+    arguments = ["--data", data, "--target", "y", "--loss", "poisson", "--solver", "sgd"]
+    arguments += ["--learning-rate-init", "1.0", "--hidden", "10", "--max-iter", "30", "--quiet"]
+    assert main([*arguments, "--plot", str(tmp_path / "curves.png")]) == 2
+    err = capsys.readouterr().err
+    assert "(the held-out rows) became non-finite (inf or NaN). Lower --learning-rate-init" in err
+    assert "X_val" not in err

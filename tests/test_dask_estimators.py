@@ -670,3 +670,20 @@ print("exported")
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 0 and "exported" in result.stdout, result.stderr[-2000:]
+
+
+@pytest.mark.parametrize("scoring", [None, "loss"])
+def test_outputs_overflowing_on_the_validation_rows_are_a_divergence_as_in_the_core(
+    client, scoring
+):
+    from sktanhnet import DivergenceError
+
+    rng = np.random.RandomState(0)
+    X_ = rng.randn(200, 3)
+    y = rng.poisson(np.exp(X_[:, 0])).astype(float)
+    model = DaskTanhMLPRegressor(
+        (10,), solver="sgd", loss="poisson", learning_rate_init=1.0, max_iter=30,
+        random_state=0, scoring=scoring, early_stopping=True,
+    )  # fmt: skip
+    with pytest.raises(DivergenceError, match="outputs on the validation data .* non-finite"):
+        model.fit(chunked(X_, 100), chunked(y, 100))

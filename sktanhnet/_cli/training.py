@@ -236,6 +236,13 @@ _ADVICE = {
     "Lower learning_rate_init or scale the data (for instance with StandardScaler).": (
         "Lower --learning-rate-init, or rescale a huge target."
     ),
+    # outputs that overflowed on the held-out rows that --plot records (as X_val)
+    "(X_val, y_val) became non-finite (inf or NaN), or X_val lies far outside the training "
+    "data's scale. Scale the data (for instance with StandardScaler, X_val as X) or lower "
+    "learning_rate_init.": (
+        "(the held-out rows) became non-finite (inf or NaN). Lower --learning-rate-init, or "
+        "rescale a huge target."
+    ),
 }
 
 

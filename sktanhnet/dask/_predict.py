@@ -16,7 +16,7 @@ from sklearn.metrics import accuracy_score
 from .._array_ops import ops_for
 from .._network import ParameterLayout
 from .._validation import aligned, check_total_weight
-from .._validation_data import _finite
+from .._validation_data import _finite, non_finite_outputs
 from ._data import da, delayed, input_partitions, no_rows_error, partition_weight
 from ._lbfgs import share, tree_sum
 
@@ -230,6 +230,8 @@ def make_validate(client, template, layout, parts, source, regression):
             for X, target, weight, held_out in parts
         ]
         totals = tree_sum(client, sums, add_sums).result()
+        if totals.get("nonfinite"):  # a regressor's outputs overflowed (Poisson's exp)
+            raise non_finite_outputs(source)
         score, loss = template._dask_score_and_loss(totals)
         if scoring == "loss":
             return _finite(-loss, "the negative validation loss", source), loss
