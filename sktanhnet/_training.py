@@ -132,7 +132,8 @@ def _check_finite(loss, params, advice, ops=NUMPY, optimizer=None):
             "Training diverged: a gradient grew past the range of the weights' dtype "
             f"({dtype}) once squared in Adam's second moment, which froze the weights it steps. "
             "Scale the data (for instance with StandardScaler) and a huge target (divide it by "
-            "a constant)" + ("." if dtype == "float64" else ", or fit on float64 input.")
+            "a constant); with tiny sample weights, alpha / (their sum) is huge: scale them up "
+            "or lower alpha" + ("." if dtype == "float64" else "; or fit on float64 input.")
         )
 
 

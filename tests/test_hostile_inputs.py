@@ -1032,6 +1032,12 @@ def test_adam_second_moment_past_float32s_range_raises_instead_of_freezing():
         TanhMLPRegressor(**settings).fit(X_.astype(np.float32), counts)
     model = TanhMLPRegressor(**settings).fit(X_, counts)
     assert model.loss_curve_[-1] < 0.999 * model.loss_curve_[0]
+    # alpha / s past float32's range, s a batch's tiny weights: the message names it
+    weights = np.r_[np.full(20, 1e-30), np.full(20, 1e30)]
+    with pytest.raises(DivergenceError, match="with tiny sample weights, alpha / .* lower alpha"):
+        make(solver="adam", batch_size=20, shuffle=False, hidden_layer_sizes=(5,)).fit(
+            X_.astype(np.float32), np.arange(40) % 2, sample_weight=weights
+        )
     sgd = TanhMLPRegressor(**settings, solver="sgd")  # no second moment: its own fate
     try:
         sgd.fit(X_.astype(np.float32), counts)
