@@ -49,7 +49,7 @@ class NoFusedKernels:
         return None
 
     def epoch_kernel(
-        self, layout, params, X, target, sample_weight, host_weight, settings, optimizer, threads=1
+        self, layout, params, X, target, sample_weight, settings, optimizer, threads=1
     ):
         """A whole epoch of mini-batches in one call (on ``threads`` threads), or None."""
         return None

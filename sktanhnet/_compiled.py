@@ -171,7 +171,7 @@ class NumbaOps(NumpyOps):
         return self._wrapper("sgd", dtype, _sgd_step)
 
     def epoch_kernel(
-        self, layout, params, X, target, sample_weight, host_weight, settings, optimizer, threads=1
+        self, layout, params, X, target, sample_weight, settings, optimizer, threads=1
     ):
         """A whole epoch of mini-batches in one compiled call, or None (the batch loop runs).
 
@@ -215,7 +215,6 @@ class NumbaOps(NumpyOps):
                 values = targets
         if sample_weight is not None:
             sample_weight = np.asarray(sample_weight, dtype=np.float64)
-            host_weight = np.asarray(host_weight, dtype=np.float64)
         grad = np.empty_like(params)
         segments = _segments(optimizer, params, layout.coef_slices)
         inputs, units = layout.shapes[0]
@@ -239,7 +238,7 @@ class NumbaOps(NumpyOps):
             state, hyper, t = optimizer.compiled_epoch_state()
             return (
                 X, np.ascontiguousarray(order, dtype=np.int64), classes, indicator, values,
-                sample_weight, host_weight, settings.batch_size, params, grad, other, layers,
+                sample_weight, sample_weight, settings.batch_size, params, grad, other, layers,
                 float(settings.alpha), *state, segments,
                 np.asarray(hyper, dtype=np.float64), t, row_major, split_at, batch_rows,
                 batch_delta,

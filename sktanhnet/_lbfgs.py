@@ -27,27 +27,18 @@ LBFGS_GROUPS = 4
 
 
 def full_loss_and_gradient(
-    layout,
-    params,
-    X,
-    target,
-    sample_weight,
-    alpha,
-    out_activation,
-    ops=NUMPY,
-    host_weight=None,
+    layout, params, X, target, sample_weight, alpha, out_activation, ops=NUMPY
 ):
     """Returns f(flat) -> (loss, gradient) over all rows, computed in bounded-size chunks.
 
     ``flat`` and the gradient are float64 NumPy vectors (scipy's); ``params`` is the parameter
     vector in ``ops``' namespace, into which each ``flat`` is copied (one vector each way per
-    evaluation, on a device). ``host_weight`` is as in ``run_stochastic``: on a device, w_i / s.
+    evaluation, on a device). ``sample_weight`` is on the host: on a device, w_i / s is moved.
     Chunk i belongs to group i mod G; each group's chunks are summed in order into the group's
     own gradient, on one thread (``_threads``; NumPy only), and the G group sums are added in
     order. So the result is the same on any number of threads, and with one chunk it is that
     chunk's.
     """
-    host_weight = sample_weight if host_weight is None else host_weight
     n_samples = X.shape[0]
     size = params.shape[0]
     rows = chunk_rows(layout, params.dtype, n_samples, ops)
@@ -58,10 +49,10 @@ def full_loss_and_gradient(
         ops.empty(size, params.dtype) if n_chunks > n_groups else None for _ in group_grads
     ]
     group_losses = [0.0] * n_groups
-    normalizer = float(n_samples) if sample_weight is None else float(host_weight.sum())
+    normalizer = float(n_samples) if sample_weight is None else float(sample_weight.sum())
     relative = not ops.is_numpy and sample_weight is not None
     if relative:  # ``_training.relative_weights``, for one batch
-        sample_weight = ops.asarray(host_weight / normalizer, params.dtype)
+        sample_weight = ops.asarray(sample_weight / normalizer, params.dtype)
 
     def group_loss_and_grad(workspace, group):
         loss, total = 0.0, group_grads[group]
@@ -118,7 +109,6 @@ def run_lbfgs(
     validate=None,
     on_epoch=None,
     ops=NUMPY,
-    host_weight=None,
     objective=None,
 ):
     """Full-batch L-BFGS-B (scipy.optimize.minimize, jac=True), honouring max_iter, max_fun, tol.
@@ -140,7 +130,6 @@ def run_lbfgs(
         settings.alpha,
         settings.out_activation,
         ops,
-        host_weight,
     )
 
     align_validation(history, validate)

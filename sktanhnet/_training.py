@@ -212,7 +212,7 @@ TWO_THREAD_PRODUCT = 2**26
 
 
 @contextmanager
-def _epoch_plan(layout, params, X, target, sample_weight, host_weight, settings, optimizer, ops):
+def _epoch_plan(layout, params, X, target, sample_weight, settings, optimizer, ops):
     """How ``run_stochastic`` runs its epochs: a compiled epoch, or None (its batch loop), with
     BLAS's threads set for it while the block runs.
 
@@ -228,7 +228,7 @@ def _epoch_plan(layout, params, X, target, sample_weight, host_weight, settings,
 
     def compiled(threads):
         return ops.epoch_kernel(
-            layout, params, X, target, sample_weight, host_weight, settings, optimizer, threads
+            layout, params, X, target, sample_weight, settings, optimizer, threads
         )
 
     shapes, batch_size = layout.shapes, settings.batch_size
@@ -263,7 +263,6 @@ def run_stochastic(
     validate,
     on_epoch=None,
     ops=NUMPY,
-    host_weight=None,
 ):
     """Mini-batch epochs with the no-improvement rule, as scikit-learn's ``_fit_stochastic``.
 
@@ -273,14 +272,13 @@ def run_stochastic(
     are restored at the end. Without it, the training loss drives the rule. ``rows`` are the
     training rows of X (None: all of them); X itself is never copied. ``on_epoch(history)`` is
     called after each epoch; when it returns True (a callback asks to stop), training stops there.
-    ``host_weight`` is ``sample_weight`` on the host (NumPy; None: ``sample_weight`` is), from
-    which each batch's normaliser is summed without waiting for a device (on one, the weights
-    are moved once per epoch as w_i / s, ``relative_weights``: none of them is moved as is).
+    ``sample_weight`` is on the host (NumPy), from which each batch's normaliser is summed
+    without waiting for a device (on one, the weights are moved once per epoch as w_i / s,
+    ``relative_weights``: none of them is moved as is).
     """
     alpha, out_activation, tol = settings.alpha, settings.out_activation, settings.tol
     batch_size, shuffle, max_iter = settings.batch_size, settings.shuffle, settings.max_iter
     early_stopping, verbose = settings.early_stopping, settings.verbose
-    host_weight = sample_weight if host_weight is None else host_weight
     relative = not ops.is_numpy and sample_weight is not None
     sample_index = np.arange(X.shape[0]) if rows is None else np.array(rows)
     n_samples = len(sample_index)
@@ -303,9 +301,7 @@ def run_stochastic(
     first_epoch = history.pop("run_start", len(history["loss_curve"]))
     history["n_iter"] = 0
 
-    plan = _epoch_plan(
-        layout, params, X, target, sample_weight, host_weight, settings, optimizer, ops
-    )
+    plan = _epoch_plan(layout, params, X, target, sample_weight, settings, optimizer, ops)
     with plan as compiled_epoch:
         for _ in range(max_iter):
             if shuffle:
@@ -313,7 +309,7 @@ def run_stochastic(
             device_index = sample_index if ops.is_numpy or contiguous else ops.asarray(sample_index)
             if relative:
                 relative_rows, normalizers = relative_weights(
-                    host_weight, sample_index, batch_size, ops, dtype
+                    sample_weight, sample_index, batch_size, ops, dtype
                 )
             accumulated_loss = 0.0
             if compiled_epoch is not None:  # the batches below in one call (``_compiled``)
@@ -328,9 +324,8 @@ def run_stochastic(
                         row_weights = relative_rows[start:stop]
                         normalizer = normalizers[start // batch_size]
                     else:
-                        host_index = slice(start, stop) if contiguous else sample_index[start:stop]
                         row_weights = ops.take_rows(sample_weight, index, weight_buffer)
-                        normalizer = float(host_weight[host_index].sum())
+                        normalizer = float(sample_weight[index].sum())
                     if normalizer <= 0:
                         continue  # every row of this batch has weight 0: nothing to learn from it
                     batch_loss = loss_and_gradient(
@@ -397,7 +392,7 @@ def run_stochastic(
     return history
 
 
-def relative_weights(host_weight, order, batch_size, ops, dtype):
+def relative_weights(sample_weight, order, batch_size, ops, dtype):
     """(w_i / s of each row of the epoch's ``order``, s its batch's sum of weights, in ``ops``'
     namespace and ``dtype``; the batches' s, in float64).
 
@@ -405,7 +400,7 @@ def relative_weights(host_weight, order, batch_size, ops, dtype):
     once per epoch, so that float32 holds them whatever their size (weights of 1e37 sum past
     its range, a batch of 1e-30 among weights of 1e30 would round to 0 beside the others).
     """
-    ordered = host_weight[order]
+    ordered = sample_weight[order]
     starts = range(0, len(order), batch_size)
     normalizers = [float(ordered[start : start + batch_size].sum()) for start in starts]
     sizes = np.diff([*starts, len(order)])

@@ -41,9 +41,10 @@ def main(argv=None):
             shown = set()
 
             def show(message, *_, **__):
-                if one_line(message) not in shown:
-                    shown.add(one_line(message))
-                    warn(one_line(message))
+                text = one_line(message)
+                if text not in shown:
+                    shown.add(text)
+                    warn(text)
 
             warnings.showwarning = show
             return _run(args, argv)
