@@ -13,6 +13,7 @@ Hooks a subclass defines (each documented where it is declared): ``_check_target
 ``_default_score``, and, when it needs them, ``_row_weights`` and ``_adjust_initial_params``.
 """
 
+import functools
 import warnings
 from contextlib import contextmanager
 
@@ -24,13 +25,13 @@ from sklearn.metrics import get_scorer
 from sklearn.utils import assert_all_finite, check_random_state
 from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
 
-from . import _network, _training
+from . import _layout, _network, _training
 from ._array_ops import namespace_and_device, namespace_name, ops_for
 from ._callbacks import CallbackSupportMixin, EpochCallbacks, with_callbacks
 from ._compiled import describe
 from ._host import host_input, to_numpy
+from ._layout import ParameterLayout, Workspace
 from ._lbfgs import run_lbfgs
-from ._network import ParameterLayout, Workspace
 from ._optimizers import make_optimizer, unapplied_settings
 from ._pickling import PicklingMixin
 from ._threads import map_chunks
@@ -209,7 +210,7 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
         random_state = check_random_state(self.random_state)
         stochastic = self.solver in STOCHASTIC_SOLVERS
         if first_pass:
-            params = _network.init_params(layout, random_state, dtype, ops)
+            params = _layout.init_params(layout, random_state, dtype, ops)
             if not incremental:
                 self._adjust_initial_params(layout, params, target, sample_weight, ops)
             history = new_history()
@@ -397,18 +398,20 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
     ):
         """``transform`` of X's rows, (n, k), chunk by chunk, on one or more threads.
 
-        ``transform(coefs, intercepts, X_chunk, activations, by_rows)`` runs the network on one
-        chunk in a workspace's ``activations`` and returns its (rows, k) result; ``by_rows`` is
-        ``_training.first_layer_by_rows``' choice, for ``forward_logits``. Each thread has buffers
+        ``transform(coefs, intercepts, X_chunk, activations, first)`` runs the network on one
+        chunk in a workspace's ``activations`` and returns its (rows, k) result; ``first`` is
+        ``forward_logits``' ``FirstLayer`` (``_training.first_layer_by_rows``' choice, and the
+        check below). Each thread has buffers
         of its own, made in this call (see ``_threads``). On another namespace than NumPy the
         chunks run one after the other, on X's device. ``clip``, a (low, high) pair, clips each
         chunk's values while they are in cache. Memory is bounded: chunks of ``chunk_rows``.
         ``n_columns`` is the width of the result (default: the network's outputs).
 
         ``check_finite``: X is ``_prediction_input``'s. Where that left X's values unchecked
-        (dense NumPy X), each chunk is checked here just before the network reads it, while it
-        is in cache (chunks are bounded by X's bytes too), with scikit-learn's error for X: one
-        read of X from memory instead of two.
+        (dense NumPy X), each chunk is checked as the network reads it, with scikit-learn's
+        error for X: through its first product, whose few columns show a NaN or inf of X's many
+        (``chunk_finite_check``), and X's chunk itself, still in cache (chunks are bounded by
+        X's bytes too), only where that product is not finite. X is read from memory once.
         """
         coefs, intercepts = weights
         xp = ops.xp
@@ -416,7 +419,7 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
         n_rows = X.shape[0]
         check = None
         if check_finite and ops.is_numpy and not sp.issparse(X):
-            check = chunk_finite_check(X, type(self).__name__)
+            check = chunk_finite_check(X, type(self).__name__, coefs[0] if coefs else None)
         input_row_bytes = X.shape[1] * X.itemsize if check is not None else 0
         rows = chunk_rows(layout, dtype, n_rows, ops, input_row_bytes, predicting=True)
         by_rows = _training.first_layer_by_rows(layout, dtype, X, ops)
@@ -426,9 +429,9 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
             chunk = slice(i * rows, min((i + 1) * rows, n_rows))
             activations, _ = workspace.rows(chunk.stop - chunk.start)
             X_chunk = ops.take_rows(X, chunk, None)
-            if check is not None:
-                check(X_chunk)
-            values = transform(coefs, intercepts, X_chunk, activations, by_rows)
+            chunk_check = None if check is None else functools.partial(check, X_chunk)
+            first = _network.FirstLayer(by_rows, chunk_check)
+            values = transform(coefs, intercepts, X_chunk, activations, first)
             if clip is not None:
                 ops.clip(values, *clip)
             out[chunk, :] = values

@@ -375,9 +375,9 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
     def _log_proba(self, X, weights, layout, log=True, ops=None, clip=None, check_finite=False):
         """log P (P with ``log=False``) for validated X, chunk by chunk (``_forward_chunks``)."""
 
-        def transform(coefs, intercepts, X_chunk, activations, by_rows):
+        def transform(coefs, intercepts, X_chunk, activations, first):
             return _network.log_proba(
-                coefs, intercepts, X_chunk, activations, self.out_activation_, log, ops, by_rows
+                coefs, intercepts, X_chunk, activations, self.out_activation_, log, ops, first
             )
 
         return self._forward_chunks(
@@ -399,8 +399,8 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
         weights = (self.coefs_, self.intercepts_)
         if self.out_activation_ == LOGISTIC and not multilabel:
 
-            def transform(coefs, intercepts, X_chunk, activations, by_rows):
-                return _network.binary_proba(coefs, intercepts, X_chunk, activations, ops, by_rows)
+            def transform(coefs, intercepts, X_chunk, activations, first):
+                return _network.binary_proba(coefs, intercepts, X_chunk, activations, ops, first)
 
             proba = self._forward_chunks(
                 X, weights, layout, ops, transform, clip, n_columns=2, check_finite=True

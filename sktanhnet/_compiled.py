@@ -268,7 +268,7 @@ def epoch_buffers(X, n_columns, batch_size, layers, gather_rows):
     rows (allocated here, in NumPy: compiled, each ``np.empty`` would cost a cold start).
 
     Room for ``gather_rows`` rows of X (``batch_size``, or 0 where the rows are gathered into a
-    buffer shared by two threads); Z_l^T then A_l^T (feature-major, ``_network.Workspace``'s
+    buffer shared by two threads); Z_l^T then A_l^T (feature-major, ``_layout.Workspace``'s
     layout), one buffer per layer; the deltas of the hidden layers; the batch's targets (class
     indices, and ``n_columns`` columns of indicators or values) and row weights.
     """

@@ -11,7 +11,8 @@ import scipy.optimize
 from sklearn.exceptions import ConvergenceWarning
 
 from ._array_ops import NUMPY
-from ._network import Workspace, loss_and_gradient
+from ._layout import Workspace
+from ._network import loss_and_gradient
 from ._threads import map_chunks
 from ._training import (
     CALLBACK_STOP,

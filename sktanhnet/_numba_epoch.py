@@ -163,7 +163,7 @@ def train_epoch_part(
     ``_training.run_stochastic``'s batch loop with every pass of ``_network.loss_and_gradient``
     and of the optimizer's ``step`` in their order. The products are BLAS's (numba's ``np.dot``,
     through SciPy's BLAS), the elementwise passes ``_numba_math``'s. Layouts are the workspace's
-    (feature-major, ``_network.Workspace``), with each bias added to its product (eq 1) rather
+    (feature-major, ``_layout.Workspace``), with each bias added to its product (eq 1) rather
     than folded into it.
 
     ``role`` ALONE: this thread runs every batch, its gradient in ``grad`` (``other`` empty).

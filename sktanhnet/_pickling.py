@@ -8,7 +8,7 @@ on another namespace than NumPy, with what to do instead.
 import copyreg
 
 from ._array_ops import namespace_and_device, ops_of
-from ._network import ParameterLayout
+from ._layout import ParameterLayout
 
 
 class PicklingMixin:

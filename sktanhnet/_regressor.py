@@ -241,9 +241,9 @@ class TanhMLPRegressor(RegressorMixin, BaseTanhMLP):
         return target, sample_weight_val
 
     def _output(self, X, weights, layout, ops, check_finite=False):
-        def transform(coefs, intercepts, X_chunk, activations, by_rows):
+        def transform(coefs, intercepts, X_chunk, activations, first):
             return _network.forward(
-                coefs, intercepts, X_chunk, activations, self.out_activation_, ops, by_rows
+                coefs, intercepts, X_chunk, activations, self.out_activation_, ops, first
             )
 
         return self._forward_chunks(X, weights, layout, ops, transform, check_finite=check_finite)

@@ -16,7 +16,8 @@ import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
 from ._array_ops import NUMPY
-from ._network import Workspace, loss_and_gradient
+from ._layout import Workspace
+from ._network import loss_and_gradient
 from ._threads import SMALL_PRODUCT, claimed_cores, single_thread_blas
 
 # Rows per chunk where a whole data set passes through the network (L-BFGS, validation,

@@ -254,15 +254,27 @@ def check_sample_weight(sample_weight, n_samples, name="sample_weight"):
     return aligned(sample_weight)  # summed by matrix products: see ``aligned``
 
 
-def chunk_finite_check(X, estimator_name):
-    """``check(chunk)`` for chunks of dense NumPy X, that prediction calls as it reads each one
-    (``_base``'s ``_forward_chunks``): raises the error of scikit-learn's input check
-    (``check_array``'s, for all of X: NaN before inf, as it reports them) where the chunk holds
-    NaN or inf. A chunk's sum is finite otherwise, but for a sum that overflows."""
+def chunk_finite_check(X, estimator_name, first_coef=None):
+    """``check(chunk, product)`` for chunks of dense NumPy X, that prediction calls with each
+    chunk's first product, X W_1 (``_base``'s ``_forward_chunks``, ``_network.forward_logits``):
+    raises the error of scikit-learn's input check (``check_array``'s, for all of X: NaN before
+    inf, as it reports them) where the chunk holds NaN or inf.
 
-    def check(chunk):
-        with np.errstate(over="ignore"):  # as scikit-learn's own first pass
-            fast = np.isfinite(np.sum(chunk))
+    A NaN or inf anywhere in a row of X makes every product of that row NaN or inf (inf x 0 is
+    NaN, inf - inf too), with finite weights. So a finite product (its sum is: the fast path, as
+    scikit-learn's own) shows the chunk finite, read in its units' few columns rather than X's
+    many; only where it is not (a fault, or finite values whose products or sum overflow) is the
+    chunk itself looked at. Where an input's weights in ``first_coef`` (W_1) are all zero, or
+    W_1 is not given or not finite, a BLAS that skipped multiplications by zero would hide a
+    fault: the chunk is read instead.
+    """
+    reads_product = first_coef is not None and bool(
+        np.isfinite(first_coef).all() and (first_coef != 0).any(axis=1).all()
+    )
+
+    def check(chunk, product):
+        with np.errstate(over="ignore", invalid="ignore"):  # as scikit-learn's own first pass
+            fast = np.isfinite(np.sum(product if reads_product else chunk))
         if not fast and not np.isfinite(chunk).all():
             assert_all_finite(X, estimator_name=estimator_name, input_name="X")
 

@@ -21,12 +21,11 @@ from sklearn.neural_network import MLPClassifier
 
 from sktanhnet import TanhMLPClassifier, TanhMLPRegressor, _compiled
 from sktanhnet._array_ops import NUMPY
+from sktanhnet._layout import ParameterLayout, Workspace
 from sktanhnet._network import (
     IDENTITY,
     LOGISTIC,
     SOFTMAX,
-    ParameterLayout,
-    Workspace,
     _output_loss_and_delta,
     log_loss_bounds,
 )

@@ -483,7 +483,7 @@ def _unaligned(array, offset=2):
 def test_a_partition_received_unaligned_gives_the_same_sums_to_the_bit():
     # NumPy's products skip BLAS for unaligned arrays and round otherwise: two fits on a
     # cluster of processes ended 1e-12 apart before the partitions were copied aligned
-    from sktanhnet._network import ParameterLayout, init_params
+    from sktanhnet._layout import ParameterLayout, init_params
     from sktanhnet.dask._lbfgs import partition_loss_and_gradient
 
     X, y = make_classification(n_samples=250, n_features=10, random_state=0)

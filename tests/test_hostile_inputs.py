@@ -151,6 +151,60 @@ def test_prediction_accepts_finite_values_whose_sum_overflows(monkeypatch):
     np.testing.assert_array_equal(proba, np.repeat(proba[:1], len(huge), axis=0))
 
 
+WIDE_X = np.random.RandomState(3).randn(40, 24)
+WIDE_Y = np.arange(40) % 3
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("hidden", [(4,), (30, 4), ()], ids=["4", "30-4", "no hidden layer"])
+@pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf])
+def test_prediction_sees_a_fault_through_either_first_product(hidden, dtype, value, monkeypatch):
+    """Prediction reads X's faults in its first product, X W_1 (one row per data row: float32,
+    24 inputs to 4 units) or W_1^T X^T (the others): a NaN or inf in any column, the one with the
+    smallest weights too, gives scikit-learn's error, word for word."""
+    from sklearn.utils import check_array
+
+    _many_chunks(monkeypatch)
+    model = make(hidden_layer_sizes=hidden).fit(WIDE_X.astype(dtype), WIDE_Y)
+    column = int(np.argmin(np.abs(model.coefs_[0]).max(axis=1)))
+    X_ = WIDE_X.astype(dtype)
+    X_[17, column] = value
+    with pytest.raises(ValueError) as expected:
+        check_array(X_, estimator=model, input_name="X")
+    for method in PREDICT_METHODS:
+        with pytest.raises(ValueError) as raised:
+            getattr(model, method)(X_)
+        assert str(raised.value) == str(expected.value), method
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("hidden", [(4,), (30,), ()], ids=["4", "30", "no hidden layer"])
+def test_prediction_accepts_finite_values_whose_first_products_overflow(hidden, dtype):
+    """Finite X whose first products overflow to inf: X itself is then looked at, found finite,
+    and predicted as before (tanh(inf) is 1), not rejected as a fault."""
+    model = make(hidden_layer_sizes=hidden).fit(WIDE_X.astype(dtype), WIDE_Y)
+    signs = np.where(model.coefs_[0][:, 0] < 0, -1, 1)  # the first unit's products all add up
+    huge = (np.finfo(dtype).max / 4 * signs * np.ones((20, 1))).astype(dtype)
+    huge[::2] *= -1
+    with np.errstate(over="ignore", invalid="ignore"):
+        assert not np.isfinite(huge @ model.coefs_[0]).all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        proba = model.predict_proba(huge)
+    assert_well_formed(proba, 3)
+
+
+def test_prediction_reads_x_where_an_input_has_no_weight():
+    """Where every weight of an input is zero, its product says nothing of its values under a
+    BLAS that skips multiplications by zero: X itself is read, and the fault reported."""
+    model = make(hidden_layer_sizes=(4,)).fit(WIDE_X, WIDE_Y)
+    model.coefs_[0][5, :] = 0.0
+    X_ = WIDE_X.copy()
+    X_[3, 5] = np.nan
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        model.predict_proba(X_)
+
+
 @pytest.mark.filterwarnings("ignore:invalid value encountered in cast:RuntimeWarning")
 @pytest.mark.parametrize(
     "value, message",

@@ -6,16 +6,15 @@ import scipy.sparse as sp
 from scipy.special import xlogy
 
 from sktanhnet._array_ops import NUMPY
+from sktanhnet._layout import ParameterLayout, Workspace, init_params
 from sktanhnet._network import (
     EXP,
     IDENTITY,
     LOGISTIC,
     SOFTMAX,
-    ParameterLayout,
-    Workspace,
+    FirstLayer,
     _output_loss_and_delta,
     forward,
-    init_params,
     log_loss_bounds,
     log_proba,
     loss_and_gradient,
@@ -287,7 +286,8 @@ def test_first_layer_by_rows_gives_the_feature_major_forward_pass(layer_units, o
     for by_rows in (False, True):
         workspace = Workspace(layout, X.shape[0], np.float32)
         activations, _ = workspace.rows(X.shape[0])
-        P = forward(coefs, intercepts, X, activations, out_activation, by_rows=by_rows)
+        first = FirstLayer(by_rows=by_rows)
+        P = forward(coefs, intercepts, X, activations, out_activation, first=first)
         outputs.append(np.array(P))
     A = X.astype(np.float64)
     for layer, (W, b) in enumerate(zip(coefs, intercepts)):

@@ -166,8 +166,9 @@ def test_lbfgs_on_threads_gives_the_one_thread_result(small_chunks):
 
 
 def test_full_batch_gradient_in_chunks_matches_one_chunk(monkeypatch):
+    from sktanhnet._layout import ParameterLayout, init_params
     from sktanhnet._lbfgs import full_loss_and_gradient
-    from sktanhnet._network import SOFTMAX, ParameterLayout, init_params
+    from sktanhnet._network import SOFTMAX
 
     X, y = make_classification(n_samples=300, n_features=7, n_classes=3, n_informative=4)
     weights = np.random.RandomState(0).uniform(0.5, 2.0, size=len(y))

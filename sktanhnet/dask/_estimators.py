@@ -16,11 +16,11 @@ from sklearn.utils import check_random_state
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .. import _network
+from .. import _layout
 from .._array_ops import NUMPY
 from .._base import STOCHASTIC_SOLVERS, BaseTanhMLP, _restore_on_error
+from .._layout import ParameterLayout
 from .._lbfgs import run_lbfgs
-from .._network import ParameterLayout
 from .._training import new_history
 from .._validation import check_total_weight, fitted_layer_sizes
 from ._data import WorkerData, da, is_dask
@@ -160,7 +160,7 @@ default=None
         layout = ParameterLayout([n_features, *self._hidden_sizes(), self.n_outputs_])
         random_state = check_random_state(self.random_state)
         if first_pass:
-            params = _network.init_params(layout, random_state, dtype)
+            params = _layout.init_params(layout, random_state, dtype)
             totals = [summary["class_totals"] for summary in summaries]
             if totals[0] is not None:  # where weights leave a class rare (``_class_balance``)
                 classes = np.arange(len(self.classes_))

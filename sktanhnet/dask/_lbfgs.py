@@ -23,7 +23,8 @@ import warnings
 import numpy as np
 
 from .._array_ops import ops_for
-from .._network import ParameterLayout, Workspace, loss_and_gradient
+from .._layout import ParameterLayout, Workspace
+from .._network import loss_and_gradient
 from .._training import chunk_rows
 from .._validation import aligned
 

@@ -14,7 +14,7 @@ from scipy.sparse import issparse
 from sklearn.metrics import accuracy_score
 
 from .._array_ops import ops_for
-from .._network import ParameterLayout
+from .._layout import ParameterLayout
 from .._validation import aligned, check_total_weight
 from .._validation_data import _finite, non_finite_outputs
 from ._data import da, delayed, input_partitions, no_rows_error, partition_weight

@@ -17,7 +17,7 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
 from .._array_ops import NUMPY, ops_for
-from .._network import ParameterLayout
+from .._layout import ParameterLayout
 from .._training import (
     STOCHASTIC_ADVICE,
     _check_finite,
