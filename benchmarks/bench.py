@@ -362,7 +362,9 @@ class TorchNet:
 # product before they sleep: a contender timed right after another's two-thread products (or a
 # prediction's) shares the second core with them. The fits timed here last 2 ms to 3 s, so this
 # would weigh on the short ones far more than on a real fit of hundreds of epochs; each starts
-# on a quiet machine instead, the same for every contender.
+# on a quiet machine instead, the same for every contender. So does each timed predict_proba
+# (since 2026-12-07): a call of 50 ms on two threads right after another's two-thread products
+# ran about 1.7 times as long (binary float32, 1,000,000 rows).
 PAUSE = 0.3
 
 
@@ -502,6 +504,7 @@ def time_prediction(name, dtype, n_rows, repeat):
     for round_ in range(max(1, repeat)):
         order = list(calls) if round_ % 2 == 0 else list(calls)[::-1]
         for key in order:
+            time.sleep(PAUSE)  # as for the fits: no contender among another's spinning threads
             start = time.perf_counter()
             calls[key](rows)
             seconds[key].append(time.perf_counter() - start)
@@ -788,7 +791,8 @@ def main(argv=None):
         "--repeat",
         type=int,
         default=None,
-        help="alternated rounds per contender (default: small 9, large 5, wide 7, others 3)",
+        help="alternated rounds per contender (default: small 9, large 5, wide 7, others 3; "
+        "predict_proba 3)",
     )
     parser.add_argument("--torch", action="store_true", help="add PyTorch (CPU), if installed")
     parser.add_argument(
@@ -798,6 +802,9 @@ def main(argv=None):
         help="rows for predict_proba (default: per workload, see the docstring)",
     )
     parser.add_argument("--no-predict", action="store_true", help="skip predict_proba")
+    parser.add_argument(
+        "--predict-only", action="store_true", help="time predict_proba alone (no training)"
+    )
     parser.add_argument(
         "--lbfgs",
         action="store_true",
@@ -843,7 +850,7 @@ def main(argv=None):
     training, prediction, lbfgs = [], [], []
     for name in workloads:
         for dtype in dtypes:
-            for solver in solvers:
+            for solver in solvers if not args.predict_only else ():
                 rounds = args.repeat or WORKLOADS[name][4]
                 row = time_training(name, dtype, solver, rounds, use_torch)
                 training.append(row)
@@ -854,7 +861,7 @@ def main(argv=None):
                 print(lbfgs_table([row]).splitlines()[-1], flush=True)
             if not args.no_predict:
                 n_rows = args.predict_rows or WORKLOADS[name][3]
-                row = time_prediction(name, dtype, n_rows, 1 if args.quick else 3)
+                row = time_prediction(name, dtype, n_rows, 1 if args.quick else args.repeat or 3)
                 prediction.append(row)
                 print(prediction_table([row]).splitlines()[-1], flush=True)
     elapsed = time.perf_counter() - started
