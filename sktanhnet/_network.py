@@ -30,6 +30,7 @@ Extensions beyond the note, each stated where it is coded:
   L-BFGS runs agree with its MLP.
 """
 
+import contextlib
 import math
 from collections.abc import Callable
 from typing import NamedTuple
@@ -167,6 +168,9 @@ def forward_logits(coefs, intercepts, X, activations, blocks=None, ops=NUMPY, fi
     (either orientation) before its bias is added and tanh reads it.
     """
     by_rows, check = first or FirstLayer()
+    # with a check, a product of X's inf can be NaN (inf - inf): the check, not NumPy's warning,
+    # says so, with scikit-learn's error
+    first_product = np.errstate(invalid="ignore") if check is not None else contextlib.nullcontext()
     last = len(coefs) - 1
     previous = None
     for layer in range(last + 1):
@@ -174,7 +178,8 @@ def forward_logits(coefs, intercepts, X, activations, blocks=None, ops=NUMPY, fi
         values = activation if layer == last else activation[:-1, :]  # Z_l^T, then A_l^T
         if by_rows and layer == 0 < last:  # eq 1 by data rows: Z_1 = X W_1 + b_1
             rows = ops.reshape(ops.reshape(activation, (-1,))[: values.size], values.shape[::-1])
-            ops.matmul(X, coefs[0], out=rows)
+            with first_product:
+                ops.matmul(X, coefs[0], out=rows)
             if check is not None:
                 check(rows)
             rows += intercepts[0]
@@ -184,7 +189,8 @@ def forward_logits(coefs, intercepts, X, activations, blocks=None, ops=NUMPY, fi
             if sp.issparse(X):
                 values[...] = (X @ coefs[0]).T
             else:
-                ops.matmul(coefs[0].T, X.T, out=values)  # Z_1^T = W_1^T X^T
+                with first_product:
+                    ops.matmul(coefs[0].T, X.T, out=values)  # Z_1^T = W_1^T X^T
                 if check is not None:
                     check(values)
             values += intercepts[0][:, None]  # + b_1

@@ -172,7 +172,8 @@ def test_prediction_sees_a_fault_through_either_first_product(hidden, dtype, val
     with pytest.raises(ValueError) as expected:
         check_array(X_, estimator=model, input_name="X")
     for method in PREDICT_METHODS:
-        with pytest.raises(ValueError) as raised:
+        with pytest.raises(ValueError) as raised, warnings.catch_warnings():
+            warnings.simplefilter("error")  # no "invalid value encountered in matmul" first
             getattr(model, method)(X_)
         assert str(raised.value) == str(expected.value), method
 
