@@ -157,6 +157,10 @@ class FirstLayer(NamedTuple):
     check: Callable | None = None
 
 
+_PLAIN_FIRST_LAYER = FirstLayer()
+_UNCHANGED = contextlib.nullcontext()
+
+
 def forward_logits(coefs, intercepts, X, activations, blocks=None, ops=NUMPY, first=None):
     """The forward pass up to the output logits, left as Z_L^T in ``activations[-1]``.
 
@@ -167,10 +171,10 @@ def forward_logits(coefs, intercepts, X, activations, blocks=None, ops=NUMPY, fi
     memory, read transposed by the second layer; ``check``, where given, is called with X W_1
     (either orientation) before its bias is added and tanh reads it.
     """
-    by_rows, check = first or FirstLayer()
+    by_rows, check = first or _PLAIN_FIRST_LAYER
     # with a check, a product of X's inf can be NaN (inf - inf): the check, not NumPy's warning,
     # says so, with scikit-learn's error
-    first_product = np.errstate(invalid="ignore") if check is not None else contextlib.nullcontext()
+    first_product = np.errstate(invalid="ignore") if check is not None else _UNCHANGED
     last = len(coefs) - 1
     previous = None
     for layer in range(last + 1):
