@@ -58,6 +58,7 @@ Usage::
     python benchmarks/bench.py --workloads small --dtypes float32 --solvers adam --repeat 5
     python benchmarks/bench.py --torch          # add PyTorch (pip install ".[bench]")
     python benchmarks/bench.py --workloads small,medium --solvers "" --lbfgs --no-predict
+    python benchmarks/bench.py --predict-only   # predict_proba alone: about 6 minutes
     python benchmarks/bench.py --namespace torch --device cuda   # on a GPU: bench_namespace.py
 
 It writes ``benchmarks/RESULTS.md`` (the tables, the machine, the library versions and BLAS from
