@@ -401,10 +401,10 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
         ``transform(coefs, intercepts, X_chunk, activations, first)`` runs the network on one
         chunk in a workspace's ``activations`` and returns its (rows, k) result; ``first`` is
         ``forward_logits``' ``FirstLayer`` (``_training.first_layer_by_rows``' choice, and the
-        check below). Each thread has buffers
-        of its own, made in this call (see ``_threads``). On another namespace than NumPy the
-        chunks run one after the other, on X's device. ``clip``, a (low, high) pair, clips each
-        chunk's values while they are in cache. Memory is bounded: chunks of ``chunk_rows``.
+        check below). Each thread has buffers of its own, made in this call (see ``_threads``).
+        On another namespace than NumPy the chunks run one after the other, on X's device.
+        ``clip``, a (low, high) pair, clips each chunk's values while they are in cache. Memory
+        is bounded: chunks of ``chunk_rows``.
         ``n_columns`` is the width of the result (default: the network's outputs).
 
         ``check_finite``: X is ``_prediction_input``'s. Where that left X's values unchecked
