@@ -238,7 +238,7 @@ class NumbaOps(NumpyOps):
             state, hyper, t = optimizer.compiled_epoch_state()
             return (
                 X, np.ascontiguousarray(order, dtype=np.int64), classes, indicator, values,
-                sample_weight, sample_weight, settings.batch_size, params, grad, other, layers,
+                sample_weight, settings.batch_size, params, grad, other, layers,
                 float(settings.alpha), *state, segments,
                 np.asarray(hyper, dtype=np.float64), t, row_major, split_at, batch_rows,
                 batch_delta,

@@ -135,7 +135,6 @@ def train_epoch_part(
     indicator,
     values,
     row_weights,
-    host_weights,
     batch_size,
     params,
     grad,
@@ -177,7 +176,7 @@ def train_epoch_part(
     ``order``: the epoch's rows, in order; the targets: ``classes`` (n,) int64 for (h1),
     ``indicator`` (n, k) for (h2) or ``values`` (n, k) for (h3), the other two None (numba
     compiles the one head, and the one optimizer, that a fit runs); ``row_weights`` None or the
-    weight of each row (``host_weights`` the same, float64, for the normalisers); ``layers`` an
+    weight of each row (float64: the losses' and the normalisers'); ``layers`` an
     (L, 4) int64 array of [coef start, intercept start, fan_in, fan_out] in ``params``;
     ``first``, ``second`` and ``velocity`` the optimizer's state (Adam's two moments and None;
     None, None and SGD's velocity); ``hyper`` its float64 settings (Adam: lr_init, b1, b2, eps;
@@ -217,7 +216,7 @@ def train_epoch_part(
     meetings = 0
     for start in range(0, n_samples, batch_size):
         stop = min(start + batch_size, n_samples)
-        normalizer = batch_normalizer(order, start, stop, host_weights)
+        normalizer = batch_normalizer(order, start, stop, row_weights)
         if normalizer <= 0.0:
             continue  # every row of this batch has weight 0: nothing to learn from it
         if role == ALONE:
