@@ -638,3 +638,48 @@ def test_an_unnamed_0_column_the_model_uses_is_kept(tmp_path, capsys):
     rows = "".join(f"{i},{i % 7}\n" for i in range(5))  # distinct labels: still the feature
     assert main(["--model", model, "--data", _csv(tmp_path, "Unnamed: 0,a\n" + rows, "n.csv")]) == 0
     assert len(capsys.readouterr().out.split()) == 5
+
+
+def test_a_text_column_and_text_labels_are_read_as_written_whatever_the_other_rows(
+    tmp_path, capsys
+):
+    # grade 1,5 is a category in training (beside A and B): it was read as the number 1.5 in a
+    # file of predictions without A or B, a value unseen in training, so accuracy 0.5 for 1.0
+    grades = ["1,5", "2,5", "A", "B"]
+    label = {"1,5": "1,0", "2,5": "lo", "A": "1,0", "B": "lo"}  # labels as text, 1,0 among them
+    rows = "".join(f"{i % 9},{i % 4};{grades[i % 4]};{label[grades[i % 4]]}\n" for i in range(80))
+    model, _ = _saved_model(tmp_path, capsys, _csv(tmp_path, "a;grade;y\n" + rows), "y")
+    rows = "".join(f"{i % 9},5;{grades[i % 2]};{label[grades[i % 2]]}\n" for i in range(10))
+    data = _csv(tmp_path, "a;grade;y\n" + rows, "new.csv")
+    assert main(["--model", model, "--data", data, "--target", "y"]) == 0
+    captured = capsys.readouterr()
+    assert _report(captured.out, "accuracy") == 1.0
+    assert "not seen in training" not in captured.err and "does not know" not in captured.err
+    # labels all 1,0: the label, not the number 1.0 that no class is
+    rows = "".join(f"{i % 9},5;1,5;1,0\n" for i in range(10))
+    data = _csv(tmp_path, "a;grade;y\n" + rows, "ones.csv")
+    assert main(["--model", model, "--data", data, "--target", "y"]) == 0
+    assert _report(capsys.readouterr().out, "accuracy") == 1.0
+
+
+def test_numbers_among_text_classes_are_labels_of_the_model(tmp_path, capsys):
+    # classes '10' and 'A1': rows labelled 10 alone were refused as "numbers, but the model's
+    # classes are text ('10', 'A1')"
+    rows = "".join(f"{i % 7},{i % 5},{['10', 'A1'][i % 2]}\n" for i in range(60))
+    model, _ = _saved_model(tmp_path, capsys, _csv(tmp_path, "a,b,y\n" + rows), "y")
+    tens = "".join(f"{i % 7},{i % 5},10\n" for i in range(0, 60, 2))
+    data = _csv(tmp_path, "a,b,y\n" + tens, "tens.csv")
+    assert main(["--model", model, "--data", data, "--target", "y"]) == 0
+    assert 0 <= _report(capsys.readouterr().out, "accuracy") <= 1
+
+
+def test_a_stray_word_among_decimal_commas_where_the_model_reads_numbers_is_named(tmp_path, capsys):
+    # it named '0,1' on line 2, a number, rather than the '-' on line 6
+    rows = "".join(f"{i % 7},{i % 3};{i % 5};{'xy'[i % 2]}\n" for i in range(60))
+    model, _ = _saved_model(tmp_path, capsys, _csv(tmp_path, "a;b;y\n" + rows), "y")
+    rows = "0,1;1\n0,2;2\n0,3;3\n0,4;4\n-;5\n0,6;6\n"
+    data = _csv(tmp_path, "a;b\n" + rows, "new.csv")
+    assert main(["--model", model, "--data", data]) == 2
+    assert capsys.readouterr().err.endswith(
+        "line 6: '-' in column 'a' is not a number, and the model reads numbers there\n"
+    )

@@ -500,3 +500,75 @@ def test_thousands_separated_by_a_no_break_space_are_refused(tmp_path, capsys, s
     path = _csv(tmp_path, "a;price;y\n" + rows)
     assert main(["--data", path, "--target", "y", *QUICK]) == 2
     assert "is a number written with a thousands separator" in capsys.readouterr().err
+
+
+def _rows_of_numbers(count, separator=","):
+    """``count`` rows of a, b and a label y, as a file with ``separator`` writes them."""
+    return "".join(f"{i % 7}{separator}{i % 5}{separator}{'xy'[i % 2]}\n" for i in range(count))
+
+
+@pytest.mark.parametrize("end", ["", "\n"])
+def test_a_quote_that_nothing_closes_is_refused_naming_its_line(tmp_path, capsys, end):
+    # it took every line after it into one cell: 31 rows of 100 trained, in silence
+    rows = _rows_of_numbers(100).splitlines()
+    rows[30] = rows[30][:-1] + '"' + rows[30][-1]
+    path = _csv(tmp_path, "a,b,y\n" + "\n".join(rows) + end)
+    assert main(["--data", path, "--target", "y", *QUICK]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"error: {path}, line 32: a quote opens a field that no quote closes before the end of "
+        "the file: close it, or leave it out\n"
+    )
+
+
+def test_a_quoted_field_over_lines_like_the_tables_rows_is_refused(tmp_path, capsys):
+    rows = _rows_of_numbers(100).splitlines()
+    rows[30] = rows[30][:-1] + '"' + rows[30][-1]  # opened on line 32
+    rows[60] = rows[60] + '"'  # closed on line 62: lines 33 to 61 were one cell
+    path = _csv(tmp_path, "a,b,y\n" + "\n".join(rows) + "\n")
+    assert main(["--data", path, "--target", "y", *QUICK]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {path}, line 32: a quoted field runs on to line 62, over lines that look like "
+        "rows of the table: close the quote where the field ends, or leave it out\n"
+    )
+
+
+def test_text_with_line_breaks_in_quotes_is_one_cell_with_a_note(tmp_path, capsys):
+    notes = ["one", "two\nlines, here", "two\nlines, here"]
+    rows = "".join(f'{i % 7},{i % 5},"{notes[i % 3]}",{"xy"[i % 2]}\n' for i in range(40))
+    path = _csv(tmp_path, "a,b,note,y\n" + rows)
+    assert main(["--data", path, "--target", "y", *QUICK]) == 0
+    captured = capsys.readouterr()
+    assert "26 records with a quoted field over several lines (the first on lines 3 to 4)" in (
+        captured.err
+    )
+    assert "3 features, 2 classes" in captured.out and "'note' (2)" in captured.err
+
+
+@pytest.mark.parametrize("separator", [";", "\t"])
+@pytest.mark.parametrize("column", ["x", "y"])
+def test_a_stray_word_among_decimal_commas_is_refused_as_among_points(
+    tmp_path, capsys, separator, column
+):
+    # it made the column text: 54 classes of a numeric target, or a feature one-hot encoded
+    rows = [[f"{i % 7},{i % 3 + 1}", f"{i % 5}", f"{i % 9 + 1},{i % 4}"] for i in range(60)]
+    rows[7][0 if column == "x" else 2] = "-"
+    text = "\n".join(separator.join(row) for row in [["x", "z", "y"], *rows]) + "\n"
+    path = _csv(tmp_path, text)
+    assert main(["--data", path, "--target", "y", *QUICK]) == 2
+    role = "column" if column == "x" else "target column"
+    err = capsys.readouterr().err
+    assert f"{path}, line 9: '-' in {role} '{column}', a column of numbers but for 1 value" in err
+    assert len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("option", [["--task", "regression"], ["--loss", "poisson"]])
+def test_a_stray_word_in_a_regression_target_is_named_with_its_line(tmp_path, capsys, option):
+    rows = "".join(f"{i % 7},{i % 5},{i % 9 + 0.5}\n" for i in range(40))
+    path = _csv(tmp_path, "a,b,y\n" + rows.replace("\n3,3,3.5\n", "\n3,3,-\n"))
+    assert main(["--data", path, "--target", "y", *option, *QUICK]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"error: {path}, line 5: '-' in target column 'y', a column of numbers but for 1 value: "
+        "write a missing value as an empty cell or NA (its row is then left out)\n"
+    )

@@ -52,7 +52,7 @@ def test_auto_keeps_integer_targets_as_classes(tmp_path, capsys):
     "content, task, message",
     [
         ("a,y\n1,0.5\n2,1.5\n3,2.5\n", "classification", "--task classification needs class"),
-        ("a,y\n1,x\n2,1.5\n3,2.5\n", "regression", "--task regression needs numbers"),
+        ("a,y\n1,x\n2,z\n3,2.5\n", "regression", "--task regression needs numbers"),
         ("a,y\n1,nan\n2,nan\n3,?\n", "regression", "target column 'y' of "),
         ("a,y\n1,-1\n2,3\n3,4\n", "poisson", "--loss poisson needs a target >= 0"),
         (
@@ -60,7 +60,8 @@ def test_auto_keeps_integer_targets_as_classes(tmp_path, capsys):
             "poisson",
             "--loss poisson needs numbers in --target 'y'; it holds 'x': leave out --loss poisson",
         ),
-        ("a,y\n1,x\n2,1.5\n3,2.5\n", "regression", "use --task classification (or auto)"),
+        ("a,y\n1,x\n2,z\n3,2.5\n", "regression", "use --task classification (or auto)"),
+        ("a,y\n1,x\n2,1.5\n3,2.5\n", "regression", "line 2: 'x' in target column 'y', a column of"),
         (
             "a,y\n1,x\n2,y\n3,x\n",
             "regression-poisson",

@@ -218,7 +218,7 @@ def test_a_class_only_in_the_held_out_rows_is_left_out_of_the_log_loss(tmp_path,
         assert main(argv) == 0
         captured = capsys.readouterr()
         assert "held-out log-loss" in captured.out
-        notes += "1 held-out rows are of classes that no training row has" in captured.err
+        notes += "1 held-out row is of classes that no training row has" in captured.err
     assert notes > 0
 
 

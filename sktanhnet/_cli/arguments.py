@@ -7,7 +7,7 @@ import re
 import numpy as np
 
 from .messages import EXIT_BAD_INPUT, InputError
-from .table import MISSING
+from .numbers import MISSING
 
 #: Whole-number targets with more distinct values than this are numbers to regress on.
 MAX_CLASSES = 20
@@ -187,7 +187,8 @@ def build_parser():
         "--output",
         metavar="FILE.csv",
         help="with --model: write each row's predicted label and class probabilities (a "
-        "regressor's prediction, one column per target) (default: print the predictions)",
+        "regressor's prediction, one column per target) (default: print the predictions, or with "
+        "--target only the score)",
     )
     parser.add_argument("--version", action="version", version=f"sktanhnet {__version__}")
     return parser

@@ -58,7 +58,18 @@ def read_rows(args, model):
     names_in = getattr(model, "feature_names_in_", None)
     if names_in is not None:
         names_in = [str(name) for name in names_in]
-    table = read_table(args.data, keep=[args.target, *(names_in or [])])
+
+    def as_written(header):
+        """The columns read as the model read them in training, as written: those it encodes
+        as text (a number there is a category, 1,5 too), and a text-labelled target."""
+        features = names_in or [name for name in header if name != args.target]
+        text = set(text_columns(model, features))
+        classes = np.asarray(getattr(model, "classes_", []))
+        if args.target is not None and classes.ndim == 1 and classes.dtype.kind not in "biuf":
+            text.add(args.target)
+        return text
+
+    table = read_table(args.data, keep=[args.target, *(names_in or [])], as_written=as_written)
     if names_in is not None:
         features, left_out = check_columns(table, args.target, names_in)
         if left_out:
@@ -156,8 +167,10 @@ def score(args, model, table, predictions, regression):
             f"{first_few(np.unique(y))}: name the column the model was trained to predict"
         )
     if unknown.any():
+        count = int(unknown.sum())
         note(
-            f"{int(unknown.sum())} rows of {what} hold labels the model does not know "
+            f"{count} row{'s' * (count > 1)} of {what} hold{'s' * (count == 1)} labels the "
+            "model does not know "
             f"({first_few(np.unique(y[unknown]))}): counted as wrong"
         )
     flush_notes()

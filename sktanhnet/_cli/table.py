@@ -7,26 +7,13 @@ import collections
 import csv
 import io
 import itertools
-import re
 
 import numpy as np
 
 from .messages import InputError, first_few, names, note
+from .numbers import DECIMAL_COMMA, DISGUISED_NUMBER, MISSING, as_float, read_decimal_commas
 
-#: Cells read as missing values (stripped, case as written): pandas' defaults and '?'.
-MISSING = frozenset(
-    ["", "NA", "N/A", "n/a", "nan", "NaN", "-nan", "-NaN", "null", "NULL", "None", "<NA>"]
-    + ["#N/A", "#NA", "?"]
-)
 SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
-_DECIMAL_COMMA = re.compile(r"[-+]?[0-9]*,[0-9]+([eE][-+]?[0-9]+)?")
-_THOUSANDS_POINT = re.compile(r"[-+]?[1-9][0-9]{0,2}\.[0-9]{3}")
-_THOUSANDS_COMMA = re.compile(r"[-+]?[1-9][0-9]{0,2},[0-9]{3}")
-# Numbers a spreadsheet formats for reading, which are not numbers to a program: thousands
-# separators (1,234.5 or 1.234,5 or 1 234) and percentages (12,4%).
-_DISGUISED_NUMBER = re.compile(
-    r"[-+]?([0-9]{1,3}([,.' \u00a0\u202f][0-9]{3})+([.,][0-9]+)?|[0-9]+([.,][0-9]+)?\s*%)"
-)
 
 
 class Table:
@@ -48,14 +35,16 @@ class Table:
         return Table(self.path, self.header, rows, lines, self.separator)
 
 
-def read_table(path, keep=()):
+def read_table(path, keep=(), as_written=None):
     """The table in ``path``: a header row and data rows, separated by commas, semicolons or tabs.
 
     The separator is the one of the three that splits the header into the most columns. A
     byte-order mark is dropped; an unnamed first column (the index pandas writes) is left out
     with a note, and so is one named 'Unnamed: 0' that holds an index's labels, unless ``keep``
-    (the target, a saved model's features) names it; repeated names and rows of another length
-    than the header are refused.
+    (the target, a saved model's features) names it; repeated names, rows of another length
+    than the header and a quote left open (``_check_quotes``) are refused.
+    ``as_written(header)``, where given, names the columns whose values are text as written (a
+    saved model's text columns and labels): no decimal comma is read in them.
     """
     try:
         # utf-8-sig: a spreadsheet's byte-order mark must not become part of the first name.
@@ -77,11 +66,14 @@ def read_table(path, keep=()):
     # lines end with \n, \r\n or \r alone (old Mac exports), as the reader counts them
     raw_lines = io.StringIO(text, newline="").readlines()
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    spans = []  # (first line, last line, cells) of each record over several lines
     try:
-        rows, lines, last = [], [], 0
+        rows, lines, first, last = [], [], 1, 0
         for row in reader:
             # a record's first line (a quoted field may span several; line_num is the last)
             first, last = min(last + 1, reader.line_num), reader.line_num
+            if last > first and row:
+                spans.append((first, last, row))
             # an empty line is no row; a row of empty cells (,,,) is a row of missing values,
             # and so is a quoted empty cell alone ("", as pandas writes a missing value in a
             # table of one column)
@@ -95,11 +87,9 @@ def read_table(path, keep=()):
                 lines.append(first)
     except csv.Error as error:
         raise InputError(f"{path}, line {reader.line_num}: not a readable table: {error}") from None
+    _check_quotes(path, raw_lines, first, spans, separator, len(rows[0]) if rows else 0)
     if len(rows) < 2:
         raise InputError(f"{path} needs a header row and at least one data row")
-    if separator != ",":
-        note(f"{path}: reading columns separated by {SEPARATORS[separator]}s")
-        _read_decimal_commas(path, rows, lines, separator)
     header = rows[0]
     if len(header) > 1 and header[0] == "" and all(header[1:]):
         # pandas' DataFrame.to_csv() writes the index as an unnamed first column: not a feature
@@ -123,9 +113,49 @@ def read_table(path, keep=()):
     for row, line in zip(rows[1:], lines[1:]):
         if len(row) != len(header):
             raise InputError(
-                f"{path}, line {line}: {len(row)} fields, the header has {len(header)}"
+                f"{path}, line {line}: {len(row)} field{'s' * (len(row) != 1)}, the header has "
+                f"{len(header)}"
             )
+    if separator != ",":
+        note(f"{path}: reading columns separated by {SEPARATORS[separator]}s")
+        skip = set(as_written(header)) if as_written is not None else set()
+        read_decimal_commas(path, rows, lines, separator, skip)
     return Table(path, header, rows[1:], lines[1:], separator)
+
+
+def _check_quotes(path, raw_lines, last_first, spans, separator, width):
+    """Refuse a quote left open, which would take the lines after it into one cell: one that
+    nothing closes before the end of the file (the last record, from ``last_first``, its first
+    line), or a quoted field over several lines that holds lines of ``width`` fields, as the
+    table's rows have. Other fields over several lines are text with line breaks: a note."""
+    tail = "".join(raw_lines[last_first - 1 :])
+    if '"' in tail:
+        try:
+            for _ in csv.reader(io.StringIO(tail, newline=""), delimiter=separator, strict=True):
+                pass
+        except csv.Error as error:
+            if "end of data" in str(error):
+                raise InputError(
+                    f"{path}, line {last_first}: a quote opens a field that no quote closes "
+                    "before the end of the file: close it, or leave it out"
+                ) from None
+    for first, last, row in spans:
+        for cell in row:
+            inner = cell.splitlines()[1:]
+            if any(
+                len(next(csv.reader([line], delimiter=separator), [])) == width for line in inner
+            ):
+                raise InputError(
+                    f"{path}, line {first}: a quoted field runs on to line {last}, over lines "
+                    "that look like rows of the table: close the quote where the field ends, or "
+                    "leave it out"
+                )
+    if spans:
+        count = len(spans)
+        note(
+            f"{path}: {count} record{'s' * (count > 1)} with a quoted field over several lines "
+            f"(the first on lines {spans[0][0]} to {spans[0][1]}): each such field is one cell"
+        )
 
 
 #: The first bytes of the binary files most often taken for tables.
@@ -176,113 +206,22 @@ def _separator(text):
     return max(SEPARATORS, key=score)
 
 
-def _read_decimal_commas(path, rows, lines, separator):
-    """Where the separator is not a comma (semicolons, tabs), numbers may have decimal commas
-    (3,5), and a comma or a point with three digits after it (1,234 or 1.234) may separate
-    thousands. Column by column, in ``rows`` in place:
-
-    - numbers with decimal commas (3,5 or 7,9e-05) or whole, one at least with a comma: read
-      with points in their place, with a note;
-    - a column whose every comma or every point has three digits after it (950 and 12,500, or
-      1.234): read by the file's other columns where they show its decimal mark (decimal
-      commas, or decimal points, of another shape), refused naming a value where they show the
-      other mark or both; where they show neither, by the separator: a semicolon file is the
-      export of a decimal-comma locale (12,500 is 12.5; 1.234 is refused), a tab file may be
-      anyone's (12,500 is refused; 1.234 is read as a decimal point, with a note);
-    - decimal commas and points in one column: refused.
-    """
-    header, body = rows[0], rows[1:]
-    commas, ambiguous, points, mixed = [], [], [], []
-    decimal_points = False
-    for j in range(len(header)):
-        present = [row[j] for row in body if j < len(row) and row[j] not in MISSING]
-        with_comma = [value for value in present if "," in value]
-        dotted = [value for value in present if "." in value and _float(value) is not None]
-        if with_comma and all(
-            _DECIMAL_COMMA.fullmatch(value) or _float(value) is not None for value in present
-        ):
-            if dotted:
-                mixed.append((j, with_comma[0], dotted[0]))
-            elif all(_THOUSANDS_COMMA.fullmatch(value) for value in with_comma):
-                ambiguous.append(j)
-            else:
-                commas.append(j)
-        elif dotted and all(_float(value) is not None for value in present):
-            if all(_THOUSANDS_POINT.fullmatch(value) for value in dotted):
-                points.append(j)
-            else:
-                decimal_points = True
-
-    def first(j, pattern):  # the line and value of column j's first value that ``pattern`` fits
-        i = next(i for i, row in enumerate(body) if j < len(row) and pattern.fullmatch(row[j]))
-        return lines[i + 1], body[i][j]
-
-    if mixed:
-        j, comma, point = mixed[0]
-        line = lines[1 + next(i for i, row in enumerate(body) if j < len(row) and row[j] == comma)]
-        raise InputError(
-            f"{path}, line {line}: {comma!r} in column {header[j]!r} has a decimal comma, and "
-            f"{point!r} in the same column a point: write the numbers of a column with one "
-            "decimal mark, and without thousands separators"
-        )
-    comma_file = bool(commas) or (separator == ";" and not decimal_points)
-    if points and (commas or (comma_file and not decimal_points)):
-        line, value = first(points[0], _THOUSANDS_POINT)
-        raise InputError(
-            f"{path}, line {line}: {value!r} in column {header[points[0]]!r} has a point that "
-            "may separate thousands, in a file of decimal commas ("
-            + (f"as in column {header[commas[0]]!r}" if commas else "separated by semicolons")
-            + "): write the numbers without thousands separators (1234)"
-        )
-    if ambiguous and (decimal_points or not comma_file):
-        j = ambiguous[0]
-        line, value = first(j, _THOUSANDS_COMMA)
-        where = f"{path}, line {line}: {value!r} in column {header[j]!r}"
-        plain, decimal = value.replace(",", ""), value.replace(",", ".")
-        if decimal_points and not commas:
-            raise InputError(
-                f"{where} has a comma that separates thousands (the file's decimals have "
-                f"points): write the numbers without it ({plain})"
-            )
-        raise InputError(
-            f"{where} may be {plain} (a comma that separates thousands) or {decimal} (a "
-            "decimal comma): write the numbers without thousands separators, and decimals "
-            f"with a point ({decimal})"
-        )
-    converted = sorted(commas + ambiguous)
-    for j in converted:
-        for row in body:
-            if j < len(row):
-                row[j] = row[j].replace(",", ".")
-    if converted:
-        note(
-            f"{path}: reading decimal commas (3,5 is 3.5) in "
-            f"{first_few(header[j] for j in converted)}"
-        )
-    if points and not decimal_points:
-        note(
-            f"{path}: reading decimal points (1.000 is 1) in "
-            f"{first_few(header[j] for j in points)}, where every point has three digits "
-            "after it: if it separates thousands, write the numbers without it"
-        )
-
-
 def check_disguised_numbers(table, name, values):
     """Refuse a number written for reading (1,234 or 12,4%): it is not text to encode. So is a
     column of numbers some of which have a decimal comma (quoted "3,1" in a comma-separated
-    file, where decimal commas are not read: ``_read_decimal_commas``)."""
+    file, where decimal commas are not read: ``read_decimal_commas``)."""
     for value, line in zip(values, table.lines):
-        if _float(value) is None and _DISGUISED_NUMBER.fullmatch(value):
+        if as_float(value) is None and DISGUISED_NUMBER.fullmatch(value):
             raise InputError(
                 f"{table.path}, line {line}: {value!r} in column {name!r} is a number written "
                 "with a thousands separator or a percent sign: write numbers plainly (1234.5, "
                 "0.124), as a spreadsheet exports them unformatted"
             )
-    if table.separator != ",":  # elsewhere decimal commas were read (``_read_decimal_commas``)
+    if table.separator != ",":  # elsewhere decimal commas were read (``read_decimal_commas``)
         return
-    commas = [i for i, value in enumerate(values) if _DECIMAL_COMMA.fullmatch(value)]
-    others = (value for value in values if value not in MISSING and _float(value) is None)
-    if commas and all(_DECIMAL_COMMA.fullmatch(value) for value in others):
+    commas = [i for i, value in enumerate(values) if DECIMAL_COMMA.fullmatch(value)]
+    others = (value for value in values if value not in MISSING and as_float(value) is None)
+    if commas and all(DECIMAL_COMMA.fullmatch(value) for value in others):
         raise InputError(
             f"{table.path}, line {table.lines[commas[0]]}: {values[commas[0]]!r} in column "
             f"{name!r} is a number with a decimal comma in a comma-separated file: write it "
@@ -337,22 +276,19 @@ def as_numbers(values, missing):
     numbers = np.full(len(values), np.nan)
     for i, value in enumerate(values):
         if not missing[i]:
-            number = _float(value)
+            number = as_float(value)
             if number is None:
                 return None
             numbers[i] = number
     return numbers
 
 
-#: A number as a program writes it: ASCII digits, a point, an exponent, inf or nan (float()
-#: alone would also read 1_000 and other scripts' digits, which tables keep as text).
-_NUMBER = re.compile(
-    r"[-+]?(([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?|inf|infinity|nan)", re.IGNORECASE
-)
-
-
-def _float(text):
-    return float(text) if _NUMBER.fullmatch(text) else None
+def _written_number(table, value):
+    """Whether ``value`` of the table is a number: as a program writes it, or with a decimal
+    comma where the separator is not a comma."""
+    if as_float(value) is not None:
+        return True
+    return table.separator != "," and bool(DECIMAL_COMMA.fullmatch(value))
 
 
 def check_finite(table, name, numbers):
@@ -385,7 +321,9 @@ def read_features(table, features, text_columns=None):
             check_disguised_numbers(table, name, values)  # 1,234: its own words
         if numbers is None and text_columns is not None and name not in text_columns:
             row = next(
-                i for i in range(len(values)) if not missing[i] and _float(values[i]) is None
+                i
+                for i in range(len(values))
+                if not missing[i] and not _written_number(table, values[i])
             )
             raise InputError(
                 f"{table.path}, line {table.lines[row]}: {values[row]!r} in column {name!r} is "
@@ -417,8 +355,11 @@ def check_not_mostly_numbers(table, name, values, missing, column="column", advi
     """Refuse a column of numbers with a few text values: a typo, or a missing-value token that
     is not one of MISSING ('-', 'missing'), would otherwise make it a column of categories (or,
     in the target, make every value a class). ``column`` names the column's role in the
-    message, and ``advice`` follows its own."""
-    text = [i for i, value in enumerate(values) if not missing[i] and _float(value) is None]
+    message, and ``advice`` follows its own. Decimal commas count as numbers where the separator
+    is not a comma (``read_decimal_commas`` reads a column's only where all its values are)."""
+    text = [
+        i for i, value in enumerate(values) if not missing[i] and not _written_number(table, value)
+    ]
     if text and len(text) < (len(values) - int(missing.sum())) / 2:
         raise InputError(
             f"{table.path}, line {table.lines[text[0]]}: {str(values[text[0]])!r} in {column} "

@@ -45,14 +45,17 @@ def drop_missing_targets(table, target):
     return table, np.array(table.column(target), dtype=str)
 
 
-def check_target_not_mostly_numbers(table, target, values):
-    """Refuse (under --task auto) a target of numbers but for a few text values, as the same in
-    a feature column is refused: it would make every value a class."""
+def check_target_not_mostly_numbers(table, target, values, regression=False):
+    """Refuse a target of numbers but for a few text values, naming the first and its line, as
+    the same in a feature column is refused: under --task auto it would make every value a
+    class; for a regression (--task regression, --loss), it is what keeps the target from being
+    numbers."""
+    advice = " (its row is then left out)"
+    if not regression:
+        advice += ", or pass --task classification to take every value as a class"
     check_not_mostly_numbers(
-        table, target, values, np.zeros(len(values), dtype=bool), "target column",
-        " (its row is then left out), or pass --task classification to take every value as a "
-        "class",
-    )  # fmt: skip
+        table, target, values, np.zeros(len(values), dtype=bool), "target column", advice
+    )
 
 
 def _numbers(values, what):
@@ -193,17 +196,21 @@ def labels_like(values, classes, what):
     """
     dtype = np.asarray(classes).dtype
     if dtype.kind not in "biuf":
-        numeric_classes = _numbers_or_none(list(map(str, classes)))
-        if numeric_classes is None and _numbers_or_none(list(values)) is not None:
-            raise InputError(
-                f"{what} holds numbers (such as {str(values[0])!r}), but the model's classes are "
-                f"text ({first_few(classes)}): name the column the model was trained to predict"
-            )
         # a whole number written another way (1.0 for 1), as ``as_labels`` writes it in training
         known, labels = set(map(str, classes)), []
         for label in map(str, values):
             written = _whole_as_written(label)
             labels.append(written if label not in known and written in known else label)
+        numeric_classes = _numbers_or_none(list(known)) is not None
+        if (
+            known.isdisjoint(labels)
+            and not numeric_classes
+            and _numbers_or_none(list(values)) is not None
+        ):
+            raise InputError(
+                f"{what} holds numbers (such as {str(values[0])!r}), but the model's classes are "
+                f"text ({first_few(classes)}): name the column the model was trained to predict"
+            )
         return np.array(labels, dtype=str)
     words = {"true": True, "1": True, "false": False, "0": False}
     labels = []

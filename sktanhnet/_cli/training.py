@@ -40,8 +40,9 @@ def load(args):
     table = read_table(args.data, keep=[args.target])
     features, _ = check_columns(table, args.target)
     table, values = drop_missing_targets(table, args.target)
-    if args.task == "auto" and regression_loss is None:
-        check_target_not_mostly_numbers(table, args.target, values)
+    regression = args.task == "regression" or regression_loss is not None
+    if args.task == "auto" or regression:
+        check_target_not_mostly_numbers(table, args.target, values, regression)
     task, y = choose_task(args.task, values, f"--target {args.target!r}", regression_loss)
     X, kinds, missing = read_features(table, features)
     features, X, kinds, missing = leave_out_empty_columns(table, features, X, kinds, missing)
@@ -153,14 +154,16 @@ def train(args):
         )
     flush_notes()
     print(
-        f"Training {description}: {X_train.shape[0]} training rows, {X_test.shape[0]} held-out rows"
+        f"Training {description}: {_rows(X_train.shape[0], 'training')}, "
+        f"{_rows(X_test.shape[0], 'held-out')}"
     )
     # A class of a single row can land in the held-out rows only: the model cannot give it a
     # probability, so the log-loss (and the held-out curves) leave such rows out.
     seen = np.ones(len(y_test), dtype=bool) if regression else np.isin(y_test, y_train)
     if not seen.all():
         note(
-            f"{np.sum(~seen)} held-out rows are of classes that no training row has: the "
+            f"{_rows(int(np.sum(~seen)), 'held-out')} {'are' if np.sum(~seen) > 1 else 'is'} of "
+            "classes that no training row has: the "
             "held-out log-loss leaves them out"
         )
     validation = (X_test[seen], y_test[seen]) if record and seen.any() else None

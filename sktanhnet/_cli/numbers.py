@@ -1,0 +1,127 @@
+"""Numbers as tables write them: missing-value tokens, numbers as a program writes them, and the
+decimal commas, thousands separators and percentages of spreadsheets (``read_table``'s)."""
+
+import re
+
+from .messages import InputError, first_few, note
+
+#: Cells read as missing values (stripped, case as written): pandas' defaults and '?'.
+MISSING = frozenset(
+    ["", "NA", "N/A", "n/a", "nan", "NaN", "-nan", "-NaN", "null", "NULL", "None", "<NA>"]
+    + ["#N/A", "#NA", "?"]
+)
+DECIMAL_COMMA = re.compile(r"[-+]?[0-9]*,[0-9]+([eE][-+]?[0-9]+)?")
+_THOUSANDS_POINT = re.compile(r"[-+]?[1-9][0-9]{0,2}\.[0-9]{3}")
+_THOUSANDS_COMMA = re.compile(r"[-+]?[1-9][0-9]{0,2},[0-9]{3}")
+# Numbers a spreadsheet formats for reading, which are not numbers to a program: thousands
+# separators (1,234.5 or 1.234,5 or 1 234) and percentages (12,4%).
+DISGUISED_NUMBER = re.compile(
+    r"[-+]?([0-9]{1,3}([,.' \u00a0\u202f][0-9]{3})+([.,][0-9]+)?|[0-9]+([.,][0-9]+)?\s*%)"
+)
+
+
+#: A number as a program writes it: ASCII digits, a point, an exponent, inf or nan (float()
+#: alone would also read 1_000 and other scripts' digits, which tables keep as text).
+_NUMBER = re.compile(
+    r"[-+]?(([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?|inf|infinity|nan)", re.IGNORECASE
+)
+
+
+def as_float(text):
+    """The number ``text`` writes (``_NUMBER``), or None."""
+    return float(text) if _NUMBER.fullmatch(text) else None
+
+
+def read_decimal_commas(path, rows, lines, separator, skip=()):
+    """Where the separator is not a comma (semicolons, tabs), numbers may have decimal commas
+    (3,5), and a comma or a point with three digits after it (1,234 or 1.234) may separate
+    thousands. Column by column, in ``rows`` in place:
+
+    - numbers with decimal commas (3,5 or 7,9e-05) or whole, one at least with a comma: read
+      with points in their place, with a note;
+    - a column whose every comma or every point has three digits after it (950 and 12,500, or
+      1.234): read by the file's other columns where they show its decimal mark (decimal
+      commas, or decimal points, of another shape), refused naming a value where they show the
+      other mark or both; where they show neither, by the separator: a semicolon file is the
+      export of a decimal-comma locale (12,500 is 12.5; 1.234 is refused), a tab file may be
+      anyone's (12,500 is refused; 1.234 is read as a decimal point, with a note);
+    - decimal commas and points in one column: refused.
+
+    The columns named in ``skip`` are left as written.
+    """
+    header, body = rows[0], rows[1:]
+    commas, ambiguous, points, mixed = [], [], [], []
+    decimal_points = False
+    for j in range(len(header)):
+        if header[j] in skip:
+            continue
+        present = [row[j] for row in body if j < len(row) and row[j] not in MISSING]
+        with_comma = [value for value in present if "," in value]
+        dotted = [value for value in present if "." in value and as_float(value) is not None]
+        if with_comma and all(
+            DECIMAL_COMMA.fullmatch(value) or as_float(value) is not None for value in present
+        ):
+            if dotted:
+                mixed.append((j, with_comma[0], dotted[0]))
+            elif all(_THOUSANDS_COMMA.fullmatch(value) for value in with_comma):
+                ambiguous.append(j)
+            else:
+                commas.append(j)
+        elif dotted and all(as_float(value) is not None for value in present):
+            if all(_THOUSANDS_POINT.fullmatch(value) for value in dotted):
+                points.append(j)
+            else:
+                decimal_points = True
+
+    def first(j, pattern):  # the line and value of column j's first value that ``pattern`` fits
+        i = next(i for i, row in enumerate(body) if j < len(row) and pattern.fullmatch(row[j]))
+        return lines[i + 1], body[i][j]
+
+    if mixed:
+        j, comma, point = mixed[0]
+        line = lines[1 + next(i for i, row in enumerate(body) if j < len(row) and row[j] == comma)]
+        raise InputError(
+            f"{path}, line {line}: {comma!r} in column {header[j]!r} has a decimal comma, and "
+            f"{point!r} in the same column a point: write the numbers of a column with one "
+            "decimal mark, and without thousands separators"
+        )
+    comma_file = bool(commas) or (separator == ";" and not decimal_points)
+    if points and (commas or (comma_file and not decimal_points)):
+        line, value = first(points[0], _THOUSANDS_POINT)
+        raise InputError(
+            f"{path}, line {line}: {value!r} in column {header[points[0]]!r} has a point that "
+            "may separate thousands, in a file of decimal commas ("
+            + (f"as in column {header[commas[0]]!r}" if commas else "separated by semicolons")
+            + "): write the numbers without thousands separators (1234)"
+        )
+    if ambiguous and (decimal_points or not comma_file):
+        j = ambiguous[0]
+        line, value = first(j, _THOUSANDS_COMMA)
+        where = f"{path}, line {line}: {value!r} in column {header[j]!r}"
+        plain, decimal = value.replace(",", ""), value.replace(",", ".")
+        if decimal_points and not commas:
+            raise InputError(
+                f"{where} has a comma that separates thousands (the file's decimals have "
+                f"points): write the numbers without it ({plain})"
+            )
+        raise InputError(
+            f"{where} may be {plain} (a comma that separates thousands) or {decimal} (a "
+            "decimal comma): write the numbers without thousands separators, and decimals "
+            f"with a point ({decimal})"
+        )
+    converted = sorted(commas + ambiguous)
+    for j in converted:
+        for row in body:
+            if j < len(row):
+                row[j] = row[j].replace(",", ".")
+    if converted:
+        note(
+            f"{path}: reading decimal commas (3,5 is 3.5) in "
+            f"{first_few(header[j] for j in converted)}"
+        )
+    if points and not decimal_points:
+        note(
+            f"{path}: reading decimal points (1.000 is 1) in "
+            f"{first_few(header[j] for j in points)}, where every point has three digits "
+            "after it: if it separates thousands, write the numbers without it"
+        )
