@@ -173,6 +173,23 @@ def test_a_failing_fold_of_cv_is_one_line(tmp_path, capsys):
     assert len(err) == 1 and err[0].startswith("error: cannot train a fold of --cv")
 
 
+@pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
+@pytest.mark.parametrize("folds", [[], ["--cv", "2"]])
+def test_a_run_diverged_by_a_huge_alpha_is_told_to_lower_it(capsys, solver, folds):
+    # its advice named --learning-rate-init (or --solver adam) alone
+    argv = ["--alpha", "1e308", "--solver", solver, "--max-iter", "5", "--quiet", *folds]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 1 and err[0].endswith("(--alpha 1e+308 is large: lower it first)")
+
+
+def test_a_diverging_run_keeps_its_advice_with_a_usual_alpha(tmp_path, capsys):
+    data = _regression_csv(tmp_path, n_rows=300)
+    argv = ["--data", data, "--target", "y", "--solver", "sgd", "--learning-rate-init", "1e6"]
+    assert main([*argv, "--alpha", "100", "--quiet"]) == 2
+    assert "--alpha" not in capsys.readouterr().err
+
+
 def test_a_diverging_run_is_one_line_with_the_command_lines_advice(tmp_path, capsys):
     data = _regression_csv(tmp_path, n_rows=300)
     argv = ["--data", data, "--target", "y", "--solver", "sgd", "--learning-rate-init", "1e6"]

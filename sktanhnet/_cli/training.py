@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import TanhMLPClassifier, TanhMLPRegressor
 from .._compiled import KERNELS_VARIABLE, describe, numpy_ops, short_job
-from .._training import LBFGS_ADVICE, STOCHASTIC_ADVICE
+from .._training import LBFGS_ADVICE, STOCHASTIC_ADVICE, DivergenceError
 from .messages import InputError, flush_notes, note, one_line, warn
 from .pipeline import build_network, bundled_pipeline, check_scalable, table_pipeline
 from .report import (
@@ -219,7 +219,7 @@ def timed_fit(model, X, y, validation=None):
             fit(model, X, y, validation)
         except ValueError as error:  # the estimators' errors name the fault (one line: the
             # warnings of a run that failed are not printed)
-            raise InputError(f"cannot train: {_training_error(error)}") from None
+            raise InputError(f"cannot train: {_training_error(error, model)}") from None
         except MemoryError:
             raise InputError(
                 "cannot train: not enough memory for this network and data; use a smaller "
@@ -290,9 +290,17 @@ _SPLIT_ADVICE = [
 ]
 
 
-def _training_error(error):
+# An --alpha from which a run that diverged is told to lower it: the L2 term then outweighs the
+# data's (the default is 1e-4), and a huge one overflows the penalty itself.
+LARGE_ALPHA = 1e3
+
+
+def _training_error(error, model):
     """An estimator's error in one line, with the command line's advice in place of the API's."""
     message, advice = _cli_advice(one_line(error)), ""
+    alpha = getattr(network_of(model, fitted=False), "alpha", 0.0)
+    if isinstance(error, DivergenceError) and alpha >= LARGE_ALPHA:
+        advice = f" (--alpha {alpha:g} is large: lower it first)"
     if any(words in message for words in _SPLIT_ADVICE):
         stratified = one_line(TanhMLPClassifier._split_advice) in message
         for words in _SPLIT_ADVICE:
@@ -333,6 +341,8 @@ def cross_validate(model, X, y, k, random_state, record):
             try:
                 fit(fold_model, X[train_rows], y[train_rows], validation)
             except ValueError as error:  # the estimators' errors name the fault
-                raise InputError(f"cannot train a fold of --cv: {_training_error(error)}") from None
+                raise InputError(
+                    f"cannot train a fold of --cv: {_training_error(error, fold_model)}"
+                ) from None
             results.append((fold_model, fold_model.score(X[test_rows], y[test_rows])))
     return results
