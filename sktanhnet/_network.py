@@ -296,7 +296,7 @@ def loss_and_gradient(
     ``normalizer`` is s: the number of rows, or the sum of their weights. A caller that splits a
     batch into chunks passes the whole batch's s for each chunk, sums the results and adds the
     L2 term once (``add_penalty`` True for one chunk only), its arrays ``workspace.ops``' own;
-    ``data_normalizer``: 1 where ``row_weights`` are w_i / s (``_training.relative_weights``).
+    ``data_normalizer``: 1 where ``row_weights`` are w_i / s (``_batch_weights.relative_weights``).
     """
     ops = workspace.ops
     (coefs, intercepts, blocks), (coef_grads, intercept_grads, grad_blocks) = workspace.bind(

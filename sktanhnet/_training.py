@@ -16,6 +16,7 @@ import scipy.sparse as sp
 from sklearn.exceptions import ConvergenceWarning
 
 from ._array_ops import NUMPY
+from ._batch_weights import relative_weights, trained_rows
 from ._layout import Workspace
 from ._network import loss_and_gradient
 from ._threads import SMALL_PRODUCT, claimed_cores, single_thread_blas
@@ -275,7 +276,7 @@ def run_stochastic(
     called after each epoch; when it returns True (a callback asks to stop), training stops there.
     ``sample_weight`` is on the host (NumPy), from which each batch's normaliser is summed
     without waiting for a device (on one, the weights are moved once per epoch as w_i / s,
-    ``relative_weights``: none of them is moved as is).
+    ``_batch_weights.relative_weights``: none of them is moved as is).
     """
     alpha, out_activation, tol = settings.alpha, settings.out_activation, settings.tol
     batch_size, shuffle, max_iter = settings.batch_size, settings.shuffle, settings.max_iter
@@ -354,7 +355,10 @@ def run_stochastic(
 
             history["n_iter"] += 1
             history["t"] += n_samples
-            loss = float(accumulated_loss) / n_samples  # one wait for the device per epoch
+            # the mean over the rows that trained (those of batches of weight 0 are skipped)
+            trained = trained_rows(sample_weight, sample_index, batch_size)
+            history["trained_rows"] = trained
+            loss = float(accumulated_loss) / max(trained, 1)  # one wait for the device per epoch
             _check_finite(loss, params, STOCHASTIC_ADVICE, ops, optimizer)
             record_epoch(history, loss, params, best_params, validate, early_stopping, tol, verbose)
             optimizer.epoch_ends(history["t"])
@@ -391,22 +395,6 @@ def run_stochastic(
     if early_stopping:
         restore_best(params, best_params, history, kept_score)
     return history
-
-
-def relative_weights(sample_weight, order, batch_size, ops, dtype):
-    """(w_i / s of each row of the epoch's ``order``, s its batch's sum of weights, in ``ops``'
-    namespace and ``dtype``; the batches' s, in float64).
-
-    On a device the weights are in X's dtype: divided on the host in float64 first, and moved
-    once per epoch, so that float32 holds them whatever their size (weights of 1e37 sum past
-    its range, a batch of 1e-30 among weights of 1e30 would round to 0 beside the others).
-    """
-    ordered = sample_weight[order]
-    starts = range(0, len(order), batch_size)
-    normalizers = [float(ordered[start : start + batch_size].sum()) for start in starts]
-    sizes = np.diff([*starts, len(order)])
-    divisors = np.repeat(np.where(np.array(normalizers) > 0, normalizers, 1.0), sizes)
-    return ops.asarray(ordered / divisors, dtype), normalizers
 
 
 def restore_best(params, best_params, history, kept_score):

@@ -128,7 +128,7 @@ def test_same_model_as_numpy_in_namespace_and_on_device(data, solver, namespace)
 @pytest.mark.parametrize("weights", ["1e37 each", "1e-44 each", "1e-30 beside 1e30"])
 def test_weights_of_any_size_train_as_on_numpy(data, solver, namespace, dtype, weights):
     """The weights reach the device as w_i / s, divided on the host in float64
-    (``_training.relative_weights``): in float32, weights of 1e37 sum past its range (every
+    (``_batch_weights.relative_weights``): in float32, weights of 1e37 sum past its range (every
     delta was 0, or a DivergenceError), 1e-44 is subnormal, and a batch of 1e-30 beside one of
     1e30 must not round to nothing beside them (as one scale for all of them made it do)."""
     xp, device = _namespace(*namespace)

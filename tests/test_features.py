@@ -384,6 +384,32 @@ def test_integer_sample_weights_equal_repeated_rows(data):
     )
 
 
+@pytest.mark.parametrize("kernels", ["numpy", "auto"])
+@pytest.mark.parametrize("shuffle, batch_size", [(False, 60), (True, 1)])
+def test_rows_of_weight_zero_change_neither_the_loss_nor_the_stopping_rule(
+    monkeypatch, data, kernels, shuffle, batch_size
+):
+    # a batch of weight 0 is skipped, but its rows were counted in the epoch's mean loss:
+    # loss_curve_ half as large with as many rows of weight 0, and training stopped earlier
+    monkeypatch.setenv("SKTANHNET_KERNELS", kernels)
+    X, y = data
+    X, y = X[:60], y[:60]
+    settings = dict(solver="sgd", batch_size=batch_size, shuffle=shuffle, max_iter=40, tol=1e-3)
+    settings.update(learning_rate_init=0.05)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        alone = _small(**settings).fit(X, y)
+        padded = _small(**settings).fit(
+            np.vstack([X, X]), np.r_[y, y], sample_weight=np.r_[np.ones(60), np.zeros(60)]
+        )
+    if shuffle:  # the order differs: the loss is a mean over as many rows, of the same size
+        assert padded.loss_curve_[0] == pytest.approx(alone.loss_curve_[0], rel=0.2)
+        return
+    np.testing.assert_allclose(padded.loss_curve_, alone.loss_curve_, rtol=1e-12)
+    assert padded.n_iter_ == alone.n_iter_
+    np.testing.assert_allclose(padded.predict_proba(X), alone.predict_proba(X), atol=1e-12)
+
+
 def test_to_numpy_keeps_the_types_of_containers_and_shares_callbacks():
     from sklearn.datasets import load_iris
     from sklearn.ensemble import VotingClassifier

@@ -75,7 +75,8 @@ def train_partition(carry, X, target, row_weights, held_out, template, layer_uni
     state = optimizer.state()
     if getattr(template, "solver", None) == "sgd":
         state["learning_rate"] = rate  # the schedule steps per whole epoch (client side)
-    return params, state, history["t"], loss_sum + history["loss"] * n_train, n_seen + n_train
+    trained = history["trained_rows"]  # the rows of batches of weight 0 did not train
+    return params, state, history["t"], loss_sum + history["loss"] * trained, n_seen + trained
 
 
 def run_partitions(
@@ -142,7 +143,7 @@ def run_partitions(
         params[...] = new_params
         history["n_iter"] += 1
         history["t"] = t
-        loss = float(loss_sum) / n_seen
+        loss = float(loss_sum) / max(n_seen, 1)  # no row trained: every weight 0
         optimizer = template._make_optimizer(layout.size, params.dtype, state, NUMPY)
         _check_finite(loss, params, STOCHASTIC_ADVICE, optimizer=optimizer)
         record_epoch(history, loss, params, best_params, validate, early_stopping, tol, verbose)
