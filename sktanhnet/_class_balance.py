@@ -16,9 +16,14 @@ the same training); a lighter one starts with at most K times its share of the p
 relative to the heaviest class. The shift depends on the totals W_c only, so integer weights
 still train as repeated rows, and scaling every weight changes nothing. It is floored at
 ``log(eps)`` of the dtype, so that a class of zero weight gets a finite bias.
+
+``class_row_weights`` gives each row its weight from the ``class_weight`` parameter.
 """
 
 import numpy as np
+from sklearn.utils.class_weight import compute_class_weight
+
+from ._validation import InvalidParameterError, is_real
 
 # A class with less than 1/K of the heaviest class's total weight starts as rare.
 K = 100.0
@@ -36,3 +41,39 @@ def output_bias_shift(target, sample_weight, n_classes, eps):
         shift = np.minimum(np.log(K * totals / totals.max()), 0.0)
     shift = np.maximum(shift, np.log(eps))
     return shift if shift.any() else None
+
+
+def class_row_weights(class_weight, classes, target, incremental, reference=None):
+    """Each row's weight from ``class_weight`` (a dict, or "balanced": by the class frequencies
+    of ``reference``, the training rows' class indices where given, else ``target``'s).
+
+    ``target`` holds each row's class index into ``classes`` (a single-label target's).
+    """
+    if class_weight == "balanced":
+        if incremental:
+            raise ValueError(
+                "class_weight='balanced' is not supported by partial_fit: the class "
+                "frequencies of the whole data are unknown. Pass a dict instead."
+            )
+        reference = target if reference is None else reference
+        present = np.unique(reference)
+        weights = np.ones(len(classes))
+        weights[present] = compute_class_weight("balanced", classes=present, y=reference)
+        return weights[target]
+    unknown = [label for label in class_weight if label not in set(classes)]
+    if unknown:
+        raise ValueError(
+            f"class_weight names classes not in the data: {unknown}; the classes are "
+            f"{classes.tolist()}."
+        )
+    weights = np.ones(len(classes))
+    for index, label in enumerate(classes):
+        value = class_weight.get(label, 1.0)
+        if not is_real(value):
+            raise InvalidParameterError(
+                f"class_weight values must be numbers; got {value!r} for class {label!r}."
+            )
+        weights[index] = value
+    if not np.isfinite(weights).all() or (weights < 0).any():
+        raise InvalidParameterError("class_weight values must be finite and >= 0.")
+    return weights[target]

@@ -9,23 +9,21 @@ import scipy.sparse as sp
 from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score
 from sklearn.model_selection import train_test_split
-from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, type_of_target, unique_labels
 
 from . import _network
 from ._base import BaseTanhMLP, _restore_on_error
-from ._class_balance import output_bias_shift
+from ._class_balance import class_row_weights, output_bias_shift
 from ._docs import fill_docstring
 from ._host import host_input, to_numpy
 from ._network import LOGISTIC, SOFTMAX, mean_log_loss
 from ._validation import (
-    InvalidParameterError,
     check_indicator_classes,
     check_indicator_matrix,
+    check_label_types,
     check_sample_weight,
     check_total_weight,
-    is_real,
 )
 
 
@@ -158,6 +156,7 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
     # ------------------------------------------------------------------ targets
 
     def _check_targets(self, y):
+        check_label_types(y)
         check_classification_targets(y)
         if y.ndim == 2 and type_of_target(y) == "multiclass-multioutput":
             raise ValueError(  # scikit-learn's words, then ours
@@ -221,35 +220,10 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
             return None
         if self._multilabel():
             raise ValueError("class_weight is not supported for multilabel targets.")
-        target = self._class_indices(target)
-        if self.class_weight == "balanced":
-            if incremental:
-                raise ValueError(
-                    "class_weight='balanced' is not supported by partial_fit: the class "
-                    "frequencies of the whole data are unknown. Pass a dict instead."
-                )
-            reference = target if balance_on is None else self._class_indices(balance_on)
-            present = np.unique(reference)
-            weights = np.ones(len(self.classes_))
-            weights[present] = compute_class_weight("balanced", classes=present, y=reference)
-            return weights[target]
-        unknown = [label for label in self.class_weight if label not in set(self.classes_)]
-        if unknown:
-            raise ValueError(
-                f"class_weight names classes not in the data: {unknown}; the classes are "
-                f"{self.classes_.tolist()}."
-            )
-        weights = np.ones(len(self.classes_))
-        for index, label in enumerate(self.classes_):
-            value = self.class_weight.get(label, 1.0)
-            if not is_real(value):
-                raise InvalidParameterError(
-                    f"class_weight values must be numbers; got {value!r} for class {label!r}."
-                )
-            weights[index] = value
-        if not np.isfinite(weights).all() or (weights < 0).any():
-            raise InvalidParameterError("class_weight values must be finite and >= 0.")
-        return weights[target]
+        reference = None if balance_on is None else self._class_indices(balance_on)
+        return class_row_weights(
+            self.class_weight, self.classes_, self._class_indices(target), incremental, reference
+        )
 
     def _prepare_targets(self, y, first_pass, incremental, classes, dtype):
         if first_pass:

@@ -281,6 +281,24 @@ def chunk_finite_check(X, estimator_name, first_coef=None):
     return check
 
 
+def check_label_types(y):
+    """Refuse class labels of several types (1 and "a" in an object array) with the TypeError
+    scikit-learn's MLP raises sorting them, and what to do. Checked before scikit-learn's check of
+    the target's type, whose "unknown" type would say the labels look continuous."""
+    if getattr(getattr(y, "dtype", None), "kind", "") != "O":
+        return
+    if len(set(map(type, np.ravel(y)))) < 2:
+        return
+    try:
+        np.unique(y)
+    except TypeError as error:
+        kinds = sorted({type(value).__name__ for value in np.ravel(y)})
+        raise TypeError(
+            f"{error}: y holds labels of several types ({', '.join(kinds)}); give every label "
+            "one type (all str, for instance)."
+        ) from None
+
+
 def check_no_missing_targets(y, name="y", prefix=""):
     """Raise ValueError naming the rows of ``y`` that hold a missing value.
 
@@ -393,9 +411,17 @@ def validate_params(estimator):
         value = params[name]
         if not is_valid(value):
             prefix = _non_positive_layer_sizes(value) if name == "hidden_layer_sizes" else ""
+            # MLPRegressor takes loss first, by position: a call carried over passes it here
+            moved = name == "hidden_layer_sizes" and "loss" in params and isinstance(value, str)
             raise InvalidParameterError(
                 f"{prefix}The {name!r} parameter of {type(estimator).__name__} must be "
                 f"{allowed}. Got {shown(value)} instead."
+                + (
+                    " Pass loss by keyword (loss=...): MLPRegressor takes it first, by "
+                    f"position, {type(estimator).__name__} takes hidden_layer_sizes first."
+                    if moved
+                    else ""
+                )
             )
 
 

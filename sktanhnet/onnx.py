@@ -23,7 +23,10 @@ targets it is ``probability > 0.5`` as an int64 indicator matrix.
 
 The graph computes in the type of its input: a float32 input gives float32 weights and
 probabilities, a float64 (double) input gives double weights and probabilities, so that the
-probabilities match ``predict_proba`` to rounding. Other input types are cast to float32. A
+probabilities match ``predict_proba`` to rounding; the ``zipmap`` option's dicts (the default,
+below) hold float32 values by the ONNX spec, so a double graph's match ``predict_proba`` to
+float32's rounding only: pass ``options={"zipmap": False}`` for double probabilities. Other
+input types are cast to float32. A
 double graph needs ``target_opset`` 8 or later (before 12 its clip is ``Max`` and ``Min``:
 onnxruntime has no double ``Clip`` there). A model fitted on a device (PyTorch, CuPy) exports as
 its NumPy copy would: its weights are copied to the host.

@@ -72,6 +72,9 @@ FAULTS = {
     "X of other width": ({}, lambda e: e.fit(X, Y).predict(X[:, :2])),
     "X with NaN": ({}, lambda e: e.fit(np.where(X > 0.9, np.nan, X), Y)),
     "y of other length": ({}, lambda e: e.fit(X, Y[:-1])),
+    # ours said "Unknown label type: unknown. Maybe ... continuous values" where 1 came first
+    "labels of two types, int first": ({}, lambda e: e.fit(X, np.array([1, "a"] * 10, object))),
+    "labels of two types, str first": ({}, lambda e: e.fit(X, np.array(["a", 1] * 10, object))),
 }
 if "sample_weight" in inspect.signature(MLPClassifier.fit).parameters:  # scikit-learn >= 1.7
     FAULTS |= {

@@ -384,6 +384,18 @@ def test_another_activation_is_refused_and_says_why(activation):
         TanhMLPRegressor(activation=activation).fit([[0.0], [1.0]], [0.0, 1.0])
 
 
+@pytest.mark.parametrize("loss", ["squared_error", "poisson"])
+def test_loss_passed_first_by_position_as_to_mlpregressor_says_to_pass_it_by_keyword(loss):
+    # MLPRegressor(loss, hidden_layer_sizes, ...): carried over, the loss lands here
+    X, y = make_regression(n_samples=20, n_features=3, random_state=0)
+    with pytest.raises(ValueError, match="Got '" + loss + "' instead") as caught:
+        TanhMLPRegressor(loss, (10,)).fit(X, np.abs(y))
+    assert str(caught.value).endswith(
+        "Pass loss by keyword (loss=...): MLPRegressor takes it first, by position, "
+        "TanhMLPRegressor takes hidden_layer_sizes first."
+    )
+
+
 def test_every_shared_parameter_is_validated_as_the_classifiers():
     from test_hostile_inputs import INVALID_PARAMETERS
 
