@@ -534,7 +534,8 @@ def test_a_quoted_field_over_lines_like_the_tables_rows_is_refused(tmp_path, cap
 
 
 def test_text_with_line_breaks_in_quotes_is_one_cell_with_a_note(tmp_path, capsys):
-    notes = ["one", "two\nlines, here", "two\nlines, here"]
+    # a line of the text has as many fields as a row, not all of them: text, not rows
+    notes = ["one", "two\nlines, here", "three\nlines, a, b, c\nhere"]
     rows = "".join(f'{i % 7},{i % 5},"{notes[i % 3]}",{"xy"[i % 2]}\n' for i in range(40))
     path = _csv(tmp_path, "a,b,note,y\n" + rows)
     assert main(["--data", path, "--target", "y", *QUICK]) == 0
@@ -542,7 +543,7 @@ def test_text_with_line_breaks_in_quotes_is_one_cell_with_a_note(tmp_path, capsy
     assert "26 records with a quoted field over several lines (the first on lines 3 to 4)" in (
         captured.err
     )
-    assert "3 features, 2 classes" in captured.out and "'note' (2)" in captured.err
+    assert "3 features, 2 classes" in captured.out and "'note' (3)" in captured.err
 
 
 @pytest.mark.parametrize("separator", [";", "\t"])

@@ -126,8 +126,9 @@ def read_table(path, keep=(), as_written=None):
 def _check_quotes(path, raw_lines, last_first, spans, separator, width):
     """Refuse a quote left open, which would take the lines after it into one cell: one that
     nothing closes before the end of the file (the last record, from ``last_first``, its first
-    line), or a quoted field over several lines that holds lines of ``width`` fields, as the
-    table's rows have. Other fields over several lines are text with line breaks: a note."""
+    line), or a quoted field over several lines whose lines after its first all have ``width``
+    fields, as the table's rows have. Other fields over several lines are text with line breaks:
+    a note."""
     tail = "".join(raw_lines[last_first - 1 :])
     if '"' in tail:
         try:
@@ -141,8 +142,10 @@ def _check_quotes(path, raw_lines, last_first, spans, separator, width):
                 ) from None
     for first, last, row in spans:
         for cell in row:
-            inner = cell.splitlines()[1:]
-            if any(
+            # its lines after the first, blank ones aside: rows of the file, every one of them,
+            # where a quote was left open; a text's lines, with line breaks, rarely all are
+            inner = [line for line in cell.splitlines()[1:] if line.strip()]
+            if inner and all(
                 len(next(csv.reader([line], delimiter=separator), [])) == width for line in inner
             ):
                 raise InputError(
