@@ -412,7 +412,11 @@ def validate_params(estimator):
         if not is_valid(value):
             prefix = _non_positive_layer_sizes(value) if name == "hidden_layer_sizes" else ""
             # MLPRegressor takes loss first, by position: a call carried over passes it here
-            moved = name == "hidden_layer_sizes" and "loss" in params and isinstance(value, str)
+            moved = (
+                name == "hidden_layer_sizes"
+                and "loss" in params
+                and PARAMETER_CHECKS["loss"][0](value)  # a loss's name
+            )
             raise InvalidParameterError(
                 f"{prefix}The {name!r} parameter of {type(estimator).__name__} must be "
                 f"{allowed}. Got {shown(value)} instead."

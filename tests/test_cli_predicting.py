@@ -683,3 +683,15 @@ def test_a_stray_word_among_decimal_commas_where_the_model_reads_numbers_is_name
     assert capsys.readouterr().err.endswith(
         "line 6: '-' in column 'a' is not a number, and the model reads numbers there\n"
     )
+
+
+def test_decimal_comma_labels_read_in_training_are_read_again_for_text_classes(tmp_path, capsys):
+    # 1,0 and 2,0 beside 007 in training: read as 1 and 2 there, the classes text ('007', '1',
+    # '2'); --model read the labels as written, none of them a class but 007
+    labels = ["1,0", "2,0", "007"]
+    rows = "".join(f"{i % 9},{i % 4};{labels[i % 3]}\n" for i in range(60))
+    model, _ = _saved_model(tmp_path, capsys, _csv(tmp_path, "x;y\n" + rows), "y")
+    data = _csv(tmp_path, "x;y\n" + rows, "again.csv")
+    assert main(["--model", model, "--data", data, "--target", "y"]) == 0
+    captured = capsys.readouterr()
+    assert "does not know" not in captured.err

@@ -521,16 +521,59 @@ def test_a_quote_that_nothing_closes_is_refused_naming_its_line(tmp_path, capsys
     )
 
 
-def test_a_quoted_field_over_lines_like_the_tables_rows_is_refused(tmp_path, capsys):
+def test_a_quoted_field_over_lines_like_the_tables_rows_is_said_in_a_warning(tmp_path, capsys):
     rows = _rows_of_numbers(100).splitlines()
     rows[30] = rows[30][:-1] + '"' + rows[30][-1]  # opened on line 32
-    rows[60] = rows[60] + '"'  # closed on line 62: lines 33 to 61 were one cell
+    rows[60] = rows[60] + '"'  # closed on line 62: lines 33 to 61 were one cell, said in a note
     path = _csv(tmp_path, "a,b,y\n" + "\n".join(rows) + "\n")
-    assert main(["--data", path, "--target", "y", *QUICK]) == 2
-    assert capsys.readouterr().err == (
-        f"error: {path}, line 32: a quoted field runs on to line 62, over lines that look like "
-        "rows of the table: close the quote where the field ends, or leave it out\n"
-    )
+    assert main(["--data", path, "--target", "y", *QUICK]) == 0
+    assert (
+        f"warning: {path}, line 32: a quoted field runs on to line 62, over lines that look like "
+        "rows of the table: if a quote was left open on line 32, close it where the field ends; "
+        "each such field is read as one cell\n"
+    ) in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        # a quote left open on line 3, that the quote opening "z" closes: "y,6\n7,z" as a cell
+        ('a,b,c\n1,x,3\n4,"y,6\n7,"z",9\n10,w,12\n', 3),
+        ('x,city,y\n1,"Oslo",a\n3,"Chicago,b\n4,"Boston",b\n5,"Rome",a\n', 3),
+    ],
+)
+def test_a_quote_left_open_that_the_next_quoted_field_closes_is_refused(
+    tmp_path, capsys, text, line
+):
+    path = _csv(tmp_path, text)
+    assert main(["--data", path, "--target", text.split(",")[2].split("\n")[0], *QUICK]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {path}, line {line}: a quoted field runs on to line {line + 1}")
+    assert f"is a quote left open on line {line}?" in err and len(err.splitlines()) == 1
+
+
+def test_a_quote_left_open_on_the_last_line_after_a_quoted_word_is_refused(tmp_path, capsys):
+    # '"5" tv' (a quote, then more of the field) hid the quote left open after it
+    path = _csv(tmp_path, 'a,b,c\n1,2,3\n4,"5" tv,"6\n')
+    assert main(["--data", path, "--target", "c"]) == 2
+    assert "line 3: a quote opens a field that no quote closes" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a message, its lines with one comma each: as many fields as a row of two
+        "message,label\n" + '"Dear team,\nThanks, great",pos\n"ok",neg\n' * 20,
+        # an address whose second line has as many fields as a row, but text where ids are
+        "id,address,y\n" + '1,"12 Main St\nSpringfield, IL, 62704",a\n2,"5 Elm",b\n' * 20,
+    ],
+)
+def test_text_over_several_lines_that_looks_partly_like_rows_is_read(tmp_path, capsys, text):
+    path = _csv(tmp_path, text)
+    target = text.split("\n")[0].split(",")[-1]
+    assert main(["--data", path, "--target", target, *QUICK]) == 0
+    err = capsys.readouterr().err
+    assert "warning" not in err and "records with a quoted field over several lines" in err
 
 
 def test_text_with_line_breaks_in_quotes_is_one_cell_with_a_note(tmp_path, capsys):

@@ -394,6 +394,9 @@ def test_loss_passed_first_by_position_as_to_mlpregressor_says_to_pass_it_by_key
         "Pass loss by keyword (loss=...): MLPRegressor takes it first, by position, "
         "TanhMLPRegressor takes hidden_layer_sizes first."
     )
+    with pytest.raises(ValueError, match="Got '100,50' instead") as caught:  # not a loss's name
+        TanhMLPRegressor(hidden_layer_sizes="100,50").fit(X, np.abs(y))
+    assert "by keyword" not in str(caught.value)
 
 
 def test_every_shared_parameter_is_validated_as_the_classifiers():

@@ -159,7 +159,7 @@ def score(args, model, table, predictions, regression):
         report_regression(model, y, predictions, "")
         return
     classes = getattr(model, "classes_", np.unique(predictions))
-    y = labels_like(values, classes, what)
+    y = labels_like(values, classes, what, decimal_comma=table.separator != ",")
     unknown = ~np.isin(y, classes)
     if unknown.all():
         raise InputError(

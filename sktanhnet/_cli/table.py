@@ -10,7 +10,7 @@ import itertools
 
 import numpy as np
 
-from .messages import InputError, first_few, names, note
+from .messages import InputError, first_few, names, note, warn
 from .numbers import DECIMAL_COMMA, DISGUISED_NUMBER, MISSING, as_float, read_decimal_commas
 
 SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
@@ -87,7 +87,7 @@ def read_table(path, keep=(), as_written=None):
                 lines.append(first)
     except csv.Error as error:
         raise InputError(f"{path}, line {reader.line_num}: not a readable table: {error}") from None
-    _check_quotes(path, raw_lines, first, spans, separator, len(rows[0]) if rows else 0)
+    _check_quotes(path, raw_lines, first, spans, separator, rows)
     if len(rows) < 2:
         raise InputError(f"{path} needs a header row and at least one data row")
     header = rows[0]
@@ -123,42 +123,97 @@ def read_table(path, keep=(), as_written=None):
     return Table(path, header, rows[1:], lines[1:], separator)
 
 
-def _check_quotes(path, raw_lines, last_first, spans, separator, width):
-    """Refuse a quote left open, which would take the lines after it into one cell: one that
-    nothing closes before the end of the file (the last record, from ``last_first``, its first
-    line), or a quoted field over several lines whose lines after its first all have ``width``
-    fields, as the table's rows have. Other fields over several lines are text with line breaks:
-    a note."""
-    tail = "".join(raw_lines[last_first - 1 :])
-    if '"' in tail:
-        try:
-            for _ in csv.reader(io.StringIO(tail, newline=""), delimiter=separator, strict=True):
-                pass
-        except csv.Error as error:
-            if "end of data" in str(error):
-                raise InputError(
-                    f"{path}, line {last_first}: a quote opens a field that no quote closes "
-                    "before the end of the file: close it, or leave it out"
-                ) from None
+def _check_quotes(path, raw_lines, last_first, spans, separator, rows):
+    """A quote left open takes the lines after it into one cell. Refused: one that nothing closes
+    before the end of the file (the last record, from its first line ``last_first``), and a
+    field over several lines that a quote closes before other characters of it (``"a"b``: the
+    quote opening the next quoted field). Said in a warning: a quoted field over several lines
+    whose lines after its first all look like rows of ``rows`` (the header, then the records;
+    ``_row_shape``): a quote left open, or a text whose lines hold as many separators. Other
+    fields over several lines are text with line breaks: a note."""
+    if _quotes("".join(raw_lines[last_first - 1 :]), separator)[0]:
+        raise InputError(
+            f"{path}, line {last_first}: a quote opens a field that no quote closes before the "
+            "end of the file: close it, or leave it out"
+        )
+    like_rows, like_a_row = [], _row_shape(rows, separator) if spans else None
     for first, last, row in spans:
+        if _quotes("".join(raw_lines[first - 1 : last]), separator)[1]:
+            raise InputError(
+                f"{path}, line {first}: a quoted field runs on to line {last}, where a quote "
+                "ends it before other characters of it: is a quote left open on line "
+                f"{first}? Close it where the field ends, or leave it out"
+            )
         for cell in row:
-            # its lines after the first, blank ones aside: rows of the file, every one of them,
-            # where a quote was left open; a text's lines, with line breaks, rarely all are
+            # its lines after the first, blank ones aside: rows of the file, every one, where a
+            # quote was left open; a text's lines rarely all have a row's shape
             inner = [line for line in cell.splitlines()[1:] if line.strip()]
-            if inner and all(
-                len(next(csv.reader([line], delimiter=separator), [])) == width for line in inner
-            ):
-                raise InputError(
-                    f"{path}, line {first}: a quoted field runs on to line {last}, over lines "
-                    "that look like rows of the table: close the quote where the field ends, or "
-                    "leave it out"
-                )
+            if inner and all(map(like_a_row, inner)):
+                like_rows.append((first, last))
+    for first, last in like_rows[:1]:
+        warn(
+            f"{path}, line {first}: a quoted field runs on to line {last}, over lines that look "
+            f"like rows of the table{f' ({len(like_rows)} such fields)' * (len(like_rows) > 1)}"
+            f": if a quote was left open on line {first}, close it where the field ends; each "
+            "such field is read as one cell"
+        )
     if spans:
         count = len(spans)
         note(
             f"{path}: {count} record{'s' * (count > 1)} with a quoted field over several lines "
             f"(the first on lines {spans[0][0]} to {spans[0][1]}): each such field is one cell"
         )
+
+
+def _row_shape(rows, separator):
+    """``like_a_row(line)``: whether a line of text, read alone, has the shape of the table's
+    rows (``rows``: the header, then the records): as many fields as the header, three or more
+    (a line of text with one comma has two), and a number (or a missing value) in each column
+    whose cells are all numbers or missing (cells with line breaks aside)."""
+    width = len(rows[0]) if rows else 0
+
+    def number(cell):
+        return cell in MISSING or as_float(cell) is not None
+
+    numbers = [
+        all(number(row[j]) for row in rows[1:] if j < len(row) and not _broken(row[j]))
+        for j in range(width)
+    ]
+
+    def like_a_row(line):
+        fields = [field.strip() for field in next(csv.reader([line], delimiter=separator), [])]
+        return (
+            width > 2
+            and len(fields) == width
+            and all(number(field) for field, column in zip(fields, numbers) if column)
+        )
+
+    return like_a_row
+
+
+def _broken(cell):
+    return "\n" in cell or "\r" in cell
+
+
+def _quotes(text, separator):
+    """How the csv module (not strict, quotes doubled inside quotes) reads the quotes of
+    ``text``: (whether it ends inside a quoted field, whether a quote ends a quoted field before
+    other characters of that field, ``"a"b``)."""
+    start, field, quoted, closing = range(4)
+    state, early_close = start, False
+    for char in text:
+        if state == quoted:
+            state = closing if char == '"' else quoted
+        elif state == closing and char == '"':  # "" inside quotes: a quote
+            state = quoted
+        elif char in (separator, "\n", "\r"):
+            state = start
+        elif state == start and char == '"':
+            state = quoted
+        else:
+            early_close = early_close or state == closing
+            state = field
+    return state == quoted, early_close
 
 
 #: The first bytes of the binary files most often taken for tables.

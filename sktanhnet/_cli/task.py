@@ -12,6 +12,7 @@ import numpy as np
 
 from .arguments import MAX_CLASSES
 from .messages import InputError, first_few, note
+from .numbers import DECIMAL_COMMA
 from .table import as_numbers, check_disguised_numbers, check_not_mostly_numbers, is_missing
 
 #: A whole number as written: a sign, no leading zero; a point and zeros may follow (+1, 1.0).
@@ -187,7 +188,7 @@ def regression_target(values, what, model):
     return numbers
 
 
-def labels_like(values, classes, what):
+def labels_like(values, classes, what, decimal_comma=False):
     """The --target labels, read from text, as values of the model's classes (their type).
 
     bool classes take True/False (and 1/0), integer classes whole numbers, float classes
@@ -197,10 +198,15 @@ def labels_like(values, classes, what):
     dtype = np.asarray(classes).dtype
     if dtype.kind not in "biuf":
         # a whole number written another way (1.0 for 1), as ``as_labels`` writes it in training
+        # and, in a file of semicolons or tabs, a decimal comma read as training read the whole
+        # column where all of it was numbers (1,0 for 1)
         known, labels = set(map(str, classes)), []
         for label in map(str, values):
-            written = _whole_as_written(label)
-            labels.append(written if label not in known and written in known else label)
+            candidates = [label, _whole_as_written(label)]
+            if decimal_comma and DECIMAL_COMMA.fullmatch(label):
+                point = label.replace(",", ".")
+                candidates += [point, _whole_as_written(point)]
+            labels.append(next((c for c in candidates if c in known), label))
         numeric_classes = _numbers_or_none(list(known)) is not None
         if (
             known.isdisjoint(labels)
