@@ -126,23 +126,27 @@ def read_table(path, keep=(), as_written=None):
 def _check_quotes(path, raw_lines, last_first, spans, separator, rows):
     """A quote left open takes the lines after it into one cell. Refused: one that nothing closes
     before the end of the file (the last record, from its first line ``last_first``), and a
-    field over several lines that a quote closes before other characters of it (``"a"b``: the
-    quote opening the next quoted field). Said in a warning: a quoted field over several lines
-    whose lines after its first all look like rows of ``rows`` (the header, then the records;
-    ``_row_shape``): a quote left open, or a text whose lines hold as many separators. Other
-    fields over several lines are text with line breaks: a note."""
-    if _quotes("".join(raw_lines[last_first - 1 :]), separator)[0]:
+    quoted field over several lines that a quote closes before more of it, spaces aside (``"a``
+    on one line, ``b"c`` on the next: the quote opening the next quoted field); each naming its
+    lines. Said in a warning: a quoted field over several lines whose lines after its first all
+    look like rows of ``rows`` (the header, then the records; ``_row_shape``): a quote left
+    open, or a text whose lines hold as many separators. Other fields over several lines are
+    text with line breaks: a note."""
+    left_open = _quotes("".join(raw_lines[last_first - 1 :]), separator)[0]
+    if left_open is not None:
         raise InputError(
-            f"{path}, line {last_first}: a quote opens a field that no quote closes before the "
-            "end of the file: close it, or leave it out"
+            f"{path}, line {last_first + left_open}: a quote opens a field that no quote closes "
+            "before the end of the file: close it, or leave it out"
         )
     like_rows, like_a_row = [], _row_shape(rows, separator) if spans else None
     for first, last, row in spans:
-        if _quotes("".join(raw_lines[first - 1 : last]), separator)[1]:
+        early = _quotes("".join(raw_lines[first - 1 : last]), separator)[1]
+        if early is not None:
+            opened, closed = first + early[0], first + early[1]
             raise InputError(
-                f"{path}, line {first}: a quoted field runs on to line {last}, where a quote "
-                "ends it before other characters of it: is a quote left open on line "
-                f"{first}? Close it where the field ends, or leave it out"
+                f"{path}, line {opened}: a quoted field runs on to line {closed}, where a quote "
+                f"ends it before more of it: is a quote left open on line {opened}? Close it "
+                "where the field ends, or leave it out"
             )
         for cell in row:
             # its lines after the first, blank ones aside: rows of the file, every one, where a
@@ -197,23 +201,32 @@ def _broken(cell):
 
 def _quotes(text, separator):
     """How the csv module (not strict, quotes doubled inside quotes) reads the quotes of
-    ``text``: (whether it ends inside a quoted field, whether a quote ends a quoted field before
-    other characters of that field, ``"a"b``)."""
-    start, field, quoted, closing = range(4)
-    state, early_close = start, False
+    ``text``: (the line, counted from 0, where a quoted field opens that the text ends inside,
+    else None; (the lines where it opens and where it closes) of the first quoted field over
+    several lines that a quote ends before more of the field, ``"a`` then ``b"c``, else None).
+    Spaces after the closing quote are not more of the field: they are stripped from its cell."""
+    start, field, quoted, closing, spaces = range(5)
+    state, line, opened, early, spans, last = start, 0, 0, None, False, ""
     for char in text:
+        if char == "\r" or (char == "\n" and last != "\r"):
+            line += 1
+        last = char
         if state == quoted:
+            spans = spans or char in "\r\n"
             state = closing if char == '"' else quoted
         elif state == closing and char == '"':  # "" inside quotes: a quote
             state = quoted
         elif char in (separator, "\n", "\r"):
             state = start
+        elif state in (closing, spaces) and char in " \t":  # spaces after its closing quote
+            state = spaces
         elif state == start and char == '"':
-            state = quoted
+            state, opened, spans = quoted, line, False
         else:
-            early_close = early_close or state == closing
+            if state in (closing, spaces) and spans and early is None:
+                early = (opened, line)
             state = field
-    return state == quoted, early_close
+    return (opened if state == quoted else None), early
 
 
 #: The first bytes of the binary files most often taken for tables.
