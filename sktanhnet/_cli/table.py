@@ -132,7 +132,8 @@ def _check_quotes(path, raw_lines, last_first, spans, separator, rows):
     look like rows of ``rows`` (the header, then the records; ``_row_shape``): a quote left
     open, or a text whose lines hold as many separators. Other fields over several lines are
     text with line breaks: a note."""
-    left_open = _quotes("".join(raw_lines[last_first - 1 :]), separator)[0]
+    tail = "".join(raw_lines[last_first - 1 :])
+    left_open = _quotes(tail, separator)[0] if '"' in tail else None
     if left_open is not None:
         raise InputError(
             f"{path}, line {last_first + left_open}: a quote opens a field that no quote closes "
@@ -154,7 +155,8 @@ def _check_quotes(path, raw_lines, last_first, spans, separator, rows):
             inner = [line for line in cell.splitlines()[1:] if line.strip()]
             if inner and all(map(like_a_row, inner)):
                 like_rows.append((first, last))
-    for first, last in like_rows[:1]:
+    if like_rows:
+        first, last = like_rows[0]
         warn(
             f"{path}, line {first}: a quoted field runs on to line {last}, over lines that look "
             f"like rows of the table{f' ({len(like_rows)} such fields)' * (len(like_rows) > 1)}"
@@ -180,7 +182,7 @@ def _row_shape(rows, separator):
         return cell in MISSING or as_float(cell) is not None
 
     numbers = [
-        all(number(row[j]) for row in rows[1:] if j < len(row) and not _broken(row[j]))
+        all(number(row[j]) for row in rows[1:] if j < len(row) and not _line_break(row[j]))
         for j in range(width)
     ]
 
@@ -195,7 +197,7 @@ def _row_shape(rows, separator):
     return like_a_row
 
 
-def _broken(cell):
+def _line_break(cell):
     return "\n" in cell or "\r" in cell
 
 
