@@ -297,7 +297,9 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
             The updated estimator.
         """
         with _restore_on_error(self):
-            classes = None if classes is None else host_input(classes, "classes")
+            if classes is not None:
+                classes = host_input(classes, "classes")
+                check_label_types(classes, "classes")
             return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     # ------------------------------------------------------------------ validation data

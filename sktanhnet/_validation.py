@@ -281,10 +281,11 @@ def chunk_finite_check(X, estimator_name, first_coef=None):
     return check
 
 
-def check_label_types(y):
+def check_label_types(y, name="y"):
     """Refuse class labels of several types (1 and "a" in an object array) with the TypeError
     scikit-learn's MLP raises sorting them, and what to do. Checked before scikit-learn's check of
-    the target's type, whose "unknown" type would say the labels look continuous."""
+    the target's type, whose "unknown" type would say the labels look continuous. ``name``: the
+    argument's (``classes`` of ``partial_fit``)."""
     if getattr(getattr(y, "dtype", None), "kind", "") != "O":
         return
     if len(set(map(type, np.ravel(y)))) < 2:
@@ -294,7 +295,7 @@ def check_label_types(y):
     except TypeError as error:
         kinds = sorted({type(value).__name__ for value in np.ravel(y)})
         raise TypeError(
-            f"{error}: y holds labels of several types ({', '.join(kinds)}); give every label "
+            f"{error}: {name} holds labels of several types ({', '.join(kinds)}); give every label "
             "one type (all str, for instance)."
         ) from None
 

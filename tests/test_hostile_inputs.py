@@ -396,6 +396,14 @@ def test_bad_y_is_rejected(method, y_, exception, message):
         call(method, X, y_)
 
 
+@pytest.mark.parametrize("y_", [Y, np.array([1, "a"] * 15, dtype=object)], ids=["ints", "mixed"])
+def test_classes_of_several_types_are_named(y_):
+    # scikit-learn's MLP: the bare TypeError of sorting them; ours names `classes` and the fix
+    classes = np.array([1, "a", 2], dtype=object)
+    with pytest.raises(TypeError, match=r"not supported.*classes holds labels of several types"):
+        make().partial_fit(X, y_, classes=classes)
+
+
 @pytest.mark.filterwarnings("ignore:invalid value encountered in cast:RuntimeWarning")
 @pytest.mark.parametrize(
     "y_, message",
