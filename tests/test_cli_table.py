@@ -646,3 +646,39 @@ def test_a_stray_word_in_a_regression_target_is_named_with_its_line(tmp_path, ca
         f"error: {path}, line 5: '-' in target column 'y', a column of numbers but for 1 value: "
         "write a missing value as an empty cell or NA (its row is then left out)\n"
     )
+
+
+@pytest.mark.parametrize("separator, codes", [(",", ["1", "2"]), (";", ["1,5", "2,5"])])
+def test_a_column_of_categories_some_named_with_numbers_is_refused_with_how_to_keep_it(
+    tmp_path, capsys, separator, codes
+):
+    # 'A' in a third of the rows, numbers in the rest: a category, or a missing-value token
+    grades = [codes[i % 2] if i % 3 else "A" for i in range(30)]
+    rows = "".join(f"{i}{separator}{grade}{separator}{i % 2}\n" for i, grade in enumerate(grades))
+    path = _csv(tmp_path, f"size{separator}grade{separator}y\n" + rows)
+    assert main(["--data", path, "--target", "y", *QUICK]) == 2
+    err = capsys.readouterr().err
+    assert err == (
+        f"error: {path}, line 2: 'A' in column 'grade', a column of numbers but for 10 values: "
+        "write a missing value as an empty cell or NA; for a column of categories, name every "
+        "category with text, not a number\n"
+    )
+
+
+def test_a_single_stray_word_among_numbers_gets_no_advice_on_categories(tmp_path, capsys):
+    rows = "".join(f"{i},{'oops' if i == 4 else i % 3},{i % 2}\n" for i in range(30))
+    path = _csv(tmp_path, "a,b,y\n" + rows)
+    assert main(["--data", path, "--target", "y", *QUICK]) == 2
+    err = capsys.readouterr().err
+    assert "'oops' in column 'b'" in err and "categories" not in err
+
+
+def test_lines_of_text_with_words_where_decimal_commas_are_do_not_look_like_rows(tmp_path, capsys):
+    # a semicolon file: 'more;words;here' has a row's 3 fields, but a word in the column of
+    # decimal commas, so the field over two lines is text (a note), not rows (a warning)
+    notes = ["one", "two\nmore;words;here"]
+    rows = "".join(f'{i % 7},5;"{notes[i % 2]}";{"xy"[i % 3 > 0]}\n' for i in range(40))
+    path = _csv(tmp_path, "a;note;y\n" + rows)
+    assert main(["--data", path, "--target", "y", *QUICK]) == 0
+    err = capsys.readouterr().err
+    assert "look like rows" not in err and "records with a quoted field over several" in err

@@ -14,6 +14,9 @@ from .messages import InputError, first_few, names, note, warn
 from .numbers import DECIMAL_COMMA, DISGUISED_NUMBER, MISSING, as_float, read_decimal_commas
 
 SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
+# A feature column of numbers and a few text values may also be one of categories, some named
+# with numbers (1,5 beside A): the refusal says how to keep it so.
+CATEGORY_ADVICE = "; for a column of categories, name every category with text, not a number"
 
 
 class Table:
@@ -175,11 +178,12 @@ def _row_shape(rows, separator):
     """``like_a_row(line)``: whether a line of text, read alone, has the shape of the table's
     rows (``rows``: the header, then the records): as many fields as the header, three or more
     (a line of text with one comma has two), and a number (or a missing value) in each column
-    whose cells are all numbers or missing (cells with line breaks aside)."""
+    whose cells are all numbers or missing (cells with line breaks aside). Decimal commas are
+    numbers where the separator is not a comma, as in ``check_not_mostly_numbers``."""
     width = len(rows[0]) if rows else 0
 
     def number(cell):
-        return cell in MISSING or as_float(cell) is not None
+        return cell in MISSING or _written_number(separator, cell)
 
     numbers = [
         all(number(row[j]) for row in rows[1:] if j < len(row) and not _line_break(row[j]))
@@ -356,12 +360,12 @@ def as_numbers(values, missing):
     return numbers
 
 
-def _written_number(table, value):
-    """Whether ``value`` of the table is a number: as a program writes it, or with a decimal
-    comma where the separator is not a comma."""
+def _written_number(separator, value):
+    """Whether ``value`` of a table is a number: as a program writes it, or with a decimal comma
+    where the table's ``separator`` is not a comma."""
     if as_float(value) is not None:
         return True
-    return table.separator != "," and bool(DECIMAL_COMMA.fullmatch(value))
+    return separator != "," and bool(DECIMAL_COMMA.fullmatch(value))
 
 
 def check_finite(table, name, numbers):
@@ -396,14 +400,14 @@ def read_features(table, features, text_columns=None):
             row = next(
                 i
                 for i in range(len(values))
-                if not missing[i] and not _written_number(table, values[i])
+                if not missing[i] and not _written_number(table.separator, values[i])
             )
             raise InputError(
                 f"{table.path}, line {table.lines[row]}: {values[row]!r} in column {name!r} is "
                 "not a number, and the model reads numbers there"
             )
         if numbers is None and text_columns is None:
-            check_not_mostly_numbers(table, name, values, missing)
+            check_not_mostly_numbers(table, name, values, missing, categories=True)
         if numbers is not None:
             check_finite(table, name, numbers)
             columns.append(numbers)
@@ -424,16 +428,24 @@ def read_features(table, features, text_columns=None):
     return X, kinds, missing_counts
 
 
-def check_not_mostly_numbers(table, name, values, missing, column="column", advice=""):
+def check_not_mostly_numbers(
+    table, name, values, missing, column="column", advice="", categories=False
+):
     """Refuse a column of numbers with a few text values: a typo, or a missing-value token that
     is not one of MISSING ('-', 'missing'), would otherwise make it a column of categories (or,
     in the target, make every value a class). ``column`` names the column's role in the
     message, and ``advice`` follows its own. Decimal commas count as numbers where the separator
-    is not a comma (``read_decimal_commas`` reads a column's only where all its values are)."""
+    is not a comma (``read_decimal_commas`` reads a column's only where all its values are).
+    With ``categories`` (a feature column), a text value that repeats may be a category's name:
+    the message says how to keep the column one of categories too."""
     text = [
-        i for i, value in enumerate(values) if not missing[i] and not _written_number(table, value)
+        i
+        for i, value in enumerate(values)
+        if not missing[i] and not _written_number(table.separator, value)
     ]
     if text and len(text) < (len(values) - int(missing.sum())) / 2:
+        if categories and len({str(values[i]) for i in text}) < len(text):
+            advice = CATEGORY_ADVICE + advice
         raise InputError(
             f"{table.path}, line {table.lines[text[0]]}: {str(values[text[0]])!r} in {column} "
             f"{name!r}, a column of numbers but for {len(text)} value{'s' * (len(text) > 1)}: "
