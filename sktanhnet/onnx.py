@@ -61,7 +61,6 @@ try:
     from skl2onnx import update_registered_converter
     from skl2onnx.common.data_types import (
         DictionaryType,
-        DoubleTensorType,
         FloatTensorType,
         Int64TensorType,
         SequenceType,
@@ -73,8 +72,17 @@ except ImportError as error:  # pragma: no cover - exercised only without the ex
     ) from error
 
 from ._classifier import TanhMLPClassifier
-from ._host import to_numpy
 from ._network import EXP, LOGISTIC
+from ._onnx_graph import (
+    check_operator,
+    graph_dtypes,
+    input_rows,
+    network_logits,
+    node_writer,
+    tensor_type,
+    write_clip,
+    write_sigmoid,
+)
 from ._regressor import TanhMLPRegressor
 from ._validation import fitted_layer_sizes
 
@@ -85,6 +93,7 @@ __all__ = [
     "convert_tanh_mlp_regressor",
     "parse_tanh_mlp_classifier",
     "parse_tanh_mlp_regressor",
+    "register",
     "tanh_mlp_classifier_shape_calculator",
     "tanh_mlp_regressor_shape_calculator",
 ]
@@ -134,11 +143,6 @@ def _as_int64(classes):
     return classes.astype(np.int64)
 
 
-def _n_rows(variable):
-    shape = variable.type.shape
-    return shape[0] if shape else None
-
-
 def _multilabel(model):
     """Independent logistic outputs, one per label (binary has one logistic output)."""
     return model.out_activation_ == LOGISTIC and model.n_outputs_ > 1
@@ -180,7 +184,7 @@ def parse_tanh_mlp_classifier(scope, model, inputs, custom_parsers=None):
     options = scope.get_options(model, {"zipmap": True})
     operator = scope.declare_local_operator(ALIAS, model)
     operator.inputs = inputs
-    n_rows = _n_rows(inputs[0])
+    n_rows = input_rows(inputs[0])
     label_type = _label_type(model, n_rows)
     if options["zipmap"]:
         # ONNX's ZipMap takes and gives float32 only: a double graph casts before it.
@@ -196,27 +200,10 @@ def parse_tanh_mlp_classifier(scope, model, inputs, custom_parsers=None):
     else:
         label = scope.declare_local_variable("label", label_type)
         proba = scope.declare_local_variable(
-            "probabilities", _tensor_type(inputs)([n_rows, len(model.classes_)])
+            "probabilities", tensor_type(inputs)([n_rows, len(model.classes_)])
         )
     operator.outputs.extend([label, proba])
     return list(operator.outputs)
-
-
-def _check_operator(operator, alias, outputs, n_outputs):
-    """One 2-D input and ``n_outputs`` outputs, or a RuntimeError saying what is expected."""
-    if len(operator.inputs) != 1 or len(operator.outputs) != n_outputs:
-        raise RuntimeError(
-            f"{alias} takes one input and gives {outputs}; got {len(operator.inputs)} and "
-            f"{len(operator.outputs)}."
-        )
-    shape = operator.inputs[0].type.shape
-    if shape is not None and len(shape) != 2:
-        raise RuntimeError(f"{alias} takes a 2-D input (rows, features); got shape {shape}.")
-
-
-def _tensor_type(inputs):
-    """The tensor type of the graph's real outputs: double for a double input, else float."""
-    return DoubleTensorType if isinstance(inputs[0].type, DoubleTensorType) else FloatTensorType
 
 
 def tanh_mlp_classifier_shape_calculator(operator):
@@ -227,61 +214,8 @@ def tanh_mlp_classifier_shape_calculator(operator):
     operator : skl2onnx operator
         The operator holding the fitted estimator as ``raw_operator``.
     """
-    _check_operator(operator, ALIAS, "two outputs (label, probabilities)", 2)
-    operator.outputs[0].type = _label_type(operator.raw_operator, _n_rows(operator.inputs[0]))
-
-
-def _graph_dtypes(operator):
-    """(ONNX element type, NumPy dtype) of the graph, as ``_tensor_type`` decides it."""
-    if _tensor_type(operator.inputs) is DoubleTensorType:
-        return TensorProto.DOUBLE, np.float64
-    return TensorProto.FLOAT, np.float32
-
-
-def _node_writer(scope, container):
-    def node(op_type, inputs, output, op_domain="", **attrs):
-        container.add_node(
-            op_type,
-            inputs,
-            output,
-            op_domain=op_domain,
-            name=scope.get_unique_operator_name(op_type),
-            **attrs,
-        )
-
-    return node
-
-
-def _logits(scope, operator, container, node):
-    """Write the network up to the output logits Z_L; return the name of Z_L."""
-    model = operator.raw_operator
-    proto_dtype, np_dtype = _graph_dtypes(operator)
-
-    def unique(name):
-        return scope.get_unique_variable_name(name)
-
-    activation = operator.inputs[0].full_name
-    if not isinstance(operator.inputs[0].type, (FloatTensorType, DoubleTensorType)):
-        cast_name = unique("cast_input")
-        node("Cast", [activation], cast_name, to=proto_dtype)
-        activation = cast_name
-
-    n_layers = len(model.coefs_)
-    for layer, (coef, intercept) in enumerate(zip(model.coefs_, model.intercepts_)):
-        # a model fitted on a device (PyTorch, CuPy): its weights copied to the host
-        coef = np.asarray(to_numpy(coef, "coefs_"), dtype=np_dtype)
-        intercept = np.asarray(to_numpy(intercept, "intercepts_"), dtype=np_dtype)
-        coef_name, intercept_name = unique("coef"), unique("intercept")
-        container.add_initializer(coef_name, proto_dtype, list(coef.shape), coef.ravel())
-        container.add_initializer(intercept_name, proto_dtype, [intercept.shape[0]], intercept)
-        product_name, logits_name = unique("matmul"), unique("logits")
-        # Z_l = A_{l-1} W_l + b_l (eq 1 before the activation)
-        node("MatMul", [activation, coef_name], product_name)
-        node("Add", [product_name, intercept_name], logits_name)
-        if layer < n_layers - 1:
-            activation = unique("tanh")
-            node("Tanh", [logits_name], activation)  # A_l = tanh(Z_l) (eq 1)
-    return logits_name
+    check_operator(operator, ALIAS, "two outputs (label, probabilities)", 2)
+    operator.outputs[0].type = _label_type(operator.raw_operator, input_rows(operator.inputs[0]))
 
 
 def convert_tanh_mlp_classifier(scope, operator, container):
@@ -297,21 +231,21 @@ def convert_tanh_mlp_classifier(scope, operator, container):
         Receives the initializers and nodes.
     """
     model = operator.raw_operator
-    proto_dtype, dtype = _graph_dtypes(operator)
+    proto_dtype, dtype = graph_dtypes(operator)
     label_name = operator.outputs[0].full_name
     zipmap = isinstance(operator.outputs[1].type, SequenceType)
 
     def unique(name):
         return scope.get_unique_variable_name(name)
 
-    node = _node_writer(scope, container)
-    logits_name = _logits(scope, operator, container, node)
+    node = node_writer(scope, container)
+    logits_name = network_logits(scope, operator, container, node)
 
     proba_name = unique("probabilities") if zipmap else operator.outputs[1].full_name
     final_name, proba_name = proba_name, unique("unclipped")
     if _multilabel(model):
         # Multilabel: independent sigmoids; a label is on where its probability is > 0.5.
-        _sigmoid(node, container, unique, proto_dtype, logits_name, proba_name)
+        write_sigmoid(node, container, unique, proto_dtype, logits_name, proba_name)
         half_name, above_name = unique("half"), unique("above_half")
         container.add_initializer(half_name, proto_dtype, [], [0.5])
         node("Greater", [proba_name, half_name], above_name)
@@ -326,9 +260,9 @@ def convert_tanh_mlp_classifier(scope, operator, container):
                 unique("minus_logits"),
             )
             # 1 - p as sigmoid(-z), as predict_proba: 1 - p loses every digit where p ~ 1
-            _sigmoid(node, container, unique, proto_dtype, logits_name, positive_name)
+            write_sigmoid(node, container, unique, proto_dtype, logits_name, positive_name)
             node("Neg", [logits_name], minus_name)
-            _sigmoid(node, container, unique, proto_dtype, minus_name, negative_name)
+            write_sigmoid(node, container, unique, proto_dtype, minus_name, negative_name)
             node("Concat", [negative_name, positive_name], proba_name, axis=1)
         else:
             node("Softmax", [logits_name], proba_name, axis=1)  # P = softmax(Z_L) (eq 2)
@@ -346,7 +280,9 @@ def convert_tanh_mlp_classifier(scope, operator, container):
     # nor, for multilabel outputs, above 1 - eps
     info = np.finfo(dtype)
     high = 1.0 - float(info.eps) if _multilabel(model) else 1.0
-    _clip(node, container, unique, proto_dtype, proba_name, final_name, info.smallest_normal, high)
+    write_clip(
+        node, container, unique, proto_dtype, proba_name, final_name, info.smallest_normal, high
+    )
     proba_name = final_name
 
     if zipmap:
@@ -366,45 +302,6 @@ def convert_tanh_mlp_classifier(scope, operator, container):
             op_domain="ai.onnx.ml",
             **keys,
         )
-
-
-def _sigmoid(node, container, unique, proto_dtype, source, target):
-    """1 / (1 + exp(-z)) of ``source`` into ``target``. Not ONNX's ``Sigmoid``: onnxruntime's
-    loses relative accuracy in the tails (sigmoid(-30) 9.348e-14 for 9.358e-14, sigmoid(-40)
-    0 in double), where predict_proba keeps it."""
-    minus, power, denominator, one = (unique(name) for name in ("minus", "exp", "one_plus", "one"))
-    container.add_initializer(one, proto_dtype, [], [1.0])
-    node("Neg", [source], minus)
-    node("Exp", [minus], power)
-    node("Add", [one, power], denominator)
-    node("Div", [one, denominator], target)
-
-
-def _clip(node, container, unique, proto_dtype, source, target, low, high):
-    """``source`` held to [low, high] into ``target``. ``Clip`` takes its bounds as inputs from
-    opset 11, as float32 attributes before; onnxruntime runs it on doubles from opset 12 only, so
-    a double graph for an older opset takes ``Max`` and ``Min`` instead (which broadcast a scalar
-    bound from opset 8 on)."""
-    opset, double = container.target_opset, proto_dtype == TensorProto.DOUBLE
-    clip = opset >= (12 if double else 11)
-    if not clip and not double:
-        node("Clip", [source], target, min=float(low), max=float(high))
-        return
-    if not clip and opset < 8:
-        raise ValueError(
-            f"A float64 TanhMLPClassifier exports to ONNX from target_opset=8 on; got "
-            f"target_opset={opset}. Pass a newer target_opset, or a float32 sample to to_onnx "
-            "(X[:1].astype(np.float32)) for a float32 graph."
-        )
-    low_name, high_name = unique("low"), unique("high")
-    container.add_initializer(low_name, proto_dtype, [], [float(low)])
-    container.add_initializer(high_name, proto_dtype, [], [float(high)])
-    if clip:
-        node("Clip", [source, low_name, high_name], target)
-    else:
-        floored = unique("floored")
-        node("Max", [source, low_name], floored)
-        node("Min", [floored, high_name], target)
 
 
 def parse_tanh_mlp_regressor(scope, model, inputs, custom_parsers=None):
@@ -431,7 +328,7 @@ def parse_tanh_mlp_regressor(scope, model, inputs, custom_parsers=None):
     operator = scope.declare_local_operator(REGRESSOR_ALIAS, model)
     operator.inputs = inputs
     variable = scope.declare_local_variable(
-        "variable", _tensor_type(inputs)([_n_rows(inputs[0]), int(model.n_outputs_)])
+        "variable", tensor_type(inputs)([input_rows(inputs[0]), int(model.n_outputs_)])
     )
     operator.outputs.append(variable)
     return list(operator.outputs)
@@ -445,7 +342,7 @@ def tanh_mlp_regressor_shape_calculator(operator):
     operator : skl2onnx operator
         The operator holding the fitted estimator as ``raw_operator``.
     """
-    _check_operator(operator, REGRESSOR_ALIAS, "one output", 1)
+    check_operator(operator, REGRESSOR_ALIAS, "one output", 1)
 
 
 def convert_tanh_mlp_regressor(scope, operator, container):
@@ -460,8 +357,8 @@ def convert_tanh_mlp_regressor(scope, operator, container):
     container : skl2onnx ModelComponentContainer
         Receives the initializers and nodes.
     """
-    node = _node_writer(scope, container)
-    logits_name = _logits(scope, operator, container, node)
+    node = node_writer(scope, container)
+    logits_name = network_logits(scope, operator, container, node)
     output = operator.outputs[0].full_name
     # (h4) P = exp(Z_L); (h3) P = Z_L
     node(
@@ -469,24 +366,48 @@ def convert_tanh_mlp_regressor(scope, operator, container):
     )
 
 
-def register(classifier, regressor):
-    """Register the converters for ``classifier`` and ``regressor`` (classes of the estimators
-    here or their subclasses: skl2onnx looks a converter up by the model's exact type)."""
-    update_registered_converter(
-        classifier,
-        ALIAS,
-        tanh_mlp_classifier_shape_calculator,
-        convert_tanh_mlp_classifier,
-        parser=parse_tanh_mlp_classifier,
-        options={"zipmap": [True, False]},
-    )
-    update_registered_converter(
-        regressor,
-        REGRESSOR_ALIAS,
-        tanh_mlp_regressor_shape_calculator,
-        convert_tanh_mlp_regressor,
-        parser=parse_tanh_mlp_regressor,
-    )
+def register(classifier=None, regressor=None):
+    """Register the converters for a subclass of the classifier, of the regressor, or both.
+
+    skl2onnx looks a converter up by the model's exact class, so a subclass of
+    :class:`~sktanhnet.TanhMLPClassifier` or :class:`~sktanhnet.TanhMLPRegressor` needs its own
+    registration, once, before ``skl2onnx.to_onnx`` (importing this module registers the
+    estimators of this package)::
+
+        class MyClassifier(TanhMLPClassifier): ...
+
+        sktanhnet.onnx.register(classifier=MyClassifier)
+
+    Parameters
+    ----------
+    classifier : type, default=None
+        A subclass of ``TanhMLPClassifier`` (or the class itself).
+    regressor : type, default=None
+        A subclass of ``TanhMLPRegressor`` (or the class itself).
+    """
+    for given, base, name in (
+        (classifier, TanhMLPClassifier, "classifier"),
+        (regressor, TanhMLPRegressor, "regressor"),
+    ):
+        if given is not None and not (isinstance(given, type) and issubclass(given, base)):
+            raise TypeError(f"{name} must be {base.__name__} or a subclass of it, got {given!r}")
+    if classifier is not None:
+        update_registered_converter(
+            classifier,
+            ALIAS,
+            tanh_mlp_classifier_shape_calculator,
+            convert_tanh_mlp_classifier,
+            parser=parse_tanh_mlp_classifier,
+            options={"zipmap": [True, False]},
+        )
+    if regressor is not None:
+        update_registered_converter(
+            regressor,
+            REGRESSOR_ALIAS,
+            tanh_mlp_regressor_shape_calculator,
+            convert_tanh_mlp_regressor,
+            parser=parse_tanh_mlp_regressor,
+        )
 
 
 register(TanhMLPClassifier, TanhMLPRegressor)

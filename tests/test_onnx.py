@@ -94,7 +94,7 @@ def test_double_input_gives_a_double_graph():
 def test_binary_has_two_probability_columns_and_string_labels_keep_their_values():
     y = np.array(["no", "yes"])[(Y_INT > 0).astype(int)]
     model = _fit(TanhMLPClassifier((4,), solver="lbfgs", max_iter=30, random_state=0), y)
-    labels, proba = _run(model, X.astype(np.float32), zipmap=False)
+    labels, proba = _run(model, X.astype(np.float32), zipmap=True)
     assert proba.shape == (len(X), 2)
     assert set(labels) <= {"no", "yes"}
     np.testing.assert_array_equal(labels, model.predict(X.astype(np.float32)))
@@ -254,3 +254,17 @@ def test_a_model_fitted_on_a_device_exports_its_weights_from_the_host():
     expected = to_numpy(model)
     np.testing.assert_allclose(proba, expected.predict_proba(X), rtol=0, atol=1e-10)
     np.testing.assert_array_equal(labels, expected.predict(X))
+
+
+class _MyClassifier(TanhMLPClassifier):
+    pass
+
+
+def test_a_subclass_converts_once_registered_and_a_wrong_class_is_refused():
+    model = _fit(_MyClassifier((5,), max_iter=5, random_state=0), Y_INT)
+    sktanhnet_onnx.register(classifier=_MyClassifier)
+    labels, proba = _run(model, X.astype(np.float32), zipmap=True)
+    np.testing.assert_allclose(proba, model.predict_proba(X), rtol=0, atol=1e-5)
+    np.testing.assert_array_equal(labels, model.predict(X))
+    with pytest.raises(TypeError, match="regressor must be TanhMLPRegressor or a subclass of it"):
+        sktanhnet_onnx.register(regressor=_MyClassifier)
