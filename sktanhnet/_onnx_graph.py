@@ -15,15 +15,28 @@ def input_rows(variable):
 
 
 def check_operator(operator, alias, outputs, n_outputs):
-    """One 2-D input and ``n_outputs`` outputs, or a RuntimeError saying what is expected."""
+    """One 2-D input of the model's features and ``n_outputs`` outputs, or a RuntimeError saying
+    what is expected (a DataFrame sample gives one input per column)."""
     if len(operator.inputs) != 1 or len(operator.outputs) != n_outputs:
+        hint = (
+            " A DataFrame sample gives one input per column: pass a NumPy one "
+            "(df[:1].to_numpy(np.float32))."
+            if len(operator.inputs) > 1
+            else ""
+        )
         raise RuntimeError(
             f"{alias} takes one input and gives {outputs}; got {len(operator.inputs)} and "
-            f"{len(operator.outputs)}."
+            f"{len(operator.outputs)}.{hint}"
         )
     shape = operator.inputs[0].type.shape
     if shape is not None and len(shape) != 2:
         raise RuntimeError(f"{alias} takes a 2-D input (rows, features); got shape {shape}.")
+    expected = getattr(operator.raw_operator, "n_features_in_", None)
+    if shape is not None and isinstance(shape[1], int) and expected not in (None, shape[1]):
+        raise RuntimeError(
+            f"{alias}: the sample has {shape[1]} features, but the model is expecting "
+            f"{expected} features as input."
+        )
 
 
 def tensor_type(inputs):

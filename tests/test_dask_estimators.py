@@ -188,6 +188,17 @@ def test_dataframe_columns_become_feature_names(client):
     assert str(core_error.value).split(":")[0] in str(dask_error.value)
 
 
+def test_a_numpy_y_beside_x_of_unknown_partition_sizes_is_refused_with_what_fits_x(client):
+    pd = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+    frame = dd.from_pandas(pd.DataFrame(X, columns=list("abcde")), npartitions=3)
+    with pytest.raises(ValueError, match="X is a dask DataFrame.*a Series of the same DataFrame"):
+        DaskTanhMLPClassifier(**LBFGS).fit(frame, Y)
+    unknown = chunked(X)[chunked(Y) >= 0]  # a boolean mask: the chunks' sizes become unknown
+    with pytest.raises(ValueError, match=r"unknown sizes.*X\.compute_chunk_sizes\(\)"):
+        DaskTanhMLPClassifier(**LBFGS).fit(unknown, Y)
+
+
 def test_unknown_chunks_single_and_many_partitions(client):
     keep = np.arange(len(X)) % 7 != 0
     core = TanhMLPClassifier(**LBFGS).fit(X[keep], Y[keep])

@@ -268,3 +268,21 @@ def test_a_subclass_converts_once_registered_and_a_wrong_class_is_refused():
     np.testing.assert_array_equal(labels, model.predict(X))
     with pytest.raises(TypeError, match="regressor must be TanhMLPRegressor or a subclass of it"):
         sktanhnet_onnx.register(regressor=_MyClassifier)
+
+
+@pytest.mark.parametrize("estimator", ["classifier", "regressor"])
+def test_a_sample_of_other_features_or_a_dataframe_is_refused_naming_the_fault(estimator):
+    from sktanhnet import TanhMLPRegressor
+
+    pd = pytest.importorskip("pandas")
+    if estimator == "classifier":
+        model = _fit(TanhMLPClassifier((5,), max_iter=5, random_state=0), Y_INT)
+    else:
+        model = _fit(TanhMLPRegressor((5,), max_iter=5, random_state=0), X[:, 0])
+    with pytest.raises(
+        RuntimeError, match="the sample has 3 features, but the model is expecting 6"
+    ):
+        skl2onnx.to_onnx(model, X[:1, :3].astype(np.float32))
+    frame = pd.DataFrame(X[:1].astype(np.float32), columns=list("abcdef"))
+    with pytest.raises(RuntimeError, match=r"got 6 and .*one input per column: pass a NumPy one"):
+        skl2onnx.to_onnx(model, frame)

@@ -86,6 +86,12 @@ def partitions_of(value, rows, name):
     if value is None or (not is_dask(value) and np.ndim(value) == 0):
         return None
     if not is_dask(value):
+        if rows is None:  # a DataFrame's partitions: their sizes are not known
+            raise ValueError(
+                f"{name} is a NumPy array but X is a dask DataFrame, whose partitions have "
+                f"unknown sizes: pass {name} as a Series of the same DataFrame (a column of it, "
+                "taken before it is dropped from X), partitioned as X."
+            )
         if not _known(rows):
             raise ValueError(
                 f"{name} is a NumPy array but X's partitions have unknown sizes: pass {name} "
