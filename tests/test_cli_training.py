@@ -480,3 +480,26 @@ def test_outputs_overflowing_on_the_recorded_held_out_rows_name_options(tmp_path
     err = capsys.readouterr().err
     assert "(the held-out rows) became non-finite (inf or NaN). Lower --learning-rate-init" in err
     assert "X_val" not in err
+
+
+@pytest.mark.parametrize("task", ["classification", "regression", "poisson"])
+def test_the_saved_model_is_quiet_whatever_the_command_lines_progress(tmp_path, capsys, task):
+    # verbose was the command line's progress (no --quiet): refitting the loaded model prints
+    # nothing unless asked
+    skops_io = pytest.importorskip("skops.io")
+    path = str(tmp_path / "m.skops")
+    options = {"classification": [], "regression": ["--task", "regression"]}
+    options["poisson"] = ["--loss", "poisson"]
+    data = ["--data", _counts_csv(tmp_path), "--target", "y"] if task != "classification" else []
+    assert main([*data, *options[task], "--max-iter", "3", "--hidden", "4", "--save", path]) == 0
+    assert "Iteration 1, loss = " in capsys.readouterr().out  # trained verbosely
+    step = skops_io.load(path, trusted=skops_io.get_untrusted_types(file=path))[-1]
+    networks = [step.regressor, step.regressor_] if hasattr(step, "regressor_") else [step]
+    assert [network.verbose for network in networks] == [False] * len(networks)
+
+
+def _counts_csv(tmp_path):
+    rows = "".join(f"{i % 7},{i % 5},{(i % 7 + i % 5) // 2}\n" for i in range(60))
+    path = tmp_path / "counts.csv"
+    path.write_text("a,b,y\n" + rows)
+    return str(path)

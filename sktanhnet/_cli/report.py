@@ -89,6 +89,10 @@ def save(sio, model, feature_names, path):
     """
     if feature_names is not None:
         model[0].feature_names_in_ = np.asarray(feature_names, dtype=object)
+    # verbose was the command line's progress: a user who refits the loaded pipeline asks anew
+    step = model[-1]
+    for network in (step.regressor, step.regressor_) if hasattr(step, "regressor_") else (step,):
+        network.set_params(verbose=False)
     try:
         sio.dump(model, path)
     except OSError as error:
