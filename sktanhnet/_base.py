@@ -376,11 +376,12 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
         return history
 
     def _commit_history(self, history, early_stopping):
+        """Fitted attributes of the types of scikit-learn's MLP's (NumPy losses, float scores)."""
         self.n_iter_ = history["n_iter"]
         self.t_ = history["t"]
-        self.loss_ = history["loss"]
-        self.loss_curve_ = history["loss_curve"]
-        self.best_loss_ = None if early_stopping else history["best_loss"]
+        self.loss_ = None if history["loss"] is None else np.float64(history["loss"])
+        self.loss_curve_ = [np.float64(loss) for loss in history["loss_curve"]]
+        self.best_loss_ = None if early_stopping else np.float64(history["best_loss"])
         has_validation = bool(history["validation_scores"])
         if has_validation:  # NaN for the epochs of this fit, if it had no validation data
             _training.align_validation(history, True)

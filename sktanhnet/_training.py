@@ -428,7 +428,7 @@ def record_epoch(history, loss, params, best_params, validate, early_stopping, t
     if validate is not None:
         score, validation_loss = validate(params)
         history["validation_scores"].append(score)
-        history["validation_loss_curve"].append(validation_loss)
+        history["validation_loss_curve"].append(np.float64(validation_loss))
         if verbose:
             print("Validation score: %f" % score)
         improved = score > history["best_validation_score"]
@@ -469,9 +469,14 @@ def _warn_if_loss_exploded(loss_curve, still_growing=False):
     if still_growing and not (len(loss_curve) >= 3 and last > loss_curve[-2] > loss_curve[-3]):
         return
     if last > LOSS_GROWTH_WARNING * first:
+        since, cause = (
+            ("the first partial_fit call", ", or the data's scale changed from call to call")
+            if still_growing
+            else ("first epoch", "")
+        )
         warnings.warn(
-            f"The training loss grew from {first:.3g} (first epoch) to {last:.3g}: training is "
-            "diverging. Lower learning_rate_init or scale the data (for instance with "
+            f"The training loss grew from {first:.3g} ({since}) to {last:.3g}: training is "
+            f"diverging{cause}. Lower learning_rate_init or scale the data (for instance with "
             "StandardScaler).",
             ConvergenceWarning,
         )

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 import numpy as np
 import scipy.sparse as sp
 from sklearn import config_context
+from sklearn.base import is_regressor
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import train_test_split
 
@@ -178,10 +179,14 @@ class ValidationDataMixin:
                 except (ValueError, TypeError, AttributeError) as error:
                     reason = str(error).rstrip(". ")
                     advice = (
-                        "A score that needs every class (neg_log_loss, roc_auc_ovr, "
+                        "A score made for classifiers fails on a regressor, and a deviance "
+                        "(neg_mean_poisson_deviance, neg_mean_gamma_deviance) where a "
+                        "prediction is not positive: choose another scoring"
+                        if is_regressor(self)
+                        else "A score that needs every class (neg_log_loss, roc_auc_ovr, "
                         "top_k_accuracy) fails where the validation targets hold fewer classes "
-                        "than the model, and one made for classifiers fails on a regressor: "
-                        "give the validation data every class, or choose another scoring"
+                        "than the model: give the validation data every class, or choose "
+                        "another scoring"
                     )
                     if weights and "sample_weight" in reason:
                         advice = (
@@ -240,7 +245,7 @@ def _finite(score, name, source):
     improve, and early stopping would restore the first weights in silence.
     """
     if np.isfinite(score):
-        return score
+        return float(score)  # a Python float, as scikit-learn's MLP's validation_scores_
     raise ValueError(
         f"The validation score ({name}) is {float(score)} on the validation data ({source}): "
         "the loss of the network's outputs there is not finite. Validation rows far outside "

@@ -243,3 +243,33 @@ def test_multilabel_early_stopping_trains_mlpclassifiers_model():
     assert ours.n_iter_ == theirs.n_iter_
     np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-10)
     np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-10)
+
+
+@pytest.mark.parametrize("regressor", [False, True], ids=["classifier", "regressor"])
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"early_stopping": True}, {"solver": "sgd"}, {"solver": "lbfgs"}],
+    ids=["adam", "early_stopping", "sgd", "lbfgs"],
+)
+def test_the_losses_and_scores_have_mlps_types(regressor, params):
+    # a review: ours were Python floats, where code that calls .item() on scikit-learn's fails
+    from sklearn.neural_network import MLPRegressor
+
+    from sktanhnet import TanhMLPRegressor
+
+    theirs_class, ours_class = (
+        (MLPRegressor, TanhMLPRegressor) if regressor else (MLPClassifier, TanhMLPClassifier)
+    )
+    X_, y_ = make_blobs(60, 3, centers=2, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        theirs = theirs_class(max_iter=3, random_state=0, **params).fit(X_, y_)
+        ours = ours_class(max_iter=3, random_state=0, **params).fit(X_, y_)
+    for name in ("loss_", "best_loss_", "best_validation_score_"):
+        if hasattr(theirs, name):  # lbfgs: scikit-learn's has no best_loss_
+            assert type(getattr(ours, name)) is type(getattr(theirs, name)), name
+    for name in ("loss_curve_", "validation_scores_"):
+        if getattr(theirs, name, None) is not None:
+            assert {type(value) for value in getattr(ours, name)} == {
+                type(value) for value in getattr(theirs, name)
+            }, name

@@ -599,6 +599,9 @@ def test_a_scorer_that_fails_on_the_validation_data_is_named_with_advice(estimat
     assert message.startswith(f"scoring={scoring!r} could not score the validation data (")
     assert f"): {cause}" in message and "choose another scoring (scoring='loss'" in message
     assert isinstance(raised.value.__cause__, (ValueError, AttributeError))
+    # the advice of its kind: classes for a classifier, not for a regressor
+    assert ("every class" in message) == (estimator == "classifier")
+    assert ("made for classifiers fails on a regressor" in message) == (estimator == "regressor")
 
 
 def test_a_scorer_whose_metric_takes_no_weights_is_told_so_where_rows_are_weighed():
