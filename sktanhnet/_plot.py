@@ -102,7 +102,7 @@ class TrainingCurveDisplay:
     >>> clf = clf.fit(X, y)
     >>> display = TrainingCurveDisplay.from_estimator(clf)
     >>> [line.get_label() for line in display.lines_]
-    ['Training loss', 'Validation loss', 'Validation accuracy']
+    ['Training loss (with the L2 term)', 'Validation loss', 'Validation accuracy']
     >>> display.figure_.savefig("curves.png")  # doctest: +SKIP
     """
 
@@ -269,6 +269,10 @@ class TrainingCurveDisplay:
             x_label="Iteration" if getattr(model, "solver", None) == "lbfgs" else "Epoch",
             loss_name=loss_name,
         )
+        if display.validation_loss_curve is not None and getattr(model, "alpha", 0) > 0:
+            # the training loss holds the L2 term, the validation loss not: said beside them
+            label = {"label": "Training loss (with the L2 term)"}
+            kwargs["loss_kw"] = {**label, **(kwargs.get("loss_kw") or {})}
         return display.plot(ax=ax, name=name, **kwargs)
 
 

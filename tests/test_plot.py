@@ -69,7 +69,18 @@ def test_validation_curves_are_drawn_when_present():
     assert display.validation_loss_line_.axes is display.ax_
     assert display.score_ax_.get_ylabel() == "Validation score (f1)"
     legend = [text.get_text() for text in display.ax_.get_legend().get_texts()]
-    assert legend == ["Training loss", "Validation loss", "Validation score (f1)"]
+    # (the training loss holds the L2 term, which the validation loss leaves out)
+    assert legend == [
+        "Training loss (with the L2 term)",
+        "Validation loss",
+        "Validation score (f1)",
+    ]
+    # without it, or with a label of the user's, the label says no more
+    clf.set_params(alpha=0.0)
+    display = TrainingCurveDisplay.from_estimator(clf)
+    assert display.loss_line_.get_label() == "Training loss"
+    display = TrainingCurveDisplay.from_estimator(clf.set_params(alpha=1), loss_kw={"label": "L"})
+    assert display.loss_line_.get_label() == "L"
 
 
 def test_early_stopping_curves_and_lbfgs_iterations():
