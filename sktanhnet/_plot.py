@@ -291,6 +291,8 @@ def _check_curves(display):
         if values is None or values.ndim != 1:
             raise ValueError(f"{name} must be a 1-D sequence of numbers; got {curve!r:.60}.")
         lengths[name] = len(values)
+    if not lengths["loss_curve"]:
+        raise ValueError("loss_curve is empty: there is no epoch to draw.")
     for name in ("validation_loss_curve", "validation_scores"):
         if lengths.get(name, 0) > lengths["loss_curve"]:
             raise ValueError(

@@ -243,6 +243,8 @@ def test_wrong_axes_and_curves_are_refused_with_one_clear_error():
     for curve in None, [[1, 2], [3, 4]], ["a", "b"]:
         with pytest.raises(ValueError, match="loss_curve must be a 1-D sequence of numbers"):
             TrainingCurveDisplay(loss_curve=curve).plot()
+    with pytest.raises(ValueError, match="loss_curve is empty: there is no epoch to draw"):
+        TrainingCurveDisplay(loss_curve=[]).plot()  # a review: an empty plot, in silence
     with pytest.raises(ValueError, match="validation_scores has 4 epochs but loss_curve 3"):
         TrainingCurveDisplay(loss_curve=[1.0, 2.0, 3.0], validation_scores=[0.5] * 4).plot()
     plt.close("all")
