@@ -401,7 +401,8 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
         -------
         log_proba : ndarray of shape (n_samples, n_classes)
             Columns in the order of ``classes_``. Under array API dispatch, an array of X's
-            namespace, on its device, in its float dtype.
+            namespace, on its device; in the dtype of X and the weights (float64 for float32 X
+            on a float64 model, as with NumPy).
         """
         proba, ops = self._predict_proba(X, "predict_log_proba")
         return ops.log(proba)
@@ -420,7 +421,8 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
             Columns in the order of ``classes_``; rows sum to 1 for single-label targets.
             Every probability is at least ``np.finfo(dtype).tiny`` (so that its log is finite),
             and multilabel probabilities are kept strictly inside (0, 1). Under array API
-            dispatch, an array of X's namespace, on its device, in its float dtype.
+            dispatch, an array of X's namespace, on its device. In the dtype of X and the
+            weights (float64 for float32 X on a float64 model).
         """
         return self._predict_proba(X, "predict_proba")[0]
 

@@ -8,11 +8,24 @@ import copy
 
 import numpy as np
 
+# The array libraries whose arrays NumPy does not read directly (a device's, or by design).
+_ARRAY_LIBRARIES = ("torch", "cupy", "array_api_strict", "jax", "dpnp", "dpctl")
+
+
+def array_library(array):
+    """The library of ``array``'s type, or of its first base class from one of
+    ``_ARRAY_LIBRARIES`` (a subclass of ``torch.Tensor`` defined elsewhere is torch's); None
+    for anything else. By module name: no library is imported to ask."""
+    for cls in type(array).__mro__:
+        module = cls.__module__.split(".")[0]
+        if module in _ARRAY_LIBRARIES:
+            return module
+    return None
+
 
 def is_numpy_array(array):
     """NumPy arrays, lists, scipy.sparse matrices, DataFrames: anything NumPy converts."""
-    module = type(array).__module__.split(".")[0]
-    return module not in ("torch", "cupy", "array_api_strict", "jax", "dpnp", "dpctl")
+    return array_library(array) is None
 
 
 def to_numpy(array, name="the array"):
@@ -25,7 +38,7 @@ def to_numpy(array, name="the array"):
     """
     if array is None or isinstance(array, np.ndarray) or is_numpy_array(array):
         return array
-    module = type(array).__module__.split(".")[0]
+    module = array_library(array)
     if module == "cupy":
         return array.get()
     if module == "torch":
@@ -36,12 +49,20 @@ def to_numpy(array, name="the array"):
 
 def check_dense_tensor(array, name):
     """A TypeError naming ``name`` for a sparse PyTorch tensor (its layout not strided), which
-    neither NumPy nor the array API path takes: say to pass it dense or as scipy.sparse."""
+    neither NumPy nor the array API path takes: say to pass it dense or as scipy.sparse; a
+    ValueError for one on the meta device, which holds no values to read."""
+    if array_library(array) != "torch":
+        return
     layout = str(getattr(array, "layout", "torch.strided"))
-    if type(array).__module__.split(".")[0] == "torch" and layout != "torch.strided":
+    if layout != "torch.strided":
         raise TypeError(
             f"{name} is a sparse PyTorch tensor ({layout}): pass {name}.to_dense(), or a "
             "scipy.sparse matrix (sparse input runs on NumPy)."
+        )
+    if array.device.type == "meta":
+        raise ValueError(
+            f"{name} is on PyTorch's meta device, which holds no values: pass a tensor that "
+            "holds them (on the CPU or a GPU)."
         )
 
 
