@@ -37,7 +37,7 @@ class InvalidParameterError(ValueError, TypeError):
     ...     TanhMLPClassifier(solver="newton").fit([[0.0], [1.0]], [0, 1])
     ... except InvalidParameterError as error:
     ...     print(error)
-    The 'solver' parameter of TanhMLPClassifier must be one of 'lbfgs', 'sgd', 'adam'. \
+    The 'solver' parameter of TanhMLPClassifier must be a str among {'lbfgs', 'sgd', 'adam'}. \
 Got 'newton' instead.
     """
 
@@ -103,9 +103,10 @@ def _range_text(kind, low, high, closed_low, closed_high):
 
 
 def _real(low, high=np.inf, closed_low=True, closed_high=False):
+    # the bounds as floats, "[0.0, inf)", as scikit-learn writes a real interval
     return (
         _in_range(low, high, closed_low, closed_high),
-        "a float " + _range_text("", low, high, closed_low, closed_high).strip(),
+        "a float " + _range_text("", float(low), float(high), closed_low, closed_high).strip(),
     )
 
 
@@ -114,9 +115,12 @@ def _integer(low):
 
 
 def _one_of(*options):
-    return (lambda v: isinstance(v, str) and v in options), "one of " + ", ".join(
-        repr(o) for o in options
-    )
+    return (lambda v: isinstance(v, str) and v in options), _strings(options)
+
+
+def _strings(options):
+    """scikit-learn's words for a choice of strings: "a str among {'lbfgs', 'sgd', 'adam'}"."""
+    return "a str among {" + ", ".join(repr(o) for o in options) + "}"
 
 
 def _boolean():
@@ -173,7 +177,7 @@ PARAMETER_CHECKS = {
     "alpha": _real(0),
     "batch_size": (
         lambda v: v == "auto" if isinstance(v, str) else is_int(v) and v >= 1,
-        "'auto' or an int in the range [1, inf)",
+        _strings(["auto"]) + " or an int in the range [1, inf)",
     ),
     "learning_rate": _one_of("constant", "invscaling", "adaptive"),
     "learning_rate_init": _real(0, closed_low=False),

@@ -514,9 +514,9 @@ def test_works_in_pipeline_cross_validate_and_grid_search():
 
 def test_invalid_parameter_names_parameter_and_allowed_values(iris):
     X, y = iris
-    with pytest.raises(ValueError, match="'solver' parameter .* one of 'lbfgs', 'sgd', 'adam'"):
+    with pytest.raises(ValueError, match="'solver' parameter .* among {'lbfgs', 'sgd', 'adam'}"):
         TanhMLPClassifier(solver="newton").fit(X, y)
-    with pytest.raises(ValueError, match=r"'alpha' parameter .* range \[0, inf\)\. Got -1"):
+    with pytest.raises(ValueError, match=r"'alpha' parameter .* range \[0\.0, inf\)\. Got -1"):
         TanhMLPClassifier(alpha=-1).fit(X, y)
     with pytest.raises(ValueError, match="'hidden_layer_sizes' parameter"):
         TanhMLPClassifier(hidden_layer_sizes=(10, 0)).fit(X, y)

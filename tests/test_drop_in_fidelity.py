@@ -6,6 +6,7 @@ coming after.
 """
 
 import inspect
+import re
 import warnings
 
 import numpy as np
@@ -131,6 +132,41 @@ def test_invalid_parameters_raise_a_value_and_type_error_as_mlpclassifier(parame
     assert isinstance(ours, ValueError) and isinstance(ours, TypeError)
     name = next(iter(parameters))
     assert str(ours).startswith(f"The {name!r} parameter of TanhMLPClassifier must be ")
+
+
+def _in_set_order(message):
+    """A message with each {'a', 'b'} choice sorted: scikit-learn's order is a set's, which
+    changes from one process to the next."""
+    return re.sub(
+        r"\{([^{}]*)\}", lambda match: "{" + ", ".join(sorted(match[1].split(", "))) + "}", message
+    )
+
+
+@pytest.mark.parametrize(
+    "parameters",
+    [
+        {"solver": "newton"},
+        {"learning_rate": "x"},
+        {"batch_size": 0},
+        {"batch_size": "x"},
+        {"alpha": -1},
+        {"momentum": 2},
+        {"validation_fraction": 1},
+        {"learning_rate_init": 0},
+        {"beta_2": 1},
+        {"epsilon": 0},
+        {"power_t": -1},
+        {"tol": -1},
+        {"max_iter": 0},
+        {"max_fun": 0},
+    ],
+)
+def test_invalid_parameters_are_worded_as_mlpclassifiers(parameters):
+    # a review: "must be one of", "[0, inf)" where scikit-learn says "a str among", "[0.0, inf)"
+    theirs = _error(MLPClassifier(**parameters), lambda e: e.fit(X, Y))
+    ours = _error(TanhMLPClassifier(**parameters), lambda e: e.fit(X, Y))
+    expected = _in_set_order(str(theirs).replace("MLPClassifier", "TanhMLPClassifier"))
+    assert _in_set_order(str(ours)) == expected
 
 
 def test_invalid_parameter_error_is_public():
