@@ -68,7 +68,8 @@ try:
     )
 except ImportError as error:  # pragma: no cover - exercised only without the extra
     raise ImportError(
-        'sktanhnet.onnx needs skl2onnx and onnx: pip install ".[onnx]" (from a clone)'
+        f"sktanhnet.onnx needs skl2onnx and onnx ({error}), and onnxruntime to run its graphs: "
+        'pip install ".[onnx]" (from a clone)'
     ) from error
 
 from ._classifier import TanhMLPClassifier

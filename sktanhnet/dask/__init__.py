@@ -4,7 +4,7 @@ The core estimators with every parameter and fitted attribute of theirs, fitted 
 ``distributed.Client`` when given dask arrays, DataFrames or Series: the data stays on the
 workers. ``solver="lbfgs"`` is data-parallel (the loss and gradient of each partition summed in
 a tree, the optimizer on the client), "adam" and "sgd" carry the model from partition to
-partition. Needs the ``distributed`` extra (``pip install "sktanhnet[distributed]"``);
+partition. Needs the ``distributed`` extra (``pip install ".[distributed]"`` from a clone);
 ``import sktanhnet`` alone never imports dask. See the user guide's "On a cluster".
 """
 
@@ -15,7 +15,8 @@ try:
     import distributed  # noqa: F401
 except ImportError as error:  # pragma: no cover - the extra is missing
     raise ImportError(
-        f'sktanhnet.dask needs dask and distributed ({error}): pip install "sktanhnet[distributed]"'
+        f"sktanhnet.dask needs dask and distributed ({error}): "
+        'pip install ".[distributed]" (from a clone)'
     ) from error
 
 from .._classifier import TanhMLPClassifier

@@ -34,7 +34,7 @@ try:  # dask is the ``distributed`` extra's, imported only by ``sktanhnet.dask``
     from dask.delayed import Delayed
 except ImportError as error:  # pragma: no cover - checked by sktanhnet.dask itself
     raise ImportError(
-        "sktanhnet.dask needs dask and distributed: pip install 'sktanhnet[distributed]'"
+        'sktanhnet.dask needs dask and distributed: pip install ".[distributed]" (from a clone)'
     ) from error
 
 
