@@ -93,6 +93,17 @@ def test_save_then_predict_with_the_saved_model(tmp_path, capsys):
     assert len(capsys.readouterr().out.split()) == 40
 
 
+@pytest.mark.parametrize("name", ["model.pkl", "model.SKOPS"])
+def test_a_model_saved_under_another_extension_says_it_is_a_skops_file(tmp_path, capsys, name):
+    pytest.importorskip("skops")
+    path = str(tmp_path / name)
+    assert main(["--solver", "lbfgs", "--max-iter", "5", "--hidden", "4", "--save", path]) == 0
+    err = capsys.readouterr().err
+    skops_name = name.endswith("SKOPS")
+    assert (f"note: {path} is a skops file, whatever its name" in err) != skops_name
+    assert main(["--model", path, "--data", _digits_csv(tmp_path), "--target", "label"]) == 0
+
+
 @pytest.mark.parametrize("content", [None, "not a zip file\n"])
 def test_bad_model_file_gives_one_line_and_exit_status_2(tmp_path, capsys, content):
     pytest.importorskip("skops")

@@ -417,6 +417,12 @@ def test_warnings_name_the_options_not_the_parameters(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "warning: lbfgs failed to converge after 3 iteration(s) (status=1): " in err
     assert err.rstrip().endswith("Increase --max-iter (3).") and "scikit-learn.org" not in err
+    # adam out of epochs (a review: the regression demo's first run said nothing of --max-iter)
+    assert main(["--task", "regression", "--max-iter", "2", "--hidden", "5", "--quiet"]) == 0
+    assert (
+        "warning: Stochastic Optimizer: Maximum iterations (2) reached and the optimization "
+        "hasn't converged yet. Increase --max-iter (2).\n"
+    ) in capsys.readouterr().err
     # a batch larger than the training rows
     path = _iris_csv(tmp_path, ["sl", "sw", "pl", "pw", "species"])
     argv = ["--data", path, "--target", "species", "--quiet", "--max-iter", "2"]

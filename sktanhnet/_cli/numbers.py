@@ -3,7 +3,7 @@ decimal commas, thousands separators and percentages of spreadsheets (``read_tab
 
 import re
 
-from .messages import InputError, first_few, note
+from .messages import InputError, first_few, note, warn
 
 #: Cells read as missing values (stripped, case as written): pandas' defaults and '?'.
 MISSING = frozenset(
@@ -125,3 +125,26 @@ def read_decimal_commas(path, rows, lines, separator, skip=()):
             f"{first_few(header[j] for j in points)}, where every point has three digits "
             "after it: if it separates thousands, write the numbers without it"
         )
+
+
+# A column name that says identifier: 'id', 'Patient ID', 'customer_id', 'row number', 'key'...
+_IDENTIFIER_NAME = re.compile(r"(?i)(^|[\s_.\-])(id|identifier|index|key|no|nr|number)$")
+
+
+def warn_numbered_identifiers(path, features, X, kinds):
+    """Warn of each number column whose name says identifier ('Patient ID') and that holds a
+    different whole number in every row of 20 or more: trained on as a feature, where it is
+    noise. Not left out, as a text identifier is: a column of distinct whole numbers may be a
+    feature (a year, a count), and only the name tells them apart."""
+    n_rows = X.shape[0]
+    for j, (name, kind) in enumerate(zip(features, kinds)):
+        if kind != "number" or n_rows < 20 or not _IDENTIFIER_NAME.search(name.strip()):
+            continue
+        values = X[:, j].astype(float)
+        whole = (values == values.round()).all()  # NaN (a missing value) is not whole
+        if whole and len(set(values.tolist())) == n_rows:
+            warn(
+                f"{path}: column {name!r} holds a different whole number in every row, and its "
+                "name says identifier: it is a feature here, where it is noise to learn from; "
+                "leave it out of the file if it is an identifier"
+            )

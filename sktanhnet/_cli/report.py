@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from .messages import InputError, warn
+from .messages import InputError, note, warn
 
 
 def report_held_out(model, X_test, y_test, seen):
@@ -98,6 +98,8 @@ def save(sio, model, feature_names, path):
     except OSError as error:
         raise InputError(f"cannot write {path}: {error.strerror or error}") from None
     print(f"saved the pipeline to {path}")
+    if not path.lower().endswith(".skops"):  # out.pkl: pickle.load would not read it
+        note(f"{path} is a skops file, whatever its name: read it with skops.io.load or --model")
 
 
 def check_plot_file(path):

@@ -5,6 +5,7 @@ Only the csv module and NumPy: the command line does not need pandas.
 
 import collections
 import csv
+import difflib
 import io
 import itertools
 
@@ -310,8 +311,9 @@ def check_columns(table, target, features=None):
     """The feature columns (every column but the target, or those named) and those left out."""
     if target is not None and target not in table.header:
         raise InputError(
-            f"column {target!r} not found in {table.path}; its {len(table.header)} columns, "
-            f"separated by {SEPARATORS[table.separator]}s: {first_few(table.header, 8)}"
+            f"column {target!r} not found in {table.path}{_did_you_mean(target, table.header)}; "
+            f"its {len(table.header)} columns, separated by {SEPARATORS[table.separator]}s: "
+            f"{first_few(table.header, 8)}"
         )
     columns = set(table.header)
     if features is None:
@@ -329,6 +331,17 @@ def check_columns(table, target, features=None):
     chosen = set(features)
     left_out = [name for name in table.header if name not in chosen and name != target]
     return list(features), left_out
+
+
+def _did_you_mean(name, header):
+    """' (did you mean 'x'?)' for the column whose name is closest to ``name`` (the same but for
+    case and spaces first), or ''."""
+    folded = {column.casefold().replace(" ", ""): column for column in header}
+    match = folded.get(name.casefold().replace(" ", ""))
+    if match is None:
+        close = difflib.get_close_matches(name, header, n=1, cutoff=0.75)
+        match = close[0] if close else None
+    return "" if match is None else f" (did you mean {match!r}?)"
 
 
 def missing_and_numbers(values):

@@ -10,6 +10,7 @@ from .. import TanhMLPClassifier, TanhMLPRegressor
 from .._compiled import KERNELS_VARIABLE, describe, numpy_ops, short_job
 from .._training import LBFGS_ADVICE, STOCHASTIC_ADVICE, DivergenceError
 from .messages import InputError, flush_notes, note, one_line, warn
+from .numbers import warn_numbered_identifiers
 from .pipeline import build_network, bundled_pipeline, check_scalable, table_pipeline
 from .report import (
     check_plot_file,
@@ -46,6 +47,7 @@ def load(args):
     task, y = choose_task(args.task, values, f"--target {args.target!r}", regression_loss)
     X, kinds, missing = read_features(table, features)
     features, X, kinds, missing = leave_out_empty_columns(table, features, X, kinds, missing)
+    warn_numbered_identifiers(args.data, features, X, kinds)
     network = build_network(args, task)
     model = table_pipeline(network, X, features, kinds, missing, args.data)
     return model, X, y, features, args.data
@@ -257,6 +259,14 @@ _OPTION_WORDS = [
             r"\. You might also want to scale the data as shown in: \S+"
         ),
         r"Increase --max-iter (\1).",
+    ),
+    # adam and sgd out of epochs
+    (
+        re.compile(
+            r"Stochastic Optimizer: Maximum iterations \((\d+)\) reached and the optimization "
+            r"hasn't converged yet\."
+        ),
+        r"\g<0> Increase --max-iter (\1).",
     ),
     # L-BFGS stopped before max_iter (max_fun's limit, a failed line search)
     (re.compile(r"You might also want to scale the data as shown in: \S+"), "Try --solver adam."),
