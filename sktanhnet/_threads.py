@@ -15,7 +15,9 @@ thread, as during scikit-learn's own KMeans fit; the thread that changed the set
 when its call ends (calls on other threads meanwhile share it, and go on without it).
 
 Each row's result is the same whichever thread computes it, and L-BFGS sums its chunks in fixed
-groups (``_lbfgs.full_loss_and_gradient``): the output does not depend on W.
+groups (``_lbfgs.full_loss_and_gradient``): the output does not depend on W. It may depend, in
+its last bit, on BLAS's own thread count, which rounds a product otherwise: a call sharing
+another's hold goes on with BLAS's threads once that hold ends (about 1e-16 apart).
 
 Mini-batch training with the compiled kernels claims two threads the same way
 (``claimed_cores``, ``_training._epoch_plan``): each batch's two halves at once, one on a helper
