@@ -34,8 +34,9 @@ def check_operator(operator, alias, outputs, n_outputs):
     expected = getattr(operator.raw_operator, "n_features_in_", None)
     if shape is not None and isinstance(shape[1], int) and expected not in (None, shape[1]):
         raise RuntimeError(
-            f"{alias}: the sample has {shape[1]} features, but the model is expecting "
-            f"{expected} features as input."
+            f"{alias}: its input (the sample, or what the step before it in a pipeline gives "
+            f"it) has {shape[1]} features, but the model is expecting {expected} features as "
+            "input."
         )
 
 

@@ -246,6 +246,12 @@ class TrainingCurveDisplay:
                 f"{type(model).__name__} has no loss_curve_: there is no training curve to "
                 "draw. TrainingCurveDisplay draws the curves of a fitted network."
             )
+        if len(loss_curve) == 0:
+            raise ValueError(
+                f"{type(model).__name__}'s loss_curve_ is empty: its training stopped before "
+                "its first epoch (L-BFGS whose gradient was already below tol), so there is no "
+                "curve to draw."
+            )
         scoring = getattr(model, "scoring", None)
         if is_regressor(model):
             loss_name = LOSS_NAMES.get(getattr(model, "loss", None), "Loss")

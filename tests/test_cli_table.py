@@ -673,12 +673,17 @@ def test_a_column_of_categories_some_named_with_numbers_is_refused_with_how_to_k
     )
 
 
-def test_a_single_stray_word_among_numbers_gets_no_advice_on_categories(tmp_path, capsys):
-    rows = "".join(f"{i},{'oops' if i == 4 else i % 3},{i % 2}\n" for i in range(30))
+@pytest.mark.parametrize("word", ["oops", "-", "--", "unknown", "Missing"])
+def test_a_stray_or_missing_word_among_numbers_gets_no_advice_on_categories(tmp_path, capsys, word):
+    # once (a typo), or repeated where it reads as a missing value: not a category's name
+    once = word == "oops"
+    rows = "".join(
+        f"{i},{word if (i == 4 if once else i % 5 == 0) else i % 3},{i % 2}\n" for i in range(30)
+    )
     path = _csv(tmp_path, "a,b,y\n" + rows)
     assert main(["--data", path, "--target", "y", *QUICK]) == 2
     err = capsys.readouterr().err
-    assert "'oops' in column 'b'" in err and "categories" not in err
+    assert f"{word!r} in column 'b'" in err and "categories" not in err
 
 
 def test_lines_of_text_with_words_where_decimal_commas_are_do_not_look_like_rows(tmp_path, capsys):

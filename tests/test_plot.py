@@ -245,6 +245,10 @@ def test_wrong_axes_and_curves_are_refused_with_one_clear_error():
             TrainingCurveDisplay(loss_curve=curve).plot()
     with pytest.raises(ValueError, match="loss_curve is empty: there is no epoch to draw"):
         TrainingCurveDisplay(loss_curve=[]).plot()  # a review: an empty plot, in silence
+    stopped = TanhMLPClassifier(solver="lbfgs", tol=1e10).fit(X / 16.0, y)  # no iteration
+    assert stopped.n_iter_ == 0
+    with pytest.raises(ValueError, match="TanhMLPClassifier's loss_curve_ is empty: its training"):
+        TrainingCurveDisplay.from_estimator(stopped)
     with pytest.raises(ValueError, match="validation_scores has 4 epochs but loss_curve 3"):
         TrainingCurveDisplay(loss_curve=[1.0, 2.0, 3.0], validation_scores=[0.5] * 4).plot()
     plt.close("all")

@@ -1,5 +1,6 @@
 """What every module of the command line reports through: user errors, notes and names."""
 
+import difflib
 import sys
 
 EXIT_BAD_INPUT = 2
@@ -46,3 +47,14 @@ def first_few(values, count=5):
     """The first few names, then ', ...' if there are more."""
     values = list(values)
     return names(values[:count]) + (", ..." if len(values) > count else "")
+
+
+def did_you_mean(name, names_):
+    """' (did you mean 'x'?)' for the one of ``names_`` closest to ``name`` (the same but for
+    case and spaces first), or ''."""
+    folded = {other.casefold().replace(" ", ""): other for other in names_}
+    match = folded.get(name.casefold().replace(" ", ""))
+    if match is None:
+        close = difflib.get_close_matches(name, list(names_), n=1, cutoff=0.75)
+        match = close[0] if close else None
+    return "" if match is None else f" (did you mean {match!r}?)"

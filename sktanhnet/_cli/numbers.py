@@ -10,6 +10,9 @@ MISSING = frozenset(
     ["", "NA", "N/A", "n/a", "nan", "NaN", "-nan", "-NaN", "null", "NULL", "None", "<NA>"]
     + ["#N/A", "#NA", "?"]
 )
+# Words a table writes for a missing value beside MISSING's, which the checks refuse (naming
+# them) rather than read: not a category's name either.
+_MISSING_WORDS = {"missing", "unknown", "unk", "none", "nil", "n.a", "na", "empty", "blank"}
 DECIMAL_COMMA = re.compile(r"[-+]?[0-9]*,[0-9]+([eE][-+]?[0-9]+)?")
 _THOUSANDS_POINT = re.compile(r"[-+]?[1-9][0-9]{0,2}\.[0-9]{3}")
 _THOUSANDS_COMMA = re.compile(r"[-+]?[1-9][0-9]{0,2},[0-9]{3}")
@@ -148,3 +151,10 @@ def warn_numbered_identifiers(path, features, X, kinds):
                 "name says identifier: it is a feature here, where it is noise to learn from; "
                 "leave it out of the file if it is an identifier"
             )
+
+
+def reads_as_missing(word):
+    """Whether a text value reads as a missing value's token ('-', 'missing', 'unknown'), which
+    a category's name is not (MISSING's own tokens are missing values already)."""
+    folded = word.casefold().strip(" .")
+    return not any(c.isalnum() for c in word) or folded in _MISSING_WORDS

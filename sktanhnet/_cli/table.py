@@ -5,14 +5,20 @@ Only the csv module and NumPy: the command line does not need pandas.
 
 import collections
 import csv
-import difflib
 import io
 import itertools
 
 import numpy as np
 
-from .messages import InputError, first_few, names, note, warn
-from .numbers import DECIMAL_COMMA, DISGUISED_NUMBER, MISSING, as_float, read_decimal_commas
+from .messages import InputError, did_you_mean, first_few, names, note, warn
+from .numbers import (
+    DECIMAL_COMMA,
+    DISGUISED_NUMBER,
+    MISSING,
+    as_float,
+    read_decimal_commas,
+    reads_as_missing,
+)
 
 SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
 # A feature column of numbers and a few text values may also be one of categories, some named
@@ -311,7 +317,7 @@ def check_columns(table, target, features=None):
     """The feature columns (every column but the target, or those named) and those left out."""
     if target is not None and target not in table.header:
         raise InputError(
-            f"column {target!r} not found in {table.path}{_did_you_mean(target, table.header)}; "
+            f"column {target!r} not found in {table.path}{did_you_mean(target, table.header)}; "
             f"its {len(table.header)} columns, separated by {SEPARATORS[table.separator]}s: "
             f"{first_few(table.header, 8)}"
         )
@@ -331,17 +337,6 @@ def check_columns(table, target, features=None):
     chosen = set(features)
     left_out = [name for name in table.header if name not in chosen and name != target]
     return list(features), left_out
-
-
-def _did_you_mean(name, header):
-    """' (did you mean 'x'?)' for the column whose name is closest to ``name`` (the same but for
-    case and spaces first), or ''."""
-    folded = {column.casefold().replace(" ", ""): column for column in header}
-    match = folded.get(name.casefold().replace(" ", ""))
-    if match is None:
-        close = difflib.get_close_matches(name, header, n=1, cutoff=0.75)
-        match = close[0] if close else None
-    return "" if match is None else f" (did you mean {match!r}?)"
 
 
 def missing_and_numbers(values):
@@ -457,7 +452,12 @@ def check_not_mostly_numbers(
         if not missing[i] and not _written_number(table.separator, value)
     ]
     if text and len(text) < (len(values) - int(missing.sum())) / 2:
-        if categories and len({str(values[i]) for i in text}) < len(text):
+        repeated = [
+            word
+            for word, count in collections.Counter(str(values[i]) for i in text).items()
+            if count > 1 and not reads_as_missing(word)
+        ]
+        if categories and repeated:
             advice = CATEGORY_ADVICE + advice
         raise InputError(
             f"{table.path}, line {table.lines[text[0]]}: {str(values[text[0]])!r} in {column} "
