@@ -166,7 +166,7 @@ def run_lbfgs(
         if validate is not None:
             score, validation_loss = validate(params)
             history["validation_scores"].append(score)
-            history["validation_loss_curve"].append(np.float64(validation_loss))
+            history["validation_loss_curve"].append(validation_loss)
             history["best_validation_score"] = max(history["best_validation_score"], score)
             if verbose:
                 print("Validation score: %f" % score)

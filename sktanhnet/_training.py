@@ -193,11 +193,13 @@ def align_validation(history, validate):
     """Where validation is recorded (``validate`` given) beside epochs that recorded none (an
     earlier fit's, with ``warm_start`` or ``partial_fit``, before a fit with validation data; or
     the epochs of a fit without it, after one with), NaN stands for each of those, so that the
-    validation curves stay aligned with ``loss_curve``, epoch for epoch."""
+    validation curves stay aligned with ``loss_curve``, epoch for epoch. The validation losses
+    are NumPy floats, as the training losses (``BaseTanhMLP._commit_history``)."""
     if validate is not None:
         missing = len(history["loss_curve"]) - len(history["validation_scores"])
         history["validation_scores"].extend([np.nan] * missing)
-        history["validation_loss_curve"].extend([np.nan] * missing)
+        losses = history["validation_loss_curve"]
+        losses[:] = [np.float64(loss) for loss in losses + [np.nan] * missing]
 
 
 # A batch of at least TWO_THREAD_WORK multiply-adds in its forward products (rows x the sum of
@@ -428,7 +430,7 @@ def record_epoch(history, loss, params, best_params, validate, early_stopping, t
     if validate is not None:
         score, validation_loss = validate(params)
         history["validation_scores"].append(score)
-        history["validation_loss_curve"].append(np.float64(validation_loss))
+        history["validation_loss_curve"].append(validation_loss)
         if verbose:
             print("Validation score: %f" % score)
         improved = score > history["best_validation_score"]

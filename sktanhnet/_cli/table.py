@@ -452,12 +452,8 @@ def check_not_mostly_numbers(
         if not missing[i] and not _written_number(table.separator, value)
     ]
     if text and len(text) < (len(values) - int(missing.sum())) / 2:
-        repeated = [
-            word
-            for word, count in collections.Counter(str(values[i]) for i in text).items()
-            if count > 1 and not reads_as_missing(word)
-        ]
-        if categories and repeated:
+        counts = collections.Counter(str(values[i]) for i in text) if categories else {}
+        if any(count > 1 and not reads_as_missing(word) for word, count in counts.items()):
             advice = CATEGORY_ADVICE + advice
         raise InputError(
             f"{table.path}, line {table.lines[text[0]]}: {str(values[text[0]])!r} in {column} "
