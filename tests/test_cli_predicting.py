@@ -151,6 +151,17 @@ def test_model_names_the_missing_columns(tmp_path, capsys, iris_model):
     assert main(["--model", iris_model, "--data", path, "--target", "species"]) == 2
     err = capsys.readouterr().err
     assert err == f"error: {path} lacks feature columns the model needs: 'sw', 'pl'\n"
+    # a column renamed in case or spacing is named as the likely one
+    path = _iris_csv(tmp_path, ["species", "pw", "sl", "sw", "pl"], "renamed.csv")
+    with open(path) as file:
+        text = file.read().replace("sw,pl", "SW,p l", 1)
+    with open(path, "w") as file:
+        file.write(text)
+    assert main(["--model", iris_model, "--data", path]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {path} lacks feature columns the model needs: 'sw' (did you mean 'SW'?), "
+        "'pl' (did you mean 'p l'?)\n"
+    )
 
 
 def test_model_saved_from_python_on_arrays_works_by_position_and_says_so(tmp_path, capsys):

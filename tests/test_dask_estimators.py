@@ -192,8 +192,13 @@ def test_a_numpy_y_beside_x_of_unknown_partition_sizes_is_refused_with_what_fits
     pd = pytest.importorskip("pandas")
     dd = pytest.importorskip("dask.dataframe")
     frame = dd.from_pandas(pd.DataFrame(X, columns=list("abcde")), npartitions=3)
-    with pytest.raises(ValueError, match="X is a dask DataFrame.*a Series of the same DataFrame"):
+    with pytest.raises(
+        ValueError,
+        match=r"y is in memory \(ndarray\) but X is a dask DataFrame.*a Series of the same",
+    ):
         DaskTanhMLPClassifier(**LBFGS).fit(frame, Y)
+    with pytest.raises(ValueError, match=r"y is in memory \(Series\) but X is a dask DataFrame"):
+        DaskTanhMLPClassifier(**LBFGS).fit(frame, pd.Series(Y))
     unknown = chunked(X)[chunked(Y) >= 0]  # a boolean mask: the chunks' sizes become unknown
     with pytest.raises(ValueError, match=r"unknown sizes.*X\.compute_chunk_sizes\(\)"):
         DaskTanhMLPClassifier(**LBFGS).fit(unknown, Y)

@@ -329,8 +329,10 @@ def check_columns(table, target, features=None):
     else:
         missing = [name for name in features if name not in columns]
         if missing:
+            spare = [name for name in table.header if name not in set(features)]
+            hinted = (f"{name!r}{did_you_mean(name, spare)}" for name in missing)
             raise InputError(
-                f"{table.path} lacks feature columns the model needs: {names(missing)}"
+                f"{table.path} lacks feature columns the model needs: {', '.join(hinted)}"
             )
         if target in features:
             raise InputError(f"--target {target!r} is one of the model's feature columns")

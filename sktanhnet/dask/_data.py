@@ -86,15 +86,16 @@ def partitions_of(value, rows, name):
     if value is None or (not is_dask(value) and np.ndim(value) == 0):
         return None
     if not is_dask(value):
+        kind = f"{name} is in memory ({type(value).__name__})"
         if rows is None:  # a DataFrame's partitions: their sizes are not known
             raise ValueError(
-                f"{name} is a NumPy array but X is a dask DataFrame, whose partitions have "
+                f"{kind} but X is a dask DataFrame, whose partitions have "
                 f"unknown sizes: pass {name} as a Series of the same DataFrame (a column of it, "
                 "taken before it is dropped from X), partitioned as X."
             )
         if not _known(rows):
             raise ValueError(
-                f"{name} is a NumPy array but X's partitions have unknown sizes: pass {name} "
+                f"{kind} but X's partitions have unknown sizes: pass {name} "
                 "as a dask array or Series partitioned as X (for instance from the same "
                 "DataFrame), or compute X's chunk sizes (X.compute_chunk_sizes())."
             )
