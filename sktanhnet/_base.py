@@ -4,7 +4,8 @@
 validation, the weights' start or reuse, the optimizer, the training loop and its settings), the
 validation data (a given ``X_val`` or the early-stopping split) and its per-epoch score and loss
 (in its mixin, ``_validation_data.ValidationDataMixin``), the history of counters and curves,
-the array namespace and device of X, and the chunked forward pass of prediction. The two
+the array namespace and device of X; prediction's checks and chunked forward pass are in
+``_prediction.PredictionMixin``. The two
 estimators add only what differs: the targets and how they are encoded, the output head, the
 validation loss and default score, and what ``predict`` returns.
 
@@ -13,36 +14,32 @@ Hooks a subclass defines (each documented where it is declared): ``_check_target
 ``_default_score``, and, when it needs them, ``_row_weights`` and ``_adjust_initial_params``.
 """
 
-import functools
 import warnings
 from contextlib import contextmanager
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn import get_config
 from sklearn.base import BaseEstimator
 from sklearn.metrics import get_scorer
-from sklearn.utils import assert_all_finite, check_random_state
-from sklearn.utils.validation import check_is_fitted, column_or_1d, validate_data
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import column_or_1d, validate_data
 
-from . import _layout, _network, _training
-from ._array_ops import namespace_and_device, namespace_name, ops_for
+from . import _layout, _training
+from ._array_ops import ops_for
 from ._callbacks import CallbackSupportMixin, EpochCallbacks, with_callbacks
 from ._compiled import describe
 from ._host import host_input, to_numpy
-from ._layout import ParameterLayout, Workspace
+from ._layout import ParameterLayout
 from ._lbfgs import run_lbfgs
 from ._optimizers import make_optimizer, unapplied_settings
 from ._pickling import PicklingMixin
-from ._threads import map_chunks
-from ._training import TrainingSettings, chunk_rows, new_history, run_stochastic
+from ._prediction import PredictionMixin
+from ._training import TrainingSettings, new_history, run_stochastic
 from ._validation import (
     InvalidParameterError,
     aligned,
     check_no_missing_targets,
     check_sample_weight,
-    chunk_finite_check,
-    fitted_layer_sizes,
     layer_sizes,
     shown,
     validate_params,
@@ -68,7 +65,9 @@ def _restore_on_error(estimator):
         raise
 
 
-class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, BaseEstimator):
+class BaseTanhMLP(
+    ValidationDataMixin, PredictionMixin, CallbackSupportMixin, PicklingMixin, BaseEstimator
+):
     """Base of the tanh multi-layer perceptrons: not for direct use.
 
     Subclasses define ``__init__`` with their parameters (each stored as given, by
@@ -156,7 +155,9 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
             The targets: class labels or a binary indicator matrix (classification), real
             numbers (regression).
         sample_weight : array-like of shape (n_samples,), default=None
-            Weight of each row.
+            Weight of each row, relative to the other rows of its mini-batch ("adam", "sgd";
+            the whole data with "lbfgs"), as in scikit-learn. The L2 term is divided by the
+            weights' sum: scaling every weight by c acts as ``alpha / c``.
         X_val, y_val : array-like, default=None
             Validation data: used instead of a split of X for early stopping, and recorded in
             ``validation_scores_`` and ``validation_loss_curve_`` after each epoch (with
@@ -204,6 +205,7 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
             print(f"Kernels: {describe(ops)}")
         host_dtype = ops.host_dtype(dtype)  # X's, on NumPy: targets are encoded on the host
         target, n_outputs = self._prepare_targets(y, first_pass, incremental, classes, host_dtype)
+        user_weight = sample_weight  # what "balanced" class weights count, as the rows' weights
         sample_weight = self._row_weights(target, sample_weight, incremental)
 
         layout = ParameterLayout([X.shape[1], *self._hidden_sizes(), n_outputs])
@@ -247,7 +249,7 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
             history["run_start"] = len(history["loss_curve"]) if start is None else start
             self._partial_fit_start = history["run_start"] if incremental else None
             rows, validate = self._validation(
-                X, y, target, sample_weight, validation, random_state, layout, ops
+                X, y, target, sample_weight, validation, random_state, layout, ops, user_weight
             )
             n_train = n_samples if rows is None else len(rows)
             if self.batch_size == "auto":
@@ -280,7 +282,16 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
             # L-BFGS has no early stopping (as in scikit-learn): validation data given to fit is
             # only recorded, and X is never split.
             _, validate = self._validation(
-                X, y, target, sample_weight, validation, random_state, layout, ops, split=False
+                X,
+                y,
+                target,
+                sample_weight,
+                validation,
+                random_state,
+                layout,
+                ops,
+                user_weight,
+                False,
             )
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 run_lbfgs(
@@ -391,108 +402,3 @@ class BaseTanhMLP(ValidationDataMixin, CallbackSupportMixin, PicklingMixin, Base
         ):
             setattr(self, attribute, history[key] if has_validation else None)
         self._no_improvement_count = history["no_improvement_count"]
-
-    # ------------------------------------------------------------------ prediction
-
-    def _forward_chunks(
-        self, X, weights, layout, ops, transform, clip=None, n_columns=None, check_finite=False
-    ):
-        """``transform`` of X's rows, (n, k), chunk by chunk, on one or more threads.
-
-        ``transform(coefs, intercepts, X_chunk, activations, first)`` runs the network on one
-        chunk in a workspace's ``activations`` and returns its (rows, k) result; ``first`` is
-        ``forward_logits``' ``FirstLayer`` (``_training.first_layer_by_rows``' choice, and the
-        check below). Each thread has buffers of its own, made in this call (see ``_threads``).
-        On another namespace than NumPy the chunks run one after the other, on X's device.
-        ``clip``, a (low, high) pair, clips each chunk's values while they are in cache. Memory
-        is bounded: chunks of ``chunk_rows``.
-        ``n_columns`` is the width of the result (default: the network's outputs).
-
-        ``check_finite``: X is ``_prediction_input``'s. Where that left X's values unchecked
-        (dense NumPy X), each chunk is checked as the network reads it, with scikit-learn's
-        error for X: through its first product, whose few columns show a NaN or inf of X's many
-        (``chunk_finite_check``), and X's chunk itself, still in cache (chunks are bounded by
-        X's bytes too), only where that product is not finite. X is read from memory once.
-        """
-        coefs, intercepts = weights
-        xp = ops.xp
-        dtype = xp.result_type(X.dtype, coefs[0].dtype) if coefs else X.dtype
-        n_rows = X.shape[0]
-        check = None
-        if check_finite and ops.is_numpy and not sp.issparse(X):
-            check = chunk_finite_check(X, type(self).__name__, coefs[0] if coefs else None)
-        input_row_bytes = X.shape[1] * X.itemsize if check is not None else 0
-        rows = chunk_rows(layout, dtype, n_rows, ops, input_row_bytes, predicting=True)
-        by_rows = _training.first_layer_by_rows(layout, dtype, X, ops)
-        out = ops.empty((n_rows, n_columns or layout.layer_units[-1]), dtype)
-
-        def work(workspace, i):
-            chunk = slice(i * rows, min((i + 1) * rows, n_rows))
-            activations, _ = workspace.rows(chunk.stop - chunk.start)
-            X_chunk = ops.take_rows(X, chunk, None)
-            chunk_check = None if check is None else functools.partial(check, X_chunk)
-            first = _network.FirstLayer(by_rows, chunk_check)
-            values = transform(coefs, intercepts, X_chunk, activations, first)
-            if clip is not None:
-                ops.clip(values, *clip)
-            out[chunk, :] = values
-
-        n_chunks = -(-n_rows // rows)
-        map_chunks(n_chunks, lambda: Workspace(layout, rows, dtype, ops), work, ops.is_numpy)
-        return out
-
-    def _check_namespace(self, X, method):
-        """The operations for X, which must be of the fit's namespace and device (the message is
-        scikit-learn's, ``check_same_namespace``'s, with what to do instead)."""
-        ops = ops_for(X)
-        fitted = namespace_and_device(self.coefs_[0])
-        given = (ops.name, ops.device)
-        if fitted != given:
-            part = 0 if fitted[0] != given[0] else 1
-            off = not get_config()["array_api_dispatch"] and namespace_name(X) == fitted[0]
-            raise ValueError(
-                f"Inputs passed to {type(self).__name__}.{method}() must use the same "
-                "namespace and the same device as those passed to fit(). Array "
-                f"{('namespaces', 'devices')[part]} used during fit ({fitted[part]}) and "
-                f"{method} ({given[part]}"
-                + (": array API dispatch is off, so X is read as NumPy" if off else "")
-                + ") differ. Pass X in the fit's namespace and on its "
-                "device, under sklearn.config_context(array_api_dispatch=True), or convert "
-                "the model with sktanhnet.to_numpy(model) to predict on NumPy arrays."
-            )
-        return ops
-
-    def _prediction_input(self, X, method):
-        """(validated X, its layout, the operations of its namespace), after every check but
-        one: that dense NumPy X is finite, which ``_forward_chunks(check_finite=True)`` checks
-        chunk by chunk (the caller's to ask for)."""
-        check_is_fitted(self)
-        layout = ParameterLayout(fitted_layer_sizes(self))  # before anything reads the weights
-        ops = self._check_namespace(X, method)
-        X = validate_data(
-            self,
-            ops.input_array(X, "X"),
-            accept_sparse=["csr", "csc"],
-            dtype=ops.float_dtypes,
-            reset=False,
-            ensure_all_finite=not ops.is_numpy,
-        )
-        if sp.issparse(X):
-            if ops.is_numpy:
-                assert_all_finite(X, estimator_name=type(self).__name__, input_name="X")
-            if X.format == "csc":
-                X = X.tocsr()
-        return aligned(X), layout, ops
-
-    def _check_output(self, output, ops, finite=False):
-        """Raise where the network's output is NaN (with ``finite``, also inf) for some row."""
-        if finite:
-            bad, what = not ops.all_finite(output), "not finite (inf or NaN)"
-        else:  # NaN anywhere makes the sum NaN; no rows x k temporary
-            bad, what = bool(ops.xp.isnan(ops.sum(ops.reshape(output, (-1,)), axis=0))), "NaN"
-        if bad:
-            raise ValueError(
-                f"The network's output is {what} for some rows of X: their values are too "
-                "large for the weights (the network overflowed). Scale X as the training data "
-                "was scaled (for instance with StandardScaler)."
-            )

@@ -21,7 +21,6 @@ still train as repeated rows, and scaling every weight changes nothing. It is fl
 """
 
 import numpy as np
-from sklearn.utils.class_weight import compute_class_weight
 
 from ._validation import InvalidParameterError, is_real
 
@@ -43,9 +42,24 @@ def output_bias_shift(target, sample_weight, n_classes, eps):
     return shift if shift.any() else None
 
 
-def class_row_weights(class_weight, classes, target, incremental, reference=None):
-    """Each row's weight from ``class_weight`` (a dict, or "balanced": by the class frequencies
-    of ``reference``, the training rows' class indices where given, else ``target``'s).
+def balanced_weights(totals):
+    """One weight per class, "balanced" by the classes' total weights (their row counts without
+    sample weights): ``totals.sum() / (n_classes * totals)``, scikit-learn's
+    ``compute_class_weight("balanced", ..., sample_weight=...)`` (>= 1.7) over the classes of
+    positive weight, as if the rows of zero weight were not there; 1 for the others."""
+    totals = np.asarray(totals)
+    present = totals > 0
+    weights = np.ones(len(totals))
+    weights[present] = totals.sum() / (present.sum() * totals[present])
+    return weights
+
+
+def class_row_weights(
+    class_weight, classes, target, incremental, reference=None, reference_weight=None
+):
+    """Each row's weight from ``class_weight`` (a dict, or "balanced": by the class totals of
+    ``reference``, the training rows' class indices where given, else ``target``'s, weighted by
+    ``reference_weight``, their sample weights, where given).
 
     ``target`` holds each row's class index into ``classes`` (a single-label target's).
     """
@@ -56,10 +70,8 @@ def class_row_weights(class_weight, classes, target, incremental, reference=None
                 "frequencies of the whole data are unknown. Pass a dict instead."
             )
         reference = target if reference is None else reference
-        present = np.unique(reference)
-        weights = np.ones(len(classes))
-        weights[present] = compute_class_weight("balanced", classes=present, y=reference)
-        return weights[target]
+        totals = np.bincount(reference, weights=reference_weight, minlength=len(classes))
+        return balanced_weights(totals)[target]
     unknown = [label for label in class_weight if label not in set(classes)]
     if unknown:
         raise ValueError(

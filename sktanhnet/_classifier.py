@@ -63,12 +63,16 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
 
     class_weight : dict, "balanced" or None, default=None
         Weights of the classes, multiplied into the training and validation rows' weights.
-        "balanced": ``n_samples / (n_classes * np.bincount(y))`` of y. Not for multilabel.
+        "balanced": ``n_samples / (n_classes * np.bincount(y))`` of y, with sample weights
+        the classes' total weights in place of their counts, as scikit-learn's
+        ``compute_class_weight`` (>= 1.7): rows of weight zero count as absent. Not for
+        multilabel.
 
     scoring : str, callable or None, default=None
         What early stopping monitors on the validation data: None is the accuracy (as
         ``MLPClassifier``), "loss" the log-loss (recorded negated, so that higher is better),
-        or any scikit-learn scorer name or callable ``scorer(estimator, X, y)``.
+        or any scikit-learn scorer name or callable ``scorer(estimator, X, y)``: one that takes
+        no ``sample_weight`` keyword scores without the rows' weights (with a warning).
 
     Attributes
     ----------
@@ -214,15 +218,17 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
         self.out_activation_ = LOGISTIC if binary else SOFTMAX
         self.n_outputs_ = 1 if binary else len(self.classes_)
 
-    def _class_row_weights(self, target, incremental, balance_on=None):
-        """class_weight per row (None without it); "balanced" by ``balance_on``'s frequencies."""
+    def _class_row_weights(self, target, incremental, balance_on=None, balance_weight=None):
+        """class_weight per row (None without it); "balanced" by the class totals of
+        ``balance_on`` (default: ``target``), weighted by ``balance_weight``."""
         if self.class_weight is None:
             return None
         if self._multilabel():
             raise ValueError("class_weight is not supported for multilabel targets.")
         reference = None if balance_on is None else self._class_indices(balance_on)
+        indices = self._class_indices(target)
         return class_row_weights(
-            self.class_weight, self.classes_, self._class_indices(target), incremental, reference
+            self.class_weight, self.classes_, indices, incremental, reference, balance_weight
         )
 
     def _prepare_targets(self, y, first_pass, incremental, classes, dtype):
@@ -250,10 +256,13 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
         return self._encode(y, labels_known=first_pass and classes is None), self.n_outputs_
 
     def _row_weights(self, target, sample_weight, incremental):
-        class_weights = self._class_row_weights(target, incremental)
+        class_weights = self._class_row_weights(target, incremental, balance_weight=sample_weight)
         if class_weights is None:
             return sample_weight
-        sample_weight = class_weights if sample_weight is None else sample_weight * class_weights
+        if sample_weight is None:
+            check_total_weight(class_weights, "class_weight (over the rows' classes)")
+            return class_weights
+        sample_weight = sample_weight * class_weights
         check_total_weight(sample_weight, "sample_weight * class_weight")
         return sample_weight
 
@@ -322,15 +331,17 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
             rows, validation_rows = train_test_split(indices, **split)
         return np.sort(rows), validation_rows
 
-    def _encode_validation(self, y_val, sample_weight_val, dtype, target=None):
+    def _encode_validation(self, y_val, sample_weight_val, dtype, target=None, weight=None):
         target_val = self._encode(y_val, name="y_val")
-        # "balanced" by the training rows' class frequencies, as on a split of X
-        class_weights = self._class_row_weights(target_val, False, balance_on=target)
+        # "balanced" by the training rows' class totals, as on a split of X
+        class_weights = self._class_row_weights(target_val, False, target, weight)
         if class_weights is not None:
-            sample_weight_val = (
-                class_weights if sample_weight_val is None else sample_weight_val * class_weights
-            )
-            check_total_weight(sample_weight_val, "sample_weight_val * class_weight")
+            name = "sample_weight_val * class_weight"
+            if sample_weight_val is None:
+                sample_weight_val, name = class_weights, "class_weight (over y_val's classes)"
+            else:
+                sample_weight_val = sample_weight_val * class_weights
+            check_total_weight(sample_weight_val, name)
         return target_val, sample_weight_val
 
     def _output(self, X, weights, layout, ops):

@@ -114,6 +114,9 @@ SECTIONS = {
     "layer attributes": """\
     best_validation_score_ : float or None
         Best validation score, when there is validation data (of every fit that had some).
+        The model is that epoch's only with early stopping; without it (``X_val`` only
+        recorded, or L-BFGS) the model is the last epoch's, whose score is
+        ``validation_scores_[-1]``.
 
     n_layers_ : int
         Number of layers, input and output included.

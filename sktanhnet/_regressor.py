@@ -77,7 +77,8 @@ class TanhMLPRegressor(RegressorMixin, BaseTanhMLP):
         What early stopping monitors on the validation data: None is the R^2 (as
         ``MLPRegressor``), "loss" the training loss's definition (recorded negated, so that
         higher is better), or any scikit-learn scorer name or callable
-        ``scorer(estimator, X, y)``.
+        ``scorer(estimator, X, y)``: one that takes no ``sample_weight`` keyword scores
+        without the rows' weights (with a warning).
 
     Attributes
     ----------
@@ -231,7 +232,7 @@ class TanhMLPRegressor(RegressorMixin, BaseTanhMLP):
 
     # ------------------------------------------------------------------ validation data
 
-    def _encode_validation(self, y_val, sample_weight_val, dtype, target=None):
+    def _encode_validation(self, y_val, sample_weight_val, dtype, target=None, weight=None):
         target = _target_matrix(y_val, dtype)
         if target.shape[1] != self.n_outputs_:
             raise ValueError(

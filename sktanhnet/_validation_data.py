@@ -34,10 +34,22 @@ class ValidationDataMixin:
     """The validation data of ``BaseTanhMLP``'s fit (see the module's docstring)."""
 
     def _validation(
-        self, X, y, target, sample_weight, validation, random_state, layout, ops, split=True
+        self,
+        X,
+        y,
+        target,
+        sample_weight,
+        validation,
+        random_state,
+        layout,
+        ops,
+        user_weight=None,
+        split=True,
     ):
         """The training rows (None: all) and the per-epoch validation function (or None).
 
+        ``sample_weight``: the rows' weights (class weights included), ``user_weight``: the
+        sample weights given to fit, by which ``X_val``'s "balanced" class weights count.
         Without ``X_val``, early stopping holds out a split of X, unless ``split`` is False.
         ``X_val`` follows X to its namespace and device; the rest stays on the host.
         """
@@ -69,7 +81,7 @@ class ValidationDataMixin:
                 sample_weight_val, X_val.shape[0], "sample_weight_val"
             )
             target_val, sample_weight_val = self._encode_validation(
-                y_val, sample_weight_val, ops.host_dtype(X.dtype), target
+                y_val, sample_weight_val, ops.host_dtype(X.dtype), target, user_weight
             )
             rows = None
         elif self.early_stopping and split:
@@ -123,12 +135,12 @@ class ValidationDataMixin:
         """
         return train_test_split(indices, **split)
 
-    def _encode_validation(self, y_val, sample_weight_val, dtype, target=None):
+    def _encode_validation(self, y_val, sample_weight_val, dtype, target=None, weight=None):
         """(validation target as the network's loss takes it, the validation rows' weights).
 
         ``dtype`` is the network's, as a NumPy dtype: the target stays on the host. ``target``,
-        the training rows' (encoded), for what is learned from them (a classifier's balanced
-        class weights).
+        the training rows' (encoded), and ``weight``, their sample weights, for what is learned
+        from them (a classifier's balanced class weights).
         """
         raise NotImplementedError
 
@@ -145,6 +157,16 @@ class ValidationDataMixin:
         # On another namespace, a scorer sees a NumPy copy of the model and NumPy data: not
         # every scikit-learn metric runs on every namespace yet (roc_auc fails on torch).
         scorer_X = X_val if ops.is_numpy or scorer is None else to_numpy(X_val)
+        uneven = sample_weight_val is not None and np.ptp(sample_weight_val) > 0
+        if scorer is not None and uneven and not _accepts_sample_weight(scorer):
+            warnings.warn(
+                f"scoring={self.scoring!r} takes no sample_weight argument: the validation "
+                f"scores on {source} leave out the rows' weights (sample_weight, class_weight, "
+                "sample_weight_val), which the validation loss counts. Give the scorer a "
+                "sample_weight keyword, or make it with sklearn.metrics.make_scorer.",
+                UserWarning,
+                stacklevel=user_stacklevel(),
+            )
 
         def validate(params):
             output = to_numpy(self._output(X_val, layout.views(params, ops), layout, ops))

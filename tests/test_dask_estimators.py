@@ -119,15 +119,23 @@ def test_binary_class_weight_and_zero_weights_equal_the_in_memory_fit(client):
     assert_same_fit(model, core)
 
 
+@pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize("class_weight", ["balanced", {0: 1.0, 1: 3.0, 2: 0.5}])
-def test_class_weight_weighs_a_given_validation_set_as_the_core_does(client, class_weight):
-    # by the training classes' weights ("balanced": from the training counts), as the core
+def test_class_weight_weighs_a_given_validation_set_as_the_core_does(
+    client, class_weight, weighted
+):
+    # by the training classes' weights ("balanced": their total weights), as the core
     y = np.where(np.arange(len(Y)) % 5 == 0, Y, 0)  # unbalanced
+    weights = np.where(np.arange(len(Y)) % 3 == 0, 0.0, 1.5) if weighted else None
     params = dict(LBFGS, max_iter=8, class_weight=class_weight)
     validation = dict(X_val=X[:80], y_val=y[:80])
-    core = TanhMLPClassifier(**params).fit(X, y, **validation)
+    core = TanhMLPClassifier(**params).fit(X, y, weights, **validation)
     model = DaskTanhMLPClassifier(**params).fit(
-        chunked(X), chunked(y), X_val=chunked(X[:80], 40), y_val=chunked(y[:80], 40)
+        chunked(X),
+        chunked(y),
+        None if weights is None else chunked(weights),
+        X_val=chunked(X[:80], 40),
+        y_val=chunked(y[:80], 40),
     )
     assert_same_fit(model, core)
     np.testing.assert_allclose(model.validation_scores_, core.validation_scores_, rtol=1e-9)

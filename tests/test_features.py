@@ -185,12 +185,67 @@ def test_balanced_class_weight_weighs_the_validation_set_as_its_dict_does():
     assert not np.allclose(balanced, unweighted, rtol=1e-3)
 
 
+def test_balanced_class_weight_counts_the_sample_weights():
+    """With sample weights, "balanced" weighs the classes by their total weights (scikit-learn's
+    compute_class_weight with sample_weight, >= 1.7): rows of weight zero are as if dropped,
+    integer weights as repeated rows, and a given validation set is weighed by the same."""
+    X, y = make_classification(n_samples=300, n_features=6, weights=[0.3, 0.7], random_state=1)
+    weights = np.random.RandomState(0).randint(0, 4, len(y)).astype(float)
+    weights[np.flatnonzero(y == 0)[:60]] = 0.0  # most of class 0's rows
+    params = dict(solver="lbfgs", max_iter=15, class_weight="balanced")
+    kept = weights > 0
+    by_weight = _small(**params).fit(X, y, sample_weight=weights)
+    repeated = np.repeat(np.arange(len(y)), weights.astype(int))
+    for same in (
+        _small(**params).fit(X[kept], y[kept], sample_weight=weights[kept]),
+        _small(**params).fit(X[repeated], y[repeated]),
+    ):
+        for ours, theirs in zip(by_weight.coefs_, same.coefs_):
+            np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-12)
+    # the class weights themselves, through a given validation set
+    totals = np.bincount(y, weights=weights)
+    as_dict = {label: totals.sum() / (2 * totals[label]) for label in (0, 1)}
+    if sklearn.__version__ >= "1.7":
+        from sklearn.utils.class_weight import compute_class_weight
+
+        expected = compute_class_weight(
+            "balanced", classes=np.array([0, 1]), y=y, sample_weight=weights
+        )
+        np.testing.assert_allclose(list(as_dict.values()), expected, rtol=1e-15)
+    curves = [
+        _small(**dict(params, class_weight=class_weight))
+        .fit(X, y, sample_weight=weights, X_val=X[:50], y_val=y[:50])
+        .validation_loss_curve_
+        for class_weight in ("balanced", as_dict)
+    ]
+    np.testing.assert_allclose(*curves, rtol=1e-12)
+
+
+def test_a_scorer_without_sample_weight_is_warned_of_where_the_weights_differ(data):
+    X, y = data
+
+    def accuracy(estimator, X, y):
+        return float(np.mean(estimator.predict(X) == y))
+
+    uneven = np.where(y == 0, 0.5, 1.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        with pytest.warns(UserWarning, match="takes no sample_weight argument: the validation"):
+            _small(early_stopping=True, max_iter=2, scoring=accuracy).fit(X, y, uneven)
+        warnings.simplefilter("error", UserWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)  # a UserWarning: filtered first
+        _small(early_stopping=True, max_iter=2, scoring=accuracy).fit(X, y, np.full(len(y), 2.0))
+        _small(early_stopping=True, max_iter=2, scoring="accuracy").fit(X, y, uneven)
+
+
 def test_class_weight_errors(data):
     X, y = data
     with pytest.raises(ValueError, match=r"class_weight names classes not in the data: \[5\]"):
         _small(class_weight={0: 1.0, 5: 2.0}).fit(X, y)
     with pytest.raises(ValueError, match="'balanced' is not supported by partial_fit"):
         _small(class_weight="balanced").partial_fit(X, y, classes=[0, 1, 2])
+    with pytest.raises(ValueError, match=r"Every value of class_weight \(over the rows' classes"):
+        _small(class_weight={0: 0, 1: 0, 2: 0}).fit(X, y)
     with pytest.raises(ValueError, match="'class_weight' parameter"):
         _small(class_weight="heavy").fit(X, y)
 

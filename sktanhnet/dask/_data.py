@@ -183,7 +183,7 @@ def check_partition(template, X, y, sample_weight, reset, index=None, first_row=
         "dtype": X.dtype,
         "feature_names": getattr(template, "feature_names_in_", None),
         "weight": None if sample_weight is None else float(sample_weight.sum()),
-        **template._dask_target_summary(y),
+        **template._dask_target_summary(y, sample_weight),
     }
     return X, y, sample_weight, summary
 

@@ -148,13 +148,15 @@ default=None
             total = sum(summary["weight"] for summary in data.summaries)
             check_total_weight(np.array([total]), "sample_weight")
         self._learn_targets(data.summaries, first_pass)
-        class_weights = self._class_weight_vector(data.summaries, data.n_samples)
+        class_weights = self._class_weight_vector(data.summaries)
         template = self._template()
         summaries = data.encode(template, class_weights, dtype)
         weighted = class_weights is not None or sample_weight is not None
         total_weight = float(sum(summary["weight"] for summary in summaries))
         if weighted:
-            name = "sample_weight" if class_weights is None else "sample_weight * class_weight"
+            name = "sample_weight * class_weight" if class_weights is not None else "sample_weight"
+            if sample_weight is None:
+                name = "class_weight (over the rows' classes)"
             check_total_weight(np.array([total_weight]), name)
 
         layout = ParameterLayout([n_features, *self._hidden_sizes(), self.n_outputs_])

@@ -1,7 +1,7 @@
 """The targets of each head on the workers, and its lazy predictions: the two dask mixins.
 
 ``DaskClassifierMixin`` learns the classes from the labels each partition holds (and their
-counts, for ``class_weight="balanced"``), encodes them as the core classifier does and sums
+total weights, for ``class_weight="balanced"``), encodes them as the core classifier does and sums
 the validation accuracy and log-loss; ``DaskRegressorMixin`` does the same for real targets
 (their number, the squared error or Poisson deviance, R^2).
 """
@@ -9,6 +9,7 @@ the validation accuracy and log-loss; ``DaskRegressorMixin`` does the same for r
 import numpy as np
 from sklearn.utils.multiclass import unique_labels
 
+from .._class_balance import balanced_weights
 from .._network import LOGISTIC, SOFTMAX, mean_log_loss
 from ._data import da, is_dask
 from ._estimators import DaskFitMixin
@@ -18,12 +19,13 @@ from ._predict import _r2, lazy_predict
 class DaskClassifierMixin(DaskFitMixin):
     """Targets of a classifier on the workers; lazy predictions and probabilities."""
 
-    def _dask_target_summary(self, y):
+    def _dask_target_summary(self, y, sample_weight):
         if y.ndim == 2:
             return {"multilabel": y.shape[1]}
         labels = unique_labels(y)
-        counts = np.bincount(np.searchsorted(labels, y), minlength=len(labels))
-        return {"multilabel": None, "labels": labels, "counts": counts}
+        indices = np.searchsorted(labels, y)
+        totals = np.bincount(indices, weights=sample_weight, minlength=len(labels))
+        return {"multilabel": None, "labels": labels, "totals": totals}
 
     def _learn_targets(self, summaries, first_pass):
         widths = {summary["multilabel"] for summary in summaries}
@@ -49,22 +51,19 @@ class DaskClassifierMixin(DaskFitMixin):
                 "Set warm_start=False to train a new model on these classes."
             )
 
-    def _class_weight_vector(self, summaries, n_samples):
-        """One weight per class from ``class_weight`` (None without), from the class counts."""
+    def _class_weight_vector(self, summaries):
+        """One weight per class from ``class_weight`` (None without), from the classes' total
+        weights (their row counts without sample weights)."""
         if self.class_weight is None:
             return None
         if self._multilabel():
             raise ValueError("class_weight is not supported for multilabel targets.")
         if self.class_weight != "balanced":
             return self._class_row_weights(np.arange(len(self.classes_)), incremental=False)
-        counts = np.zeros(len(self.classes_), dtype=np.int64)
+        totals = np.zeros(len(self.classes_))
         for summary in summaries:
-            counts[np.searchsorted(self.classes_, summary["labels"])] += summary["counts"]
-        present = counts > 0
-        weights = np.ones(len(self.classes_))
-        # compute_class_weight("balanced"): n_samples / (n_classes * bincount(y))
-        weights[present] = n_samples / (present.sum() * counts[present].astype(np.float64))
-        return weights
+            totals[np.searchsorted(self.classes_, summary["labels"])] += summary["totals"]
+        return balanced_weights(totals)  # as the core's, from the classes' total weights
 
     def _dask_encode(self, y, dtype, name):
         return self._encode(y, name=name)
@@ -152,7 +151,7 @@ class DaskClassifierMixin(DaskFitMixin):
 class DaskRegressorMixin(DaskFitMixin):
     """Targets of a regressor on the workers; lazy predictions."""
 
-    def _dask_target_summary(self, y):
+    def _dask_target_summary(self, y, sample_weight):
         return {"n_targets": 1 if y.ndim == 1 else y.shape[1]}
 
     def _learn_targets(self, summaries, first_pass):
@@ -164,7 +163,7 @@ class DaskRegressorMixin(DaskFitMixin):
         if first_pass:
             self.n_outputs_ = width
 
-    def _class_weight_vector(self, summaries, n_samples):
+    def _class_weight_vector(self, summaries):
         return None
 
     def _dask_encode(self, y, dtype, name):
