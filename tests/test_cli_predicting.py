@@ -214,6 +214,36 @@ def test_model_uses_the_names_of_a_pipeline_fitted_on_a_dataframe(tmp_path, caps
     assert float(captured.out.split()[-1]) > 0.9 and captured.err == ""
 
 
+@pytest.mark.parametrize("encoded", [["species_like"], slice("pw", "species_like")])
+def test_model_of_a_column_transformer_picking_columns_by_name(tmp_path, capsys, encoded):
+    """A pipeline built in Python whose ColumnTransformer selects by name (it needs a DataFrame)
+    predicts as in Python, whatever the table's column order; its encoded columns read as text."""
+    pd = pytest.importorskip("pandas")
+    skops_io = pytest.importorskip("skops.io")
+    from sklearn.compose import make_column_transformer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    from sktanhnet import TanhMLPClassifier
+
+    frame = pd.read_csv(_iris_csv(tmp_path, ["sl", "sw", "pl", "pw", "species"]))
+    frame["species_like"] = frame["pl"].gt(4).map({True: "1", False: "2"})  # written as numbers
+    columns = make_column_transformer(
+        (StandardScaler(), ["sl", "sw", "pl"]), (OneHotEncoder(), encoded)
+    )
+    model = make_pipeline(columns, TanhMLPClassifier((10,), solver="lbfgs", random_state=0))
+    features = ["sl", "sw", "pl", "pw", "species_like"]
+    model.fit(frame[features], frame["species"])
+    path = str(tmp_path / "by_name.skops")
+    skops_io.dump(model, path)
+    data = tmp_path / "reordered.csv"
+    frame[["species_like", "pw", "species", "pl", "sw", "sl"]].to_csv(data, index=False)
+    assert main(["--model", path, "--data", str(data)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.split() == list(model.predict(frame[features]))
+    assert captured.err == f"note: {data}: ignoring columns the model does not use: 'species'\n"
+
+
 def test_model_refuses_types_it_does_not_trust(tmp_path, capsys):
     skops_io = pytest.importorskip("skops.io")
     from sklearn.pipeline import make_pipeline
@@ -717,3 +747,18 @@ def test_decimal_comma_labels_read_in_training_are_read_again_for_text_classes(t
     assert main(["--model", model, "--data", data, "--target", "y"]) == 0
     captured = capsys.readouterr()
     assert "does not know" not in captured.err
+
+
+def test_missing_values_filled_in_at_prediction_are_said(tmp_path, capsys, iris_model):
+    path = _iris_csv(tmp_path, ["sl", "sw", "pl", "pw"], "gaps.csv")
+    lines = open(path).read().splitlines()
+    lines[1] = lines[1].replace(lines[1].split(",")[1], "", 1)  # sw of the first row: empty
+    lines[2] = ",".join(["NA", *lines[2].split(",")[1:]])  # sl of the second: NA
+    open(path, "w").write("\n".join(lines) + "\n")
+    assert main(["--model", iris_model, "--data", path]) == 0
+    captured = capsys.readouterr()
+    assert len(captured.out.split()) == 150
+    assert captured.err == (
+        f"note: {path}: 2 missing values, which {iris_model} fills in as in training (its "
+        "SimpleImputer): sl 1, sw 1; read as missing: 'NA'\n"
+    )

@@ -1,5 +1,7 @@
 """The command line, reading a table (sktanhnet/_cli/table.py)."""
 
+import re
+
 import pytest
 
 from sktanhnet.__main__ import main
@@ -147,7 +149,29 @@ def test_a_file_that_is_not_utf8_is_one_line(tmp_path, capsys):
     path = tmp_path / "latin.csv"
     path.write_bytes("a,b,y\n1,2,été\n".encode("latin-1"))
     assert main(["--data", str(path), "--target", "y"]) == 2
-    assert capsys.readouterr().err.startswith(f"error: {path} is not UTF-8 text")
+    assert capsys.readouterr().err.startswith(f"error: {path}, line 2: not UTF-8 text")
+    path.write_bytes("a,b,y\n1,2,\u00e9t\u00e9\n".encode("utf-16"))  # Excel's "Unicode text"
+    assert main(["--data", str(path), "--target", "y"]) == 2
+    assert capsys.readouterr().err == (
+        f'error: {path} is UTF-16 text (Excel\'s "Unicode text"), not UTF-8: save it as '
+        '"CSV UTF-8", or convert it (iconv -f UTF-16 -t UTF-8)\n'
+    )
+
+
+def test_a_cell_longer_than_the_csv_modules_default_limit_is_read(tmp_path, capsys):
+    rows = "".join(f"{i},{'x' * 200_000 if i == 3 else 'short'},{'ab'[i % 2]}\n" for i in range(20))
+    path = _csv(tmp_path, "a,notes,label\n" + rows)
+    assert main(["--data", path, "--target", "label", *QUICK]) == 0
+
+
+def test_of_two_separators_splitting_as_many_fields_the_one_reading_numbers_wins(tmp_path, capsys):
+    # commas in the names and decimal commas: commas and semicolons both split 3 fields a line
+    rows = "".join(f"{i % 7},{i % 3};1,{i % 5};{'ab'[i % 2]}\n" for i in range(30))
+    path = _csv(tmp_path, "len, cm;wid, cm;label\n" + rows)
+    assert main(["--data", path, "--target", "label", *QUICK]) == 0
+    err = capsys.readouterr().err
+    assert f"note: {path}: reading columns separated by semicolons" in err
+    assert "reading decimal commas (3,5 is 3.5) in 'len, cm', 'wid, cm'" in err
 
 
 def test_quoted_fields_and_a_byte_order_mark(tmp_path, capsys):
@@ -206,6 +230,9 @@ def test_decimal_commas_in_scientific_notation_are_numbers(tmp_path, capsys):
         ('price,y\n"1,181",0\n950,1\n"2,400",0\n700,1\n', "1,181"),  # thousands, comma file
         ("price;y\n2.248,28;0\n950,5;1\n3.100,00;0\n", "2.248,28"),  # thousands, EU style
         ("share,y\n12.4%,0\n3.5%,1\n50%,0\n8%,1\n", "12.4%"),  # percentages
+        ("price,y\n$12.34,0\n$9.50,1\n$120.00,0\n$1.99,1\n", "$12.34"),  # currency
+        ("price;y\n12,50 \u20ac;0\n9 \u20ac;1\n3,10 \u20ac;0\n", "12,50 \u20ac"),
+        ("share,y\n\u22120.5,0\n0.25,1\n\u22121.5,0\n2,1\n", "\u22120.5"),  # a minus sign
     ],
 )
 def test_numbers_written_for_reading_are_refused_not_encoded(tmp_path, capsys, content, value):
@@ -721,3 +748,65 @@ def test_a_number_column_named_and_valued_as_an_identifier_is_warned_of(
         "name says identifier"
     )
     assert (message in err) == warned
+
+
+def test_a_first_line_of_numbers_is_refused_not_taken_for_names(tmp_path, capsys):
+    path = _csv(tmp_path, "0.5,1.5,1\n2.5,3.5,0\n4.5,5.5,1\n")
+    assert main(["--data", path, "--target", "1"]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {path}: its first line holds numbers only ('0.5', '1.5', '1'), not column "
+        "names: add a header line naming the columns\n"
+    )
+
+
+def test_a_data_row_repeating_the_header_is_refused(tmp_path, capsys):
+    rows = "".join(f"{i},{i % 3},{'ab'[i % 2]}\n" for i in range(10))
+    path = _csv(tmp_path, "a,b,label\n" + rows + "a,b,label\n" + rows)
+    assert main(["--data", path, "--target", "label"]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {path}, line 12: a data row repeats the header line (tables joined?): remove it\n"
+    )
+
+
+@pytest.mark.parametrize("word", ["-", "unknown"])
+def test_a_missing_values_word_among_numbers_is_refused_whatever_its_share(tmp_path, capsys, word):
+    # two thirds of a column written '-': not classes of a target, nor a feature's categories
+    cells = [word if i % 3 else f"{i / 7:.3f}" for i in range(30)]
+    target = _csv(tmp_path, "a,y\n" + "".join(f"{i},{cell}\n" for i, cell in enumerate(cells)))
+    assert main(["--data", target, "--target", "y", *QUICK]) == 2
+    err = capsys.readouterr().err
+    assert f"line 3: {word!r} in target column 'y', a column of numbers but for 20 values" in err
+    rows = "".join(f"{cell},{'ab'[i % 2]}\n" for i, cell in enumerate(cells))
+    feature = _csv(tmp_path, "x,label\n" + rows)
+    assert main(["--data", feature, "--target", "label", *QUICK]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {feature}, line 3: {word!r} in column 'x', a column of numbers but for 20 "
+        "values: write a missing value as an empty cell or NA\n"
+    )
+
+
+def test_a_label_that_reads_as_missing_is_warned_of(tmp_path, capsys):
+    rows = "".join(f"{i / 10},{('yes', 'no', '-')[i % 3]}\n" for i in range(30))
+    path = _csv(tmp_path, "a,label\n" + rows)
+    assert main(["--data", path, "--target", "label", *QUICK]) == 0
+    assert (
+        f"warning: {path}: target column 'label' holds '-', which reads as a missing value but "
+        "is taken as a class: write a missing target as an empty cell or NA to leave its row out"
+    ) in capsys.readouterr().err
+
+
+def test_notes_name_the_tokens_read_as_missing(tmp_path, capsys):
+    # 'None' may be a class, 'NA' North America: the notes say they were read as missing
+    regions = ("EU", "NA", "AS")
+    labels = ("Mild", "Severe", "None")
+    rows = "".join(f"{i / 10},{regions[i % 3]},{labels[i % 2 + (i % 5 == 0)]}\n" for i in range(40))
+    path = _csv(tmp_path, "a,region,sev\n" + rows)
+    assert main(["--data", path, "--target", "sev", *QUICK]) == 0
+    err = capsys.readouterr().err
+    assert "rows without a value in target column 'sev' (the first on line " in err
+    assert "; read as missing: 'None')" in err
+    assert re.search(
+        r"filling in (\d+) missing values \(text with its most frequent value\): region \1; "
+        "read as missing: 'NA'\n",
+        err,
+    )

@@ -17,9 +17,15 @@ DECIMAL_COMMA = re.compile(r"[-+]?[0-9]*,[0-9]+([eE][-+]?[0-9]+)?")
 _THOUSANDS_POINT = re.compile(r"[-+]?[1-9][0-9]{0,2}\.[0-9]{3}")
 _THOUSANDS_COMMA = re.compile(r"[-+]?[1-9][0-9]{0,2},[0-9]{3}")
 # Numbers a spreadsheet formats for reading, which are not numbers to a program: thousands
-# separators (1,234.5 or 1.234,5 or 1 234) and percentages (12,4%).
+# separators (1,234.5 or 1.234,5 or 1 234), percentages (12,4%), currency signs ($12.50,
+# 12,50 €) and the typographic minus (−0.5).
+_GROUPED = r"[0-9]{1,3}([,.' \u00a0\u202f][0-9]{3})+([.,][0-9]+)?"
+_ANY = rf"({_GROUPED}|[0-9]+([.,][0-9]+)?)"
+_CURRENCY = "[$\u20ac\u00a3\u00a5]"
 DISGUISED_NUMBER = re.compile(
-    r"[-+]?([0-9]{1,3}([,.' \u00a0\u202f][0-9]{3})+([.,][0-9]+)?|[0-9]+([.,][0-9]+)?\s*%)"
+    rf"[-+]?({_GROUPED}|[0-9]+([.,][0-9]+)?\s*%)"
+    rf"|[-+\u2212]?{_CURRENCY}\s*[-+\u2212]?{_ANY}|[-+\u2212]?{_ANY}\s*{_CURRENCY}"
+    rf"|\u2212{_ANY}(\s*%)?"
 )
 
 
@@ -158,3 +164,79 @@ def reads_as_missing(word):
     a category's name is not (MISSING's own tokens are missing values already)."""
     folded = word.casefold().strip(" .")
     return not any(c.isalnum() for c in word) or folded in _MISSING_WORDS
+
+
+def missing_written_as(table, names):
+    """'; read as missing: 'None', 'NA'' for the tokens other than an empty cell that the
+    columns ``names`` of ``table`` hold and that are read as missing values (MISSING), or ''.
+    A notes' tail: 'None' or 'NA' may be a category's name (North America) there."""
+    tokens = {value for name in names for value in table.column(name) if value in MISSING}
+    tokens.discard("")
+    return f"; read as missing: {first_few(sorted(tokens))}" if tokens else ""
+
+
+def check_header(path, header, rows, lines):
+    """Refuse a first line of numbers (a table without a header: its first row would be taken
+    for the names, and lost) and a data row that repeats the header (tables joined)."""
+    values = [as_float(name) for name in header]
+    pandas_names = [str(j) for j in range(len(header))]  # DataFrame(X).to_csv(): 0, 1, 2...
+    if all(value is not None for value in values) and header != pandas_names:
+        raise InputError(
+            f"{path}: its first line holds numbers only ({first_few(header, 3)}), not column "
+            "names: add a header line naming the columns"
+        )
+    for row, line in zip(rows, lines):
+        if row == header:
+            raise InputError(
+                f"{path}, line {line}: a data row repeats the header line (tables joined?): "
+                "remove it"
+            )
+
+
+def written_number(separator, value):
+    """Whether ``value`` of a table is a number: as a program writes it, or with a decimal comma
+    where the table's ``separator`` is not a comma."""
+    if as_float(value) is not None:
+        return True
+    return separator != "," and bool(DECIMAL_COMMA.fullmatch(value))
+
+
+def check_disguised_numbers(table, name, values):
+    """Refuse a number written for reading (1,234 or 12,4%): it is not text to encode. So is a
+    column of numbers some of which have a decimal comma (quoted "3,1" in a comma-separated
+    file, where decimal commas are not read: ``read_decimal_commas``)."""
+    for value, line in zip(values, table.lines):
+        if as_float(value) is None and DISGUISED_NUMBER.fullmatch(value):
+            raise InputError(
+                f"{table.path}, line {line}: {value!r} in column {name!r} is a number written "
+                "with a thousands separator or a percent sign (or a currency sign, a "
+                "typographic minus): write numbers plainly (1234.5, 0.124, -2), as a "
+                "spreadsheet exports them unformatted"
+            )
+    if table.separator != ",":  # elsewhere decimal commas were read (``read_decimal_commas``)
+        return
+    commas = [i for i, value in enumerate(values) if DECIMAL_COMMA.fullmatch(value)]
+    others = (value for value in values if value not in MISSING and as_float(value) is None)
+    if commas and all(DECIMAL_COMMA.fullmatch(value) for value in others):
+        raise InputError(
+            f"{table.path}, line {table.lines[commas[0]]}: {values[commas[0]]!r} in column "
+            f"{name!r} is a number with a decimal comma in a comma-separated file: write it "
+            "with a point (3.1), or separate the columns with semicolons"
+        )
+
+
+def not_utf8(path, error):
+    """The message for a file that is not UTF-8 (``error``, the UnicodeDecodeError): UTF-16
+    (Excel's "Unicode text") named as such, else the line of the first byte that is not."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return (
+            f'{path} is UTF-16 text (Excel\'s "Unicode text"), not UTF-8: save it as '
+            '"CSV UTF-8", or convert it (iconv -f UTF-16 -t UTF-8)'
+        )
+    line = data[: error.start].count(b"\n") + 1
+    return (
+        f"{path}, line {line}: not UTF-8 text ({error.reason} at byte {error.start}): save it "
+        "as UTF-8"
+    )

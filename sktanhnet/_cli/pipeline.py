@@ -52,9 +52,10 @@ def bundled_pipeline(network):
     return make_pipeline(StandardScaler(), network)
 
 
-def table_pipeline(network, X, features, kinds, missing_counts, source):
+def table_pipeline(network, X, features, kinds, missing_counts, source, written=""):
     """Pipeline([("columns", ColumnTransformer), ("network", network)]) for a table's columns;
-    a note announces each step that changes values: the one-hot encoding, the filling in."""
+    a note announces each step that changes values: the one-hot encoding, the filling in (with
+    ``written``, ``missing_written_as``'s tail)."""
     from sklearn.compose import ColumnTransformer
     from sklearn.impute import SimpleImputer
     from sklearn.pipeline import Pipeline, make_pipeline
@@ -90,6 +91,7 @@ def table_pipeline(network, X, features, kinds, missing_counts, source):
             f"{source}: filling in {sum(missing_counts)} missing values ({filled} value): "
             + ", ".join(gaps[:8])
             + (", ..." if len(gaps) > 8 else "")
+            + written
         )
     columns = ColumnTransformer(parts)
     return Pipeline([("columns", columns), ("network", network)])
@@ -106,10 +108,55 @@ def text_columns(model, features):
     text = set()
     for _, transformer, columns in getattr(first, "transformers_", []):
         steps = [step for _, step in getattr(transformer, "steps", [("", transformer)])]
-        if any(type(step).__name__.endswith("Encoder") for step in steps):
-            selected = np.arange(len(features))[columns] if len(features) else []
-            text.update(features[j] for j in np.atleast_1d(selected))
+        encoders = [step for step in steps if type(step).__name__.endswith("Encoder")]
+        if encoders:
+            # an encoder fitted in Python on a column of numbers has number categories
+            categories = getattr(encoders[0], "categories_", None)
+            for k, name in enumerate(selected_columns(columns, list(features))):
+                numbers = categories is not None and k < len(categories)
+                if not (numbers and np.asarray(categories[k]).dtype.kind in "biuf"):
+                    text.add(name)
     return text
+
+
+def _by_name(columns):
+    """Whether a ColumnTransformer's ``columns`` name columns (a DataFrame's) rather than
+    give their positions or a mask."""
+    if isinstance(columns, slice):
+        return isinstance(columns.start, str) or isinstance(columns.stop, str)
+    values = np.atleast_1d(np.asarray(columns, dtype=object))
+    return len(values) > 0 and all(isinstance(value, str) for value in values)
+
+
+def selected_columns(columns, features):
+    """The names among ``features`` that a ColumnTransformer's ``columns`` select (names, a
+    slice of names, positions or a mask)."""
+    if not _by_name(columns):
+        return [features[j] for j in np.atleast_1d(np.arange(len(features))[columns])]
+    if isinstance(columns, slice):  # of names: both ends included, as pandas' .loc
+        start = 0 if columns.start is None else features.index(columns.start)
+        stop = len(features) if columns.stop is None else features.index(columns.stop) + 1
+        return features[start:stop]
+    return [name for name in np.atleast_1d(np.asarray(columns, dtype=object))]
+
+
+def fills_in(model):
+    """Whether a saved pipeline's first step fills in missing values (holds a SimpleImputer)."""
+    first = model[0] if hasattr(model, "steps") else model
+    parts = [part for _, part, _ in getattr(first, "transformers_", [])] or [first]
+    steps = [step for part in parts for _, step in getattr(part, "steps", [("", part)])]
+    return any(type(step).__name__ == "SimpleImputer" for step in steps)
+
+
+def selects_by_name(model):
+    """Whether a saved pipeline's first step is a ColumnTransformer that picks columns by name:
+    it takes a DataFrame, not an array."""
+    from sklearn.compose import ColumnTransformer
+
+    first = model[0] if hasattr(model, "steps") else model
+    return isinstance(first, ColumnTransformer) and any(
+        _by_name(columns) for _, _, columns in getattr(first, "transformers_", [])
+    )
 
 
 def check_scalable(X, names, what="feature column"):

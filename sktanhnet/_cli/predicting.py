@@ -9,7 +9,8 @@ import numpy as np
 from .._compiled import short_job
 from .._validation import fitted_layer_sizes
 from .messages import InputError, first_few, flush_notes, names, note
-from .pipeline import note_unseen_values, text_columns
+from .numbers import missing_written_as
+from .pipeline import fills_in, note_unseen_values, selects_by_name, text_columns
 from .report import network_of, report_regression, skops_io
 from .table import check_columns, read_features, read_table
 from .task import labels_like, regression_target, target_rows
@@ -85,10 +86,39 @@ def read_rows(args, model):
             f"{args.model} has no feature names (it was fitted on arrays): using the columns "
             f"of {args.data} by position: {names(features)}"
         )
-    X, kinds, _ = read_features(table, features, text_columns(model, features))
+    X, kinds, missing = read_features(table, features, text_columns(model, features))
     if "text" in kinds:
         note_unseen_values(model, X, features, args.data)
+    gaps = [(name, count) for name, count in zip(features, missing) if count]
+    if gaps and fills_in(model):
+        note(
+            f"{args.data}: {sum(missing)} missing values, which {args.model} fills in as in "
+            "training (its SimpleImputer): "
+            + ", ".join(f"{name} {count}" for name, count in gaps[:8])
+            + (", ..." if len(gaps) > 8 else "")
+            + missing_written_as(table, [name for name, _ in gaps])
+        )
+    if selects_by_name(model):
+        X = as_frame(args.model, X, features, kinds)
     return X, table
+
+
+def as_frame(path, X, features, kinds):
+    """X as a pandas DataFrame of the named columns (numbers as float64), for a pipeline that
+    picks its columns by name (built in Python on a DataFrame)."""
+    try:
+        import pandas as pd
+    except ImportError:
+        raise InputError(
+            f"{path} picks its columns by name, as a pipeline fitted on a pandas DataFrame "
+            "does: predicting with it needs pandas (pip install pandas)"
+        ) from None
+    return pd.DataFrame(
+        {
+            name: X[:, j].astype(np.float64) if kind == "number" else X[:, j]
+            for j, (name, kind) in enumerate(zip(features, kinds))
+        }
+    )
 
 
 def predict_with_saved_model(args):

@@ -12,12 +12,14 @@ import numpy as np
 
 from .messages import InputError, did_you_mean, first_few, names, note, warn
 from .numbers import (
-    DECIMAL_COMMA,
-    DISGUISED_NUMBER,
     MISSING,
     as_float,
+    check_disguised_numbers,
+    check_header,
+    not_utf8,
     read_decimal_commas,
     reads_as_missing,
+    written_number,
 )
 
 SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
@@ -69,12 +71,11 @@ def read_table(path, keep=(), as_written=None):
                 f"{path} is {kind}, not a table of text: the command line reads comma-, "
                 "semicolon- or tab-separated text; save the table as CSV"
             ) from None
-        raise InputError(
-            f"{path} is not UTF-8 text ({error.reason} at byte {error.start}): save it as UTF-8"
-        ) from None
+        raise InputError(not_utf8(path, error)) from None
     separator = _separator(text)
     # lines end with \n, \r\n or \r alone (old Mac exports), as the reader counts them
     raw_lines = io.StringIO(text, newline="").readlines()
+    csv.field_size_limit(2**31 - 1)  # a long cell (a text's notes, a vector) is a cell
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     spans = []  # (first line, last line, cells) of each record over several lines
     try:
@@ -120,6 +121,7 @@ def read_table(path, keep=(), as_written=None):
     repeated = sorted(name for name, count in counts.items() if count > 1)
     if repeated:
         raise InputError(f"{path}: column names must differ; repeated: {names(repeated)}")
+    check_header(path, header, rows[1:], lines[1:])
     for row, line in zip(rows[1:], lines[1:]):
         if len(row) != len(header):
             raise InputError(
@@ -190,7 +192,7 @@ def _row_shape(rows, separator):
     width = len(rows[0]) if rows else 0
 
     def number(cell):
-        return cell in MISSING or _written_number(separator, cell)
+        return cell in MISSING or written_number(separator, cell)
 
     numbers = [
         all(number(row[j]) for row in rows[1:] if j < len(row) and not _line_break(row[j]))
@@ -272,45 +274,24 @@ def _is_index(rows):
 
 def _separator(text):
     """The separator of the three that splits the first records (up to 20) into as many fields
-    each, more than one, without a tab left in a field, the most; where none does, the one that
-    splits the header the most."""
+    each, more than one, without a tab left in a field, the most (of two as many, the one whose
+    fields read as numbers more often); where none does, the one that splits the header the
+    most."""
 
     def score(separator):
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
         try:
             records = list(itertools.islice((row for row in reader if row), 20))
         except csv.Error:
-            return (False, False, 0)
+            return (False, False, 0, 0)
         width = len(records[0]) if records else 0
         # a tab inside a field of another separator's split is a tab-separated file's sign
         # (its fields may hold commas: decimal commas, "width, cm")
         tabs = separator != "\t" and any("\t" in field for row in records for field in row)
-        return (width > 1 and all(len(row) == width for row in records), not tabs, width)
+        numbers = sum(written_number(separator, cell) for row in records[1:] for cell in row)
+        return (width > 1 and all(len(row) == width for row in records), not tabs, width, numbers)
 
     return max(SEPARATORS, key=score)
-
-
-def check_disguised_numbers(table, name, values):
-    """Refuse a number written for reading (1,234 or 12,4%): it is not text to encode. So is a
-    column of numbers some of which have a decimal comma (quoted "3,1" in a comma-separated
-    file, where decimal commas are not read: ``read_decimal_commas``)."""
-    for value, line in zip(values, table.lines):
-        if as_float(value) is None and DISGUISED_NUMBER.fullmatch(value):
-            raise InputError(
-                f"{table.path}, line {line}: {value!r} in column {name!r} is a number written "
-                "with a thousands separator or a percent sign: write numbers plainly (1234.5, "
-                "0.124), as a spreadsheet exports them unformatted"
-            )
-    if table.separator != ",":  # elsewhere decimal commas were read (``read_decimal_commas``)
-        return
-    commas = [i for i, value in enumerate(values) if DECIMAL_COMMA.fullmatch(value)]
-    others = (value for value in values if value not in MISSING and as_float(value) is None)
-    if commas and all(DECIMAL_COMMA.fullmatch(value) for value in others):
-        raise InputError(
-            f"{table.path}, line {table.lines[commas[0]]}: {values[commas[0]]!r} in column "
-            f"{name!r} is a number with a decimal comma in a comma-separated file: write it "
-            "with a point (3.1), or separate the columns with semicolons"
-        )
 
 
 def check_columns(table, target, features=None):
@@ -370,14 +351,6 @@ def as_numbers(values, missing):
     return numbers
 
 
-def _written_number(separator, value):
-    """Whether ``value`` of a table is a number: as a program writes it, or with a decimal comma
-    where the table's ``separator`` is not a comma."""
-    if as_float(value) is not None:
-        return True
-    return separator != "," and bool(DECIMAL_COMMA.fullmatch(value))
-
-
 def check_finite(table, name, numbers):
     """Refuse inf (and a number too large for a float) naming its line."""
     bad = np.isinf(numbers)
@@ -410,7 +383,7 @@ def read_features(table, features, text_columns=None):
             row = next(
                 i
                 for i in range(len(values))
-                if not missing[i] and not _written_number(table.separator, values[i])
+                if not missing[i] and not written_number(table.separator, values[i])
             )
             raise InputError(
                 f"{table.path}, line {table.lines[row]}: {values[row]!r} in column {name!r} is "
@@ -451,9 +424,12 @@ def check_not_mostly_numbers(
     text = [
         i
         for i, value in enumerate(values)
-        if not missing[i] and not _written_number(table.separator, value)
+        if not missing[i] and not written_number(table.separator, value)
     ]
-    if text and len(text) < (len(values) - int(missing.sum())) / 2:
+    present = len(values) - int(missing.sum())
+    # a missing value's word ('-', 'unknown') beside numbers, whatever its share
+    missing_words = all(reads_as_missing(str(values[i])) for i in text) and len(text) < present
+    if text and (len(text) < present / 2 or missing_words):
         counts = collections.Counter(str(values[i]) for i in text) if categories else {}
         if any(count > 1 and not reads_as_missing(word) for word, count in counts.items()):
             advice = CATEGORY_ADVICE + advice

@@ -11,9 +11,14 @@ import re
 import numpy as np
 
 from .arguments import MAX_CLASSES
-from .messages import InputError, first_few, note
-from .numbers import DECIMAL_COMMA
-from .table import as_numbers, check_disguised_numbers, check_not_mostly_numbers, is_missing
+from .messages import InputError, first_few, note, warn
+from .numbers import (
+    DECIMAL_COMMA,
+    check_disguised_numbers,
+    missing_written_as,
+    reads_as_missing,
+)
+from .table import as_numbers, check_not_mostly_numbers, is_missing
 
 #: A whole number as written: a sign, no leading zero; a point and zeros may follow (+1, 1.0).
 _WHOLE = re.compile(r"[+-]?(0|[1-9][0-9]*)(\.0*)?")
@@ -37,13 +42,25 @@ def drop_missing_targets(table, target):
     if not present.all():
         first, missing = table.lines[int(np.argmin(present))], int((~present).sum())
         rows = "1 row" if missing == 1 else f"{missing} rows"
+        written = missing_written_as(table, [target])
         note(
             f"{table.path}: leaving out {rows} without a value in target column {target!r} "
-            f"(the first on line {first})"
+            f"(the first on line {first}{written})"
         )
         table = table.keep(present)
     check_disguised_numbers(table, target, table.column(target))
     return table, np.array(table.column(target), dtype=str)
+
+
+def warn_missing_like_labels(table, target, values):
+    """Warn of labels that read as a missing value's token ('-', 'unknown'): taken as a class."""
+    labels = sorted({value for value in values if reads_as_missing(value)})
+    if labels:
+        warn(
+            f"{table.path}: target column {target!r} holds {first_few(labels, 3)}, which reads "
+            "as a missing value but is taken as a class: write a missing target as an empty "
+            "cell or NA to leave its row out"
+        )
 
 
 def check_target_not_mostly_numbers(table, target, values, regression=False):

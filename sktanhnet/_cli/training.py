@@ -10,7 +10,7 @@ from .. import TanhMLPClassifier, TanhMLPRegressor
 from .._compiled import KERNELS_VARIABLE, describe, numpy_ops, short_job
 from .._training import LBFGS_ADVICE, STOCHASTIC_ADVICE, DivergenceError
 from .messages import InputError, flush_notes, note, one_line, warn
-from .numbers import warn_numbered_identifiers
+from .numbers import missing_written_as, warn_numbered_identifiers
 from .pipeline import build_network, bundled_pipeline, check_scalable, table_pipeline
 from .report import (
     check_plot_file,
@@ -22,7 +22,12 @@ from .report import (
     skops_io,
 )
 from .table import check_columns, leave_out_empty_columns, read_features, read_table
-from .task import check_target_not_mostly_numbers, choose_task, drop_missing_targets
+from .task import (
+    check_target_not_mostly_numbers,
+    choose_task,
+    drop_missing_targets,
+    warn_missing_like_labels,
+)
 
 
 def load(args):
@@ -45,11 +50,15 @@ def load(args):
     if args.task == "auto" or regression:
         check_target_not_mostly_numbers(table, args.target, values, regression)
     task, y = choose_task(args.task, values, f"--target {args.target!r}", regression_loss)
+    if task == "classification":
+        warn_missing_like_labels(table, args.target, values)
     X, kinds, missing = read_features(table, features)
     features, X, kinds, missing = leave_out_empty_columns(table, features, X, kinds, missing)
     warn_numbered_identifiers(args.data, features, X, kinds)
     network = build_network(args, task)
-    model = table_pipeline(network, X, features, kinds, missing, args.data)
+    gaps = [name for name, count in zip(features, missing) if count]
+    written = missing_written_as(table, gaps)
+    model = table_pipeline(network, X, features, kinds, missing, args.data, written)
     return model, X, y, features, args.data
 
 
