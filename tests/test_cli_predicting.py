@@ -762,3 +762,21 @@ def test_missing_values_filled_in_at_prediction_are_said(tmp_path, capsys, iris_
         f"note: {path}: 2 missing values, which {iris_model} fills in as in training (its "
         "SimpleImputer): sl 1, sw 1; read as missing: 'NA'\n"
     )
+
+
+def test_an_unfitted_model_is_refused_as_such(tmp_path, capsys):
+    skops_io = pytest.importorskip("skops.io")
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from sktanhnet import TanhMLPClassifier
+
+    data = _iris_csv(tmp_path, ["sl", "sw", "pl", "pw"])
+    for model in (TanhMLPClassifier(), make_pipeline(StandardScaler(), TanhMLPClassifier())):
+        path = str(tmp_path / "unfitted.skops")
+        skops_io.dump(model, path)
+        assert main(["--model", path, "--data", data]) == 2
+        assert capsys.readouterr().err == (
+            f"error: {path} holds an unfitted {type(model).__name__}: fit it before saving it, "
+            "or save the trained pipeline (python -m sktanhnet ... --save FILE.skops)\n"
+        )

@@ -810,3 +810,20 @@ def test_notes_name_the_tokens_read_as_missing(tmp_path, capsys):
         "read as missing: 'NA'\n",
         err,
     )
+
+
+def test_a_decimal_comma_in_a_one_column_file_is_named_as_such(tmp_path, capsys):
+    path = _csv(tmp_path, "a\n1,5\n-0,25\n")
+    assert main(["--data", path, "--target", "a"]) == 2
+    assert capsys.readouterr().err == (
+        f"error: {path}, line 2: '1,5' in column 'a' is a number with a decimal comma in a "
+        "comma-separated file: write it with a point (3.1), or separate the columns with "
+        "semicolons\n"
+    )
+
+
+def test_standard_input_as_a_dash_is_pointed_to_dev_stdin(capsys):
+    assert main(["--data", "-", "--target", "y"]) == 2
+    assert capsys.readouterr().err.endswith(
+        "cannot read -: No such file or directory (standard input is /dev/stdin)\n"
+    )

@@ -218,11 +218,17 @@ def check_disguised_numbers(table, name, values):
     commas = [i for i, value in enumerate(values) if DECIMAL_COMMA.fullmatch(value)]
     others = (value for value in values if value not in MISSING and as_float(value) is None)
     if commas and all(DECIMAL_COMMA.fullmatch(value) for value in others):
-        raise InputError(
-            f"{table.path}, line {table.lines[commas[0]]}: {values[commas[0]]!r} in column "
-            f"{name!r} is a number with a decimal comma in a comma-separated file: write it "
-            "with a point (3.1), or separate the columns with semicolons"
-        )
+        line = table.lines[commas[0]]
+        raise InputError(decimal_comma_in_commas(table.path, line, values[commas[0]], name))
+
+
+def decimal_comma_in_commas(path, line, value, name):
+    """The message for a number with a decimal comma where commas separate the columns."""
+    return (
+        f"{path}, line {line}: {value!r} in column {name!r} is a number with a decimal comma "
+        "in a comma-separated file: write it with a point (3.1), or separate the columns with "
+        "semicolons"
+    )
 
 
 def not_utf8(path, error):

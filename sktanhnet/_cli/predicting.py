@@ -51,6 +51,18 @@ def load_model(path):
             f"{path} holds a {type(model).__name__}, not a fitted model with predict: save the "
             "trained pipeline (python -m sktanhnet ... --save FILE.skops)"
         )
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+
+    try:
+        check_is_fitted(model)
+    except NotFittedError:
+        raise InputError(
+            f"{path} holds an unfitted {type(model).__name__}: fit it before saving it, or "
+            "save the trained pipeline (python -m sktanhnet ... --save FILE.skops)"
+        ) from None
+    except TypeError:  # not an estimator: predict will say what it can
+        pass
     return model
 
 

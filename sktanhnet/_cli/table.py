@@ -12,10 +12,12 @@ import numpy as np
 
 from .messages import InputError, did_you_mean, first_few, names, note, warn
 from .numbers import (
+    DECIMAL_COMMA,
     MISSING,
     as_float,
     check_disguised_numbers,
     check_header,
+    decimal_comma_in_commas,
     not_utf8,
     read_decimal_commas,
     reads_as_missing,
@@ -63,7 +65,8 @@ def read_table(path, keep=(), as_written=None):
         with open(path, newline="", encoding="utf-8-sig") as handle:
             text = handle.read()
     except OSError as error:
-        raise InputError(f"cannot read {path}: {error.strerror or error}") from None
+        stdin = " (standard input is /dev/stdin)" if path == "-" else ""
+        raise InputError(f"cannot read {path}: {error.strerror or error}{stdin}") from None
     except UnicodeDecodeError as error:
         kind = _binary_kind(path)
         if kind:
@@ -124,6 +127,8 @@ def read_table(path, keep=(), as_written=None):
     check_header(path, header, rows[1:], lines[1:])
     for row, line in zip(rows[1:], lines[1:]):
         if len(row) != len(header):
+            if len(header) == 1 and DECIMAL_COMMA.fullmatch(",".join(row)):
+                raise InputError(decimal_comma_in_commas(path, line, ",".join(row), header[0]))
             raise InputError(
                 f"{path}, line {line}: {len(row)} field{'s' * (len(row) != 1)}, the header has "
                 f"{len(header)}"
