@@ -20,6 +20,7 @@ from ._training import (
     _check_finite,
     align_validation,
     chunk_rows,
+    weights_advice,
 )
 
 # Chunks of a full-batch pass are summed in this many groups (fewer for fewer chunks): each group
@@ -181,7 +182,8 @@ def run_lbfgs(
         options={"maxfun": settings.max_fun, "maxiter": max_iter, "gtol": settings.tol},
     )
     params[...] = ops.asarray(result.x, params.dtype)
-    _check_finite(result.fun, params, LBFGS_ADVICE, ops)
+    advice = LBFGS_ADVICE + weights_advice(sample_weight, settings.alpha)
+    _check_finite(result.fun, params, advice, ops)
     history["n_iter"] = n_iter = min(int(result.nit), max_iter)
     if result.status != 0 and not stop_requested:
         # scikit-learn's words (its ``_check_optimize_result``), which warning filters match

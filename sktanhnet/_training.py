@@ -139,6 +139,20 @@ def _check_finite(loss, params, advice, ops=NUMPY, optimizer=None):
         )
 
 
+def weights_advice(sample_weight, alpha):
+    """More advice where the rows' weights are so small (a mean below 1e-6) that the L2 term,
+    alpha over their sum, swamps the loss: alpha acts as alpha / mean for weights of 1."""
+    if sample_weight is None or alpha <= 0:
+        return ""
+    mean = float(np.mean(sample_weight))
+    if mean < 1e-6:
+        return (
+            f" The rows' weights are tiny (their mean is {mean:.3g}), and the L2 term is alpha "
+            "over their sum: scale sample_weight (or class_weight) up, or lower alpha."
+        )
+    return ""
+
+
 NON_FINITE_WEIGHTS = (
     "Solver produced non-finite parameter weights. The input data may contain large values "
     "and need to be preprocessed. "
@@ -361,7 +375,8 @@ def run_stochastic(
             trained = trained_rows(sample_weight, sample_index, batch_size)
             history["trained_rows"] = trained
             loss = float(accumulated_loss) / max(trained, 1)  # one wait for the device per epoch
-            _check_finite(loss, params, STOCHASTIC_ADVICE, ops, optimizer)
+            advice = STOCHASTIC_ADVICE + weights_advice(sample_weight, alpha)
+            _check_finite(loss, params, advice, ops, optimizer)
             record_epoch(history, loss, params, best_params, validate, early_stopping, tol, verbose)
             optimizer.epoch_ends(history["t"])
             if on_epoch is not None and on_epoch(history):

@@ -20,7 +20,7 @@ import sklearn
 from sklearn.datasets import load_diabetes, make_classification
 from sklearn.exceptions import ConvergenceWarning
 
-from sktanhnet import TanhMLPClassifier, TanhMLPRegressor
+from sktanhnet import DivergenceError, TanhMLPClassifier, TanhMLPRegressor
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -308,6 +308,14 @@ def test_zero_validation_weights_are_rejected():
         make().fit(X, Y, X_val=X, y_val=Y, sample_weight_val=np.zeros(30))
     with pytest.raises(ValueError, match=r"class_weight \(over y_val's classes\) is zero"):
         make(class_weight={0: 0.0}).fit(X, Y, X_val=X[Y == 0], y_val=Y[Y == 0])
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_weights_so_tiny_that_the_l2_term_overflows_are_named_in_the_divergence(solver):
+    # alpha over the weights' sum is inf: the advice is to scale the weights, not only the data
+    with pytest.raises(DivergenceError, match=r"The rows' weights are tiny \(their mean is 1e-3"):
+        make(solver=solver).fit(X, Y, sample_weight=np.full(30, 1e-320))
+    make(solver=solver, alpha=0.0).fit(X, Y, sample_weight=np.full(30, 1e-320))  # no L2 term
 
 
 @pytest.mark.parametrize("scale", [1e-12, 1.0, 1e12])
