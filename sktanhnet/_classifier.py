@@ -182,8 +182,9 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
         if self._multilabel():
             return check_indicator_matrix(y, len(self.classes_), name)
         if y.ndim != 1:
-            raise ValueError(
-                f"{name} is a multilabel indicator matrix but the model was fitted on "
+            raise ValueError(  # scikit-learn's words for y, then ours
+                ("The object was not fitted with multilabel input. " if name == "y" else "")
+                + f"{name} is a multilabel indicator matrix but the model was fitted on "
                 "single-label targets."
             )
         labels = None if labels_known else unique_labels(y)
@@ -246,8 +247,8 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
                     "Every call must pass the same classes." % (classes, self.classes_)
                 )
         elif self.warm_start and not incremental and not self._multilabel():
-            labels = unique_labels(y) if y.ndim == 1 else None
-            if labels is not None and set(labels) != set(self.classes_):
+            labels = unique_labels(y)  # a multilabel y: its columns, as scikit-learn reads it
+            if set(labels) != set(self.classes_):
                 raise ValueError(  # scikit-learn's words, then ours
                     "warm_start can only be used where `y` has the same classes as in the "
                     f"previous call to fit. Previously got {self.classes_}, `y` has {labels}. "

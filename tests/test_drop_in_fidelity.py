@@ -76,6 +76,16 @@ FAULTS = {
     # ours said "Unknown label type: unknown. Maybe ... continuous values" where 1 came first
     "labels of two types, int first": ({}, lambda e: e.fit(X, np.array([1, "a"] * 10, object))),
     "labels of two types, str first": ({}, lambda e: e.fit(X, np.array(["a", 1] * 10, object))),
+    # a warm fit on a multilabel y after single labels (of other classes than its columns, or
+    # the same: 0 and 1)
+    "multilabel y after three classes, warm": (
+        {"warm_start": True},
+        lambda e: e.fit(X, Y).fit(X, np.c_[Y == 0, Y == 1].astype(int)),
+    ),
+    "multilabel y after binary labels, warm": (
+        {"warm_start": True},
+        lambda e: e.fit(X, Y % 2).fit(X, np.c_[Y == 0, Y == 1].astype(int)),
+    ),
 }
 if "sample_weight" in inspect.signature(MLPClassifier.fit).parameters:  # scikit-learn >= 1.7
     FAULTS |= {
