@@ -260,9 +260,10 @@ def check_sample_weight(sample_weight, n_samples, name="sample_weight"):
 
 def chunk_finite_check(X, estimator_name, first_coef=None):
     """``check(chunk, product)`` for chunks of dense NumPy X, that prediction calls with each
-    chunk's first product, X W_1 (``_base``'s ``_forward_chunks``, ``_network.forward_logits``):
-    raises the error of scikit-learn's input check (``check_array``'s, for all of X: NaN before
-    inf, as it reports them) where the chunk holds NaN or inf.
+    chunk's first product, X W_1 (``_prediction``'s ``_forward_chunks``,
+    ``_network.forward_logits``): raises the error of scikit-learn's input check
+    (``check_array``'s, for all of X: NaN before inf, as it reports them) where the chunk holds
+    NaN or inf.
 
     A NaN or inf anywhere in a row of X makes every product of that row NaN or inf (inf x 0 is
     NaN, inf - inf too), with finite weights. So a finite product (its sum is: the fast path, as

@@ -521,6 +521,8 @@ def test_a_saved_pipeline_encodes_and_fills_in_as_it_did_in_training(tmp_path, c
     assert captured.err == (
         f"note: {new}: ignoring columns the model does not use: 'species'\n"
         f"note: {new}: values not seen in training, counted as none: 'island' (Atlantis)\n"
+        f"note: {new}: 2 missing values, which {model} fills in as in training (its "
+        "SimpleImputer): bill_mm 1, sex 1; read as missing: 'NA'\n"
     )
 
 
@@ -650,8 +652,8 @@ def test_a_number_with_a_thousands_separator_is_named_so_at_prediction(tmp_path,
     assert main(["--model", model, "--data", new]) == 2
     assert capsys.readouterr().err == (
         f"error: {new}, line 3: '1,200' in column 'income' is a number written with a thousands "
-        "separator or a percent sign: write numbers plainly (1234.5, 0.124), as a spreadsheet "
-        "exports them unformatted\n"
+        "separator: write numbers plainly (1234.5, 0.124, -2), as a spreadsheet exports them "
+        "unformatted\n"
     )
     # tab-separated, where 1,200 may also be a decimal comma: refused, not read as 1.2
     new = _csv(tmp_path, "income\tage\n950\t3\n1,200\t4\n4,800\t1\n", name="new.tsv")
@@ -780,3 +782,39 @@ def test_an_unfitted_model_is_refused_as_such(tmp_path, capsys):
             f"error: {path} holds an unfitted {type(model).__name__}: fit it before saving it, "
             "or save the trained pipeline (python -m sktanhnet ... --save FILE.skops)\n"
         )
+
+
+def test_a_models_text_column_is_read_as_written_even_like_a_formatted_number(tmp_path, capsys):
+    # '$10' where the model encodes text is a category (here unseen), not a number to refuse
+    rows = "".join(f"{i / 10},{'AB'[i % 2]},{'ny'[i % 3 == 0]}\n" for i in range(40))
+    model, _ = _saved_model(tmp_path, capsys, _csv(tmp_path, "a,tier,y\n" + rows), "y")
+    new = _csv(tmp_path, "a,tier\n0.5,$10\n0.7,A\n", name="new.csv")
+    assert main(["--model", model, "--data", new]) == 0
+    assert "counted as none: 'tier' ($10)" in capsys.readouterr().err
+
+
+def test_model_of_a_column_transformer_dropping_a_text_column_and_encoding_bools(tmp_path, capsys):
+    pd = pytest.importorskip("pandas")
+    skops_io = pytest.importorskip("skops.io")
+    from sklearn.compose import make_column_transformer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    from sktanhnet import TanhMLPClassifier
+
+    frame = pd.read_csv(_iris_csv(tmp_path, ["sl", "sw", "pl", "pw", "species", "id"]))
+    frame["long"] = frame["pl"] > 4  # bools
+    columns = make_column_transformer(
+        (StandardScaler(), ["sl", "sw"]), (OneHotEncoder(), ["long"])
+    )  # 'pw' and the text column 'id' dropped
+    model = make_pipeline(columns, TanhMLPClassifier((10,), solver="lbfgs", random_state=0))
+    features = ["sl", "sw", "pw", "id", "long"]
+    model.fit(frame[features], frame["species"])
+    path = str(tmp_path / "bools.skops")
+    skops_io.dump(model, path)
+    data = tmp_path / "new.csv"
+    frame[features].to_csv(data, index=False)
+    assert main(["--model", path, "--data", str(data)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.split() == list(model.predict(frame[features]))
+    assert captured.err == ""

@@ -70,7 +70,7 @@ def test_a_large_float64_layer_predicts_in_chunks_of_1024_rows_in_bounded_memory
     """Where a layer's float64 weights take 1 MiB or more (here 520 x 512), prediction takes
     chunks of 1,024 rows (BLAS packs the weights once per chunk), not the 509 that 4 MiB of
     activations would give. Memory still does not grow with the rows."""
-    import sktanhnet._base as base
+    import sktanhnet._prediction as base
 
     X, y = _data(1_000, 520, np.float64)
     model = TanhMLPClassifier(hidden_layer_sizes=(512,), max_iter=2, random_state=0)

@@ -176,15 +176,18 @@ def missing_written_as(table, names):
 
 
 def check_header(path, header, rows, lines):
-    """Refuse a first line of numbers (a table without a header: its first row would be taken
-    for the names, and lost) and a data row that repeats the header (tables joined)."""
+    """Refuse a first line of numbers but for whole numbers (a table without a header: its
+    first row would be taken for the names, and lost) and a data row that repeats a header of
+    names (tables joined)."""
     values = [as_float(name) for name in header]
-    pandas_names = [str(j) for j in range(len(header))]  # DataFrame(X).to_csv(): 0, 1, 2...
-    if all(value is not None for value in values) and header != pandas_names:
-        raise InputError(
-            f"{path}: its first line holds numbers only ({first_few(header, 3)}), not column "
-            "names: add a header line naming the columns"
-        )
+    if all(value is not None for value in values):
+        # whole numbers may name columns (years; pandas' 0, 1, 2 and their subsets): kept
+        if not all(re.fullmatch(r"[0-9]+", name) for name in header):
+            raise InputError(
+                f"{path}: its first line holds numbers only ({first_few(header, 3)}), not "
+                "column names: add a header line naming the columns"
+            )
+        return  # a data row of those numbers is data
     for row, line in zip(rows, lines):
         if row == header:
             raise InputError(
@@ -207,11 +210,19 @@ def check_disguised_numbers(table, name, values):
     file, where decimal commas are not read: ``read_decimal_commas``)."""
     for value, line in zip(values, table.lines):
         if as_float(value) is None and DISGUISED_NUMBER.fullmatch(value):
+            form = (
+                "a percent sign"
+                if "%" in value
+                else "a currency sign"
+                if re.search(_CURRENCY, value)
+                else "a typographic minus (\u2212)"
+                if "\u2212" in value
+                else "a thousands separator"
+            )
             raise InputError(
                 f"{table.path}, line {line}: {value!r} in column {name!r} is a number written "
-                "with a thousands separator or a percent sign (or a currency sign, a "
-                "typographic minus): write numbers plainly (1234.5, 0.124, -2), as a "
-                "spreadsheet exports them unformatted"
+                f"with {form}: write numbers plainly (1234.5, 0.124, -2), as a spreadsheet "
+                "exports them unformatted"
             )
     if table.separator != ",":  # elsewhere decimal commas were read (``read_decimal_commas``)
         return

@@ -98,25 +98,37 @@ def table_pipeline(network, X, features, kinds, missing_counts, source, written=
 
 
 def text_columns(model, features):
-    """The names of the columns a saved pipeline one-hot encodes (its ColumnTransformer's
-    encoders'), or an empty set."""
+    """The names of the columns a saved pipeline reads as written, not as numbers: those its
+    ColumnTransformer's encoders one-hot encode (as text or bools) or drops (``column_kinds``),
+    or an empty set."""
+    return {name for name, kind in column_kinds(model, features).items() if kind != "number"}
+
+
+def column_kinds(model, features):
+    """{name: kind} of the columns a saved pipeline's ColumnTransformer encodes or drops:
+    "text", "bool" or "number" by its encoder's categories (a pipeline fitted in Python may
+    encode a column of numbers), "dropped" where no transformer takes it."""
     from sklearn.compose import ColumnTransformer
 
     first = model[0] if hasattr(model, "steps") else model
     if not isinstance(first, ColumnTransformer):
-        return set()
-    text = set()
+        return {}
+    kinds = {}
     for _, transformer, columns in getattr(first, "transformers_", []):
+        if isinstance(transformer, str):  # "drop" (or "passthrough": numbers)
+            for name in selected_columns(columns, list(features)):
+                kinds[name] = "dropped" if transformer == "drop" else "number"
+            continue
         steps = [step for _, step in getattr(transformer, "steps", [("", transformer)])]
         encoders = [step for step in steps if type(step).__name__.endswith("Encoder")]
         if encoders:
-            # an encoder fitted in Python on a column of numbers has number categories
             categories = getattr(encoders[0], "categories_", None)
             for k, name in enumerate(selected_columns(columns, list(features))):
-                numbers = categories is not None and k < len(categories)
-                if not (numbers and np.asarray(categories[k]).dtype.kind in "biuf"):
-                    text.add(name)
-    return text
+                kind = np.asarray(categories[k]).dtype.kind if categories is not None else "O"
+                kinds[name] = {"b": "bool", "i": "number", "u": "number", "f": "number"}.get(
+                    kind, "text"
+                )
+    return kinds
 
 
 def _by_name(columns):

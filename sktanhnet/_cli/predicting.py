@@ -10,7 +10,13 @@ from .._compiled import short_job
 from .._validation import fitted_layer_sizes
 from .messages import InputError, first_few, flush_notes, names, note
 from .numbers import missing_written_as
-from .pipeline import fills_in, note_unseen_values, selects_by_name, text_columns
+from .pipeline import (
+    column_kinds,
+    fills_in,
+    note_unseen_values,
+    selects_by_name,
+    text_columns,
+)
 from .report import network_of, report_regression, skops_io
 from .table import check_columns, read_features, read_table
 from .task import labels_like, regression_target, target_rows
@@ -111,13 +117,15 @@ def read_rows(args, model):
             + missing_written_as(table, [name for name, _ in gaps])
         )
     if selects_by_name(model):
-        X = as_frame(args.model, X, features, kinds)
+        bools = [name for name, kind in column_kinds(model, features).items() if kind == "bool"]
+        X = as_frame(args.model, X, features, kinds, bools)
     return X, table
 
 
-def as_frame(path, X, features, kinds):
-    """X as a pandas DataFrame of the named columns (numbers as float64), for a pipeline that
-    picks its columns by name (built in Python on a DataFrame)."""
+def as_frame(path, X, features, kinds, bools=()):
+    """X as a pandas DataFrame of the named columns (numbers as float64; ``bools``, encoded as
+    bools, True and False as written by pandas), for a pipeline that picks its columns by name
+    (built in Python on a DataFrame)."""
     try:
         import pandas as pd
     except ImportError:
@@ -125,12 +133,17 @@ def as_frame(path, X, features, kinds):
             f"{path} picks its columns by name, as a pipeline fitted on a pandas DataFrame "
             "does: predicting with it needs pandas (pip install pandas)"
         ) from None
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         {
             name: X[:, j].astype(np.float64) if kind == "number" else X[:, j]
             for j, (name, kind) in enumerate(zip(features, kinds))
         }
     )
+    for name in bools:
+        frame[name] = frame[name].map(
+            lambda value: {"True": True, "False": False}.get(value, value)
+        )
+    return frame
 
 
 def predict_with_saved_model(args):

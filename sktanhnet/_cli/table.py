@@ -380,9 +380,10 @@ def read_features(table, features, text_columns=None):
     for name in features:
         values = table.column(name)
         missing, numbers = missing_and_numbers(values)
-        if text_columns is not None and name in text_columns:
+        as_written = text_columns is not None and name in text_columns  # a model's categories
+        if as_written:
             numbers = None
-        if numbers is None:
+        if numbers is None and not as_written:
             check_disguised_numbers(table, name, values)  # 1,234: its own words
         if numbers is None and text_columns is not None and name not in text_columns:
             row = next(
@@ -432,8 +433,9 @@ def check_not_mostly_numbers(
         if not missing[i] and not written_number(table.separator, value)
     ]
     present = len(values) - int(missing.sum())
-    # a missing value's word ('-', 'unknown') beside numbers, whatever its share
-    missing_words = all(reads_as_missing(str(values[i])) for i in text) and len(text) < present
+    # one missing value's word ('-', 'unknown') beside numbers, whatever its share
+    words = {str(values[i]) for i in text}
+    missing_words = len(words) == 1 and reads_as_missing(*words) and len(text) < present
     if text and (len(text) < present / 2 or missing_words):
         counts = collections.Counter(str(values[i]) for i in text) if categories else {}
         if any(count > 1 and not reads_as_missing(word) for word, count in counts.items()):

@@ -53,8 +53,17 @@ def drop_missing_targets(table, target):
 
 
 def warn_missing_like_labels(table, target, values):
-    """Warn of labels that read as a missing value's token ('-', 'unknown'): taken as a class."""
-    labels = sorted({value for value in values if reads_as_missing(value)})
+    """Warn of labels that read as a missing value's token ('unknown'; '-' beside two or more
+    labels of words or numbers, where '+' and '-', or 'x' and '-', are labels): taken as a
+    class."""
+    distinct = set(values)
+    symbols = {value for value in distinct if not any(c.isalnum() for c in value)}
+    lone_symbol = len(symbols) == 1 and len(distinct) > 2
+    labels = sorted(
+        value
+        for value in distinct
+        if reads_as_missing(value) and (value not in symbols or lone_symbol)
+    )
     if labels:
         warn(
             f"{table.path}: target column {target!r} holds {first_few(labels, 3)}, which reads "
