@@ -687,7 +687,8 @@ def test_a_stray_word_in_a_regression_target_is_named_with_its_line(tmp_path, ca
     err = capsys.readouterr().err
     assert err == (
         f"error: {path}, line 5: '-' in target column 'y', a column of numbers but for 1 value: "
-        "write a missing value as an empty cell or NA (its row is then left out)\n"
+        "write a missing value as an empty cell or NA (its row is then left out); where '-' "
+        "stands for zero, write 0\n"
     )
 
 
@@ -758,13 +759,22 @@ def test_a_number_column_named_and_valued_as_an_identifier_is_warned_of(
     assert (message in err) == warned
 
 
-def test_a_first_line_of_numbers_is_refused_not_taken_for_names(tmp_path, capsys):
-    path = _csv(tmp_path, "0.5,1.5,1\n2.5,3.5,0\n4.5,5.5,1\n")
-    assert main(["--data", path, "--target", "1"]) == 2
-    assert capsys.readouterr().err == (
-        f"error: {path}: its first line holds numbers only ('0.5', '1.5', '1'), not column "
-        "names: add a header line naming the columns\n"
-    )
+def test_a_first_line_of_numbers_is_warned_of_as_perhaps_a_row_of_data(tmp_path, capsys):
+    rows = "".join(f"{i / 3:.3f},{i % 4 + 0.5},{i % 2}\n" for i in range(40))
+    path = _csv(tmp_path, "0.5,1.5,1\n" + rows)
+    assert main(["--data", path, "--target", "1", *QUICK]) == 0
+    assert (
+        f"warning: {path}: its first line holds numbers only ('0.5', '1.5', '1'), read as the "
+        "columns' names: if it is a row of data, the file lacks a header line and that row is "
+        "not used; add one naming the columns\n"
+    ) in capsys.readouterr().err
+    # a model saved from that file predicts on it without the warning: they are its names
+    model = str(tmp_path / "m.skops")
+    pytest.importorskip("skops")
+    assert main(["--data", path, "--target", "1", *QUICK, "--save", model]) == 0
+    capsys.readouterr()
+    assert main(["--model", model, "--data", path, "--target", "1"]) == 0
+    assert "warning" not in capsys.readouterr().err
 
 
 def test_a_data_row_repeating_the_header_is_refused(tmp_path, capsys):
@@ -777,20 +787,31 @@ def test_a_data_row_repeating_the_header_is_refused(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("word", ["-", "unknown"])
-def test_a_missing_values_word_among_numbers_is_refused_whatever_its_share(tmp_path, capsys, word):
-    # two thirds of a column written '-': not classes of a target, nor a feature's categories
-    cells = [word if i % 3 else f"{i / 7:.3f}" for i in range(30)]
+def test_a_missing_values_word_among_many_numbers_is_refused_whatever_its_share(
+    tmp_path, capsys, word
+):
+    # two thirds of a column written '-' beside 14 numbers: not classes of a target, nor a
+    # feature's categories
+    cells = [word if i % 3 else f"{i / 7:.3f}" for i in range(42)]
     target = _csv(tmp_path, "a,y\n" + "".join(f"{i},{cell}\n" for i, cell in enumerate(cells)))
     assert main(["--data", target, "--target", "y", *QUICK]) == 2
     err = capsys.readouterr().err
-    assert f"line 3: {word!r} in target column 'y', a column of numbers but for 20 values" in err
+    assert f"line 3: {word!r} in target column 'y', a column of numbers but for 28 values" in err
     rows = "".join(f"{cell},{'ab'[i % 2]}\n" for i, cell in enumerate(cells))
     feature = _csv(tmp_path, "x,label\n" + rows)
     assert main(["--data", feature, "--target", "label", *QUICK]) == 2
+    zero = "; where '-' stands for zero, write 0" if word == "-" else ""
     assert capsys.readouterr().err == (
-        f"error: {feature}, line 3: {word!r} in column 'x', a column of numbers but for 20 "
-        "values: write a missing value as an empty cell or NA\n"
+        f"error: {feature}, line 3: {word!r} in column 'x', a column of numbers but for 28 "
+        f"values: write a missing value as an empty cell or NA{zero}\n"
     )
+
+
+def test_a_checkbox_column_of_dashes_and_ones_is_one_of_categories(tmp_path, capsys):
+    rows = "".join(f"{i / 10},{'-' if i % 3 else 1},{'ab'[i % 2]}\n" for i in range(60))
+    path = _csv(tmp_path, "a,garage,label\n" + rows)
+    assert main(["--data", path, "--target", "label", *QUICK]) == 0
+    assert "one-hot encoding 1 text column (2 values): 'garage' (2)" in capsys.readouterr().err
 
 
 def test_a_label_that_reads_as_missing_is_warned_of(tmp_path, capsys):
@@ -840,7 +861,7 @@ def test_standard_input_as_a_dash_is_pointed_to_dev_stdin(capsys):
 def test_headers_of_whole_numbers_name_columns(tmp_path, capsys):
     # years, and pandas' default names (a row of the same numbers below them is data)
     rows = "".join(f"{i % 4},{(i * 7) % 5},{i % 2}\n" for i in range(40))
-    for header in ("2019,2020,2021", "0,1,2"):
+    for header in ("2019,2020,2021", "0,1,2", "-2,-1,0"):
         path = _csv(tmp_path, header + "\n0,1,2\n" + rows)
         target = header.split(",")[-1]
         assert main(["--data", path, "--target", target, *QUICK]) == 0, capsys.readouterr().err

@@ -175,17 +175,18 @@ def missing_written_as(table, names):
     return f"; read as missing: {first_few(sorted(tokens))}" if tokens else ""
 
 
-def check_header(path, header, rows, lines):
-    """Refuse a first line of numbers but for whole numbers (a table without a header: its
-    first row would be taken for the names, and lost) and a data row that repeats a header of
-    names (tables joined)."""
-    values = [as_float(name) for name in header]
-    if all(value is not None for value in values):
-        # whole numbers may name columns (years; pandas' 0, 1, 2 and their subsets): kept
-        if not all(re.fullmatch(r"[0-9]+", name) for name in header):
-            raise InputError(
-                f"{path}: its first line holds numbers only ({first_few(header, 3)}), not "
-                "column names: add a header line naming the columns"
+def check_header(path, header, rows, lines, names=()):
+    """Warn of a first line of numbers but for whole numbers (a table without a header: its
+    first row is taken for the names) unless ``names`` (a saved model's) hold them all, and
+    refuse a data row that repeats a header of names (tables joined)."""
+    if all(as_float(name) is not None for name in header):
+        # whole numbers name columns (years, lags; pandas' 0, 1, 2), and so may others (doses)
+        named = set(header) <= set(names)
+        if not named and not all(re.fullmatch(r"-?[0-9]+", name) for name in header):
+            warn(
+                f"{path}: its first line holds numbers only ({first_few(header, 3)}), read as "
+                "the columns' names: if it is a row of data, the file lacks a header line and "
+                "that row is not used; add one naming the columns"
             )
         return  # a data row of those numbers is data
     for row, line in zip(rows, lines):

@@ -124,7 +124,7 @@ def read_table(path, keep=(), as_written=None):
     repeated = sorted(name for name, count in counts.items() if count > 1)
     if repeated:
         raise InputError(f"{path}: column names must differ; repeated: {names(repeated)}")
-    check_header(path, header, rows[1:], lines[1:])
+    check_header(path, header, rows[1:], lines[1:], keep)
     for row, line in zip(rows[1:], lines[1:]):
         if len(row) != len(header):
             if len(header) == 1 and DECIMAL_COMMA.fullmatch(",".join(row)):
@@ -433,13 +433,17 @@ def check_not_mostly_numbers(
         if not missing[i] and not written_number(table.separator, value)
     ]
     present = len(values) - int(missing.sum())
-    # one missing value's word ('-', 'unknown') beside numbers, whatever its share
+    # one missing value's word ('-', 'unknown') beside many numbers, whatever its share (beside
+    # a few, as a checkbox's '-' and '1', a column of categories)
     words = {str(values[i]) for i in text}
-    missing_words = len(words) == 1 and reads_as_missing(*words) and len(text) < present
+    numbers = {values[i] for i in range(len(values)) if not missing[i]} - words
+    missing_words = len(words) == 1 and reads_as_missing(*words) and len(numbers) > 10
     if text and (len(text) < present / 2 or missing_words):
         counts = collections.Counter(str(values[i]) for i in text) if categories else {}
         if any(count > 1 and not reads_as_missing(word) for word, count in counts.items()):
             advice = CATEGORY_ADVICE + advice
+        if "-" in words:
+            advice += "; where '-' stands for zero, write 0"
         raise InputError(
             f"{table.path}, line {table.lines[text[0]]}: {str(values[text[0]])!r} in {column} "
             f"{name!r}, a column of numbers but for {len(text)} value{'s' * (len(text) > 1)}: "
