@@ -318,6 +318,7 @@ def run_stochastic(
     # the first epoch of this fit, or of this run of partial_fit calls (``history["run_start"]``)
     first_epoch = history.pop("run_start", len(history["loss_curve"]))
     history["n_iter"] = 0
+    advice = STOCHASTIC_ADVICE + weights_advice(sample_weight, alpha)  # for a divergence
 
     plan = _epoch_plan(layout, params, X, target, sample_weight, settings, optimizer, ops)
     with plan as compiled_epoch:
@@ -375,7 +376,6 @@ def run_stochastic(
             trained = trained_rows(sample_weight, sample_index, batch_size)
             history["trained_rows"] = trained
             loss = float(accumulated_loss) / max(trained, 1)  # one wait for the device per epoch
-            advice = STOCHASTIC_ADVICE + weights_advice(sample_weight, alpha)
             _check_finite(loss, params, advice, ops, optimizer)
             record_epoch(history, loss, params, best_params, validate, early_stopping, tol, verbose)
             optimizer.epoch_ends(history["t"])
