@@ -241,6 +241,9 @@ def test_numbers_written_for_reading_are_refused_not_encoded(tmp_path, capsys, c
         assert main(["--data", _csv(tmp_path, content), "--target", target, *QUICK]) == 2
         err = capsys.readouterr().err
         assert f"{value!r}" in err and "is a number written with a" in err
+        assert ("for categories (plans by price), name them" in err) == (
+            "$" in value or "\u20ac" in value
+        )
         assert len(err.strip().splitlines()) == 1
 
 

@@ -220,10 +220,12 @@ def check_disguised_numbers(table, name, values):
                 if "\u2212" in value
                 else "a thousands separator"
             )
+            prices = "currency" in form  # categories named by a price ($5, $10 plans)
             raise InputError(
                 f"{table.path}, line {line}: {value!r} in column {name!r} is a number written "
                 f"with {form}: write numbers plainly (1234.5, 0.124, -2), as a spreadsheet "
                 "exports them unformatted"
+                + ("; for categories (plans by price), name them with text" if prices else "")
             )
     if table.separator != ",":  # elsewhere decimal commas were read (``read_decimal_commas``)
         return
