@@ -248,9 +248,21 @@ class BaseTanhMLP(
             start = getattr(self, "_partial_fit_start", None) if incremental else None
             history["run_start"] = len(history["loss_curve"]) if start is None else start
             self._partial_fit_start = history["run_start"] if incremental else None
-            rows, validate = self._validation(
-                X, y, target, sample_weight, validation, random_state, layout, ops, user_weight
-            )
+        # L-BFGS has no early stopping (as in scikit-learn): validation data given to fit is
+        # only recorded, and X is never split.
+        rows, validate = self._validation(
+            X,
+            y,
+            target,
+            sample_weight,
+            validation,
+            random_state,
+            layout,
+            ops,
+            user_weight,
+            split=stochastic,
+        )
+        if stochastic:
             n_train = n_samples if rows is None else len(rows)
             if self.batch_size == "auto":
                 batch_size = min(200, n_train)
@@ -279,20 +291,6 @@ class BaseTanhMLP(
                 )
             self._optimizer_state = optimizer.state()
         else:
-            # L-BFGS has no early stopping (as in scikit-learn): validation data given to fit is
-            # only recorded, and X is never split.
-            _, validate = self._validation(
-                X,
-                y,
-                target,
-                sample_weight,
-                validation,
-                random_state,
-                layout,
-                ops,
-                user_weight,
-                False,
-            )
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 run_lbfgs(
                     layout,

@@ -108,10 +108,8 @@ def column_kinds(model, features):
     """{name: kind} of the columns a saved pipeline's ColumnTransformer encodes or drops:
     "text", "bool" or "number" by its encoder's categories (a pipeline fitted in Python may
     encode a column of numbers), "dropped" where no transformer takes it."""
-    from sklearn.compose import ColumnTransformer
-
-    first = model[0] if hasattr(model, "steps") else model
-    if not isinstance(first, ColumnTransformer):
+    first = _column_transformer(model)
+    if first is None:
         return {}
     kinds = {}
     for _, transformer, columns in getattr(first, "transformers_", []):
@@ -119,8 +117,7 @@ def column_kinds(model, features):
             for name in selected_columns(columns, list(features)):
                 kinds[name] = "dropped" if transformer == "drop" else "number"
             continue
-        steps = [step for _, step in getattr(transformer, "steps", [("", transformer)])]
-        encoders = [step for step in steps if type(step).__name__.endswith("Encoder")]
+        encoders = [step for step in _steps(transformer) if type(step).__name__.endswith("Encoder")]
         if encoders:
             categories = getattr(encoders[0], "categories_", None)
             for k, name in enumerate(selected_columns(columns, list(features))):
@@ -149,24 +146,34 @@ def selected_columns(columns, features):
         start = 0 if columns.start is None else features.index(columns.start)
         stop = len(features) if columns.stop is None else features.index(columns.stop) + 1
         return features[start:stop]
-    return [name for name in np.atleast_1d(np.asarray(columns, dtype=object))]
+    return list(np.atleast_1d(np.asarray(columns, dtype=object)))
+
+
+def _column_transformer(model):
+    """A saved pipeline's first step where it is a ColumnTransformer, else None."""
+    from sklearn.compose import ColumnTransformer
+
+    first = model[0] if hasattr(model, "steps") else model
+    return first if isinstance(first, ColumnTransformer) else None
+
+
+def _steps(part):
+    """The estimators of a pipeline's part: its steps, or itself."""
+    return [step for _, step in getattr(part, "steps", [("", part)])]
 
 
 def fills_in(model):
     """Whether a saved pipeline's first step fills in missing values (holds a SimpleImputer)."""
     first = model[0] if hasattr(model, "steps") else model
     parts = [part for _, part, _ in getattr(first, "transformers_", [])] or [first]
-    steps = [step for part in parts for _, step in getattr(part, "steps", [("", part)])]
-    return any(type(step).__name__ == "SimpleImputer" for step in steps)
+    return any(type(step).__name__ == "SimpleImputer" for part in parts for step in _steps(part))
 
 
 def selects_by_name(model):
     """Whether a saved pipeline's first step is a ColumnTransformer that picks columns by name:
     it takes a DataFrame, not an array."""
-    from sklearn.compose import ColumnTransformer
-
-    first = model[0] if hasattr(model, "steps") else model
-    return isinstance(first, ColumnTransformer) and any(
+    first = _column_transformer(model)
+    return first is not None and any(
         _by_name(columns) for _, _, columns in getattr(first, "transformers_", [])
     )
 
@@ -186,10 +193,8 @@ def check_scalable(X, names, what="feature column"):
 
 def note_unseen_values(model, X, features, source):
     """A note naming the text values a saved pipeline's encoder has not seen: ignored."""
-    from sklearn.compose import ColumnTransformer
-
-    first = model[0] if hasattr(model, "steps") else None
-    if not isinstance(first, ColumnTransformer) or TEXT not in first.named_transformers_:
+    first = _column_transformer(model)
+    if first is None or TEXT not in first.named_transformers_:
         return
     encoder = first.named_transformers_[TEXT][-1]
     selected = dict((name, columns) for name, _, columns in first.transformers_)[TEXT]

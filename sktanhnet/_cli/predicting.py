@@ -104,7 +104,9 @@ def read_rows(args, model):
             f"{args.model} has no feature names (it was fitted on arrays): using the columns "
             f"of {args.data} by position: {names(features)}"
         )
-    X, kinds, missing = read_features(table, features, text_columns(model, features))
+    by_kind = column_kinds(model, features)
+    text = {name for name, kind in by_kind.items() if kind != "number"}
+    X, kinds, missing = read_features(table, features, text)
     if "text" in kinds:
         note_unseen_values(model, X, features, args.data)
     gaps = [(name, count) for name, count in zip(features, missing) if count]
@@ -117,7 +119,7 @@ def read_rows(args, model):
             + missing_written_as(table, [name for name, _ in gaps])
         )
     if selects_by_name(model):
-        bools = [name for name, kind in column_kinds(model, features).items() if kind == "bool"]
+        bools = [name for name, kind in by_kind.items() if kind == "bool"]
         X = as_frame(args.model, X, features, kinds, bools)
     return X, table
 

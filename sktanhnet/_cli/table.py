@@ -436,8 +436,10 @@ def check_not_mostly_numbers(
     # one missing value's word ('-', 'unknown') beside many numbers, whatever its share (beside
     # a few, as a checkbox's '-' and '1', a column of categories)
     words = {str(values[i]) for i in text}
-    numbers = {values[i] for i in range(len(values)) if not missing[i]} - words
-    missing_words = len(words) == 1 and reads_as_missing(*words) and len(numbers) > 10
+    missing_words = False
+    if len(words) == 1 and reads_as_missing(*words):
+        numbers = {value for value, gap in zip(values, missing) if not gap} - words
+        missing_words = len(numbers) > 10
     if text and (len(text) < present / 2 or missing_words):
         counts = collections.Counter(str(values[i]) for i in text) if categories else {}
         if any(count > 1 and not reads_as_missing(word) for word, count in counts.items()):
