@@ -24,6 +24,7 @@ from ._validation import (
     check_label_types,
     check_sample_weight,
     check_total_weight,
+    same_labels,
 )
 
 
@@ -241,7 +242,7 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
                 )
             self._set_classes(y, classes)
         elif incremental and classes is not None:
-            if not np.array_equal(unique_labels(classes), self.classes_):
+            if not same_labels(unique_labels(classes), self.classes_):
                 raise ValueError(
                     "`classes=%r` is not the same as on last call to partial_fit, was: %r. "
                     "Every call must pass the same classes." % (classes, self.classes_)

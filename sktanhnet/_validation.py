@@ -363,11 +363,18 @@ def check_indicator_matrix(y, n_labels, name="y"):
     return y
 
 
+def same_labels(a, b):
+    """Whether two arrays of labels hold the same labels in the same order: ``np.array_equal``,
+    without the FutureWarning NumPy < 1.25 gives where one holds text and the other numbers."""
+    a, b = np.asarray(a), np.asarray(b)
+    return a.shape == b.shape and all(x == y for x, y in zip(a.tolist(), b.tolist()))
+
+
 def check_indicator_classes(classes, n_labels):
     """The labels of a multilabel indicator matrix of ``n_labels`` columns (their indices), which
     ``classes``, where given (``partial_fit``), must be: a refusal, not an argument left out."""
     labels = np.arange(n_labels)
-    if classes is not None and not np.array_equal(unique_labels(classes), labels):
+    if classes is not None and not same_labels(unique_labels(classes), labels):
         raise ValueError(  # scikit-learn's words, then ours
             f"`y` has classes not in `self.classes_`: classes={classes!r}, but y is a "
             f"multilabel indicator matrix of {n_labels} columns, whose labels are "

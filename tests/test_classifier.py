@@ -411,6 +411,19 @@ def test_partial_fit_only_for_stochastic_solvers(iris):
         clf.set_params(early_stopping=True).partial_fit(X, y)
 
 
+@pytest.mark.parametrize("classes", [["a", "b", "c"], [0, 1], [0.0, 1.0, 2.0, 3.0]])
+def test_partial_fit_other_classes_refused_without_a_numpy_warning(iris, classes):
+    """Labels of text against the fit's numbers: one clear error, and no FutureWarning from
+    NumPy < 1.25's elementwise comparison on the way (the oldest runtime CI tests)."""
+    X, y = iris
+    clf = TanhMLPClassifier(hidden_layer_sizes=(5,)).partial_fit(X, y, classes=[0, 1, 2])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        with pytest.raises(ValueError, match="is not the same as on last call to partial_fit"):
+            clf.partial_fit(X, y, classes=classes)
+        clf.partial_fit(X, y, classes=np.array([2.0, 0.0, 1.0]))  # the same labels, as floats
+
+
 def test_verbose_prints_mlpclassifiers_lines(iris, capsys):
     X, y = iris
     _quiet(TanhMLPClassifier(hidden_layer_sizes=(5,), max_iter=3, verbose=True).fit, X, y)
