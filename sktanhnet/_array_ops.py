@@ -257,7 +257,8 @@ class ArrayApiOps(NoFusedKernels):
     def adopt(self, array, dtype=None):
         if is_numpy_array(array) and not isinstance(array, np.ndarray):
             array = np.asarray(array)  # lists, DataFrames: through NumPy
-        return self.asarray(array, dtype)
+        detach = getattr(array, "detach", None)  # a tensor that requires grad: as input_array
+        return self.asarray(detach() if callable(detach) else array, dtype)
 
     def itemsize(self, dtype):
         return self.xp.finfo(dtype).bits // 8
