@@ -32,7 +32,14 @@ ESTIMATORS = [
 ]
 
 
-@parametrize_with_checks(ESTIMATORS)
+def _listed(mark):
+    """``mark`` with its values as a list: older scikit-learn (1.6) passes a generator, which
+    pytest deprecates (PytestRemovedIn10Warning) and will refuse."""
+    names, values, *rest = mark.args
+    return pytest.mark.parametrize(names, list(values), *rest, **mark.kwargs)
+
+
+@_listed(parametrize_with_checks(ESTIMATORS))
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
 
