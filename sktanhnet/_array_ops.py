@@ -246,6 +246,10 @@ class ArrayApiOps(NoFusedKernels):
         return self.xp.zeros(shape, dtype=dtype, device=self.device)
 
     def asarray(self, values, dtype=None):
+        if isinstance(values, np.ndarray) and not values.flags.writeable:
+            # a read-only array (pandas 3's views, a memmap): PyTorch would share its memory
+            # and warn that writing to the tensor is undefined; the estimator's own copy instead
+            values = values.copy()
         return self.xp.asarray(values, dtype=dtype, device=self.device)
 
     def copy(self, array):

@@ -434,6 +434,38 @@ def test_numpy_path_imports_no_array_api_package():
     assert result.stdout.strip() == "[]"
 
 
+@pytest.mark.parametrize("given", ["y", "X_val"])
+def test_read_only_numpy_input_beside_tensors_is_copied_without_a_torch_warning(given):
+    """A read-only NumPy array (what pandas 3 gives for a Series or a DataFrame, a memmap) as a
+    regressor's y or as X_val, with float64 tensors: PyTorch warned that it cannot write to the
+    array it would share. In a fresh process: PyTorch gives that warning once per process."""
+    pytest.importorskip("torch")
+    code = f"""
+import warnings, numpy as np, sklearn, torch
+from sklearn.exceptions import ConvergenceWarning
+from sktanhnet import TanhMLPRegressor
+warnings.simplefilter("error", UserWarning)
+warnings.simplefilter("ignore", ConvergenceWarning)  # two epochs on purpose
+rng = np.random.RandomState(0)
+X, y = torch.asarray(rng.normal(size=(50, 3))), rng.normal(size=50)
+frozen = (y if {given!r} == "y" else X.numpy()[:10].copy())
+frozen.flags.writeable = False
+kept = frozen.copy()
+with sklearn.config_context(array_api_dispatch=True):
+    if {given!r} == "y":
+        TanhMLPRegressor((4,), max_iter=2).fit(X, frozen)
+    else:
+        TanhMLPRegressor((4,), max_iter=2).fit(X, y, X_val=frozen, y_val=y[:10])
+assert np.array_equal(frozen, kept)
+print("ok")
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
 # ---------------------------------------------------------------- TanhMLPRegressor
 
 
