@@ -223,6 +223,12 @@ class NumpyOps(NoFusedKernels):
         return bool(np.isfinite(array).all())
 
 
+def _detached(array):
+    """A PyTorch tensor without its autograd graph (``detach()``); anything else as it is."""
+    detach = getattr(array, "detach", None)
+    return detach() if callable(detach) else array
+
+
 class ArrayApiOps(NoFusedKernels):
     """Any array API namespace: new arrays from the standard's functions, copied into buffers.
 
@@ -261,8 +267,7 @@ class ArrayApiOps(NoFusedKernels):
     def adopt(self, array, dtype=None):
         if is_numpy_array(array) and not isinstance(array, np.ndarray):
             array = np.asarray(array)  # lists, DataFrames: through NumPy
-        detach = getattr(array, "detach", None)  # a tensor that requires grad: as input_array
-        return self.asarray(detach() if callable(detach) else array, dtype)
+        return self.asarray(_detached(array), dtype)
 
     def itemsize(self, dtype):
         return self.xp.finfo(dtype).bits // 8
@@ -288,8 +293,7 @@ class ArrayApiOps(NoFusedKernels):
         """
         check_real(array, name)
         check_dense_tensor(array, name)
-        detach = getattr(array, "detach", None)
-        return detach() if callable(detach) else array
+        return _detached(array)
 
     def errstate(self):
         return contextlib.nullcontext()

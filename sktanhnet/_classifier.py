@@ -28,6 +28,17 @@ from ._validation import (
 )
 
 
+def _weighted(sample_weight, class_weights, weight_name, rows):
+    """The rows' weights times their classes' (the class weights alone without sample weights),
+    whose total must be positive and finite: the error names which weights, over ``rows``."""
+    if sample_weight is None:
+        check_total_weight(class_weights, f"class_weight (over {rows})")
+        return class_weights
+    weights = sample_weight * class_weights
+    check_total_weight(weights, f"{weight_name} * class_weight")
+    return weights
+
+
 @fill_docstring
 class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
     """Multi-layer perceptron classifier with tanh hidden layers and a softmax output.
@@ -261,12 +272,7 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
         class_weights = self._class_row_weights(target, incremental, balance_weight=sample_weight)
         if class_weights is None:
             return sample_weight
-        if sample_weight is None:
-            check_total_weight(class_weights, "class_weight (over the rows' classes)")
-            return class_weights
-        sample_weight = sample_weight * class_weights
-        check_total_weight(sample_weight, "sample_weight * class_weight")
-        return sample_weight
+        return _weighted(sample_weight, class_weights, "sample_weight", "the rows' classes")
 
     def _adjust_initial_params(self, layout, params, target, sample_weight, ops):
         if self._multilabel():
@@ -338,12 +344,9 @@ class TanhMLPClassifier(ClassifierMixin, BaseTanhMLP):
         # "balanced" by the training rows' class totals, as on a split of X
         class_weights = self._class_row_weights(target_val, False, target, weight)
         if class_weights is not None:
-            name = "sample_weight_val * class_weight"
-            if sample_weight_val is None:
-                sample_weight_val, name = class_weights, "class_weight (over y_val's classes)"
-            else:
-                sample_weight_val = sample_weight_val * class_weights
-            check_total_weight(sample_weight_val, name)
+            sample_weight_val = _weighted(
+                sample_weight_val, class_weights, "sample_weight_val", "y_val's classes"
+            )
         return target_val, sample_weight_val
 
     def _output(self, X, weights, layout, ops):

@@ -149,11 +149,16 @@ def selected_columns(columns, features):
     return list(np.atleast_1d(np.asarray(columns, dtype=object)))
 
 
+def _first_step(model):
+    """A saved pipeline's first step (a model that is no pipeline: itself)."""
+    return model[0] if hasattr(model, "steps") else model
+
+
 def _column_transformer(model):
     """A saved pipeline's first step where it is a ColumnTransformer, else None."""
     from sklearn.compose import ColumnTransformer
 
-    first = model[0] if hasattr(model, "steps") else model
+    first = _first_step(model)
     return first if isinstance(first, ColumnTransformer) else None
 
 
@@ -164,7 +169,7 @@ def _steps(part):
 
 def fills_in(model):
     """Whether a saved pipeline's first step fills in missing values (holds a SimpleImputer)."""
-    first = model[0] if hasattr(model, "steps") else model
+    first = _first_step(model)
     parts = [part for _, part, _ in getattr(first, "transformers_", [])] or [first]
     return any(type(step).__name__ == "SimpleImputer" for part in parts for step in _steps(part))
 

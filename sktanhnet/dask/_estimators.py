@@ -154,9 +154,12 @@ default=None
         weighted = class_weights is not None or sample_weight is not None
         total_weight = float(sum(summary["weight"] for summary in summaries))
         if weighted:
-            name = "sample_weight * class_weight" if class_weights is not None else "sample_weight"
-            if sample_weight is None:
+            if class_weights is None:
+                name = "sample_weight"
+            elif sample_weight is None:
                 name = "class_weight (over the rows' classes)"
+            else:
+                name = "sample_weight * class_weight"
             check_total_weight(np.array([total_weight]), name)
 
         layout = ParameterLayout([n_features, *self._hidden_sizes(), self.n_outputs_])
